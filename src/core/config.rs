@@ -1,0 +1,480 @@
+//! Config validation (API.md, `startAuthorization(config)`). Everything the caller
+//! hands us is untrusted until it passes here; each rule fails with `invalid_config`
+//! naming the field as the caller wrote it and saying what is allowed.
+
+use super::error::AuthError;
+use super::provider::{is_iso_639_1, Provider, FLINKS_SCOPES};
+use url::Url;
+
+/// A config value as the boundary read it, before any rule applied: the core never
+/// sees a `JsValue`, and tests build these from JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigValue {
+    /// `undefined` or `null`: treated as not given.
+    Absent,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<ConfigValue>),
+    Map(Vec<(String, ConfigValue)>),
+    /// `appState`, already serialised to JSON text by the boundary.
+    Json(String),
+    /// A host object the core does not read (the `AbortSignal`).
+    Handle,
+    /// Any other type, named (`"function"`, `"symbol"`, `"object"` ...).
+    Other(&'static str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Redirect,
+    Popup,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Redirect => "redirect",
+            Mode::Popup => "popup",
+        }
+    }
+}
+
+/// Popup window geometry and wait; `None` means "the default".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PopupOptions {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub timeout_ms: Option<u32>,
+}
+
+/// A config that passed every rule: what `authorize` needs and nothing else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidatedConfig {
+    pub provider: Provider,
+    pub authorize_url: Url,
+    pub client_id: Option<String>,
+    /// Exactly as the caller wrote it: providers compare redirect URIs as strings.
+    pub redirect_uri: String,
+    pub scope: Option<String>,
+    pub provider_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub institution_id: Option<String>,
+    pub tag: Option<String>,
+    pub recipient_id: Option<String>,
+    pub lang: Option<String>,
+    pub mode: Mode,
+    pub navigate: bool,
+    pub popup: PopupOptions,
+    pub pkce: bool,
+    pub extra_params: Vec<(String, String)>,
+    pub app_state: Option<String>,
+    pub ttl_seconds: u32,
+    pub issuer: Option<String>,
+}
+
+pub const DEFAULT_TTL_SECONDS: u32 = 600;
+/// A bank login with a second factor can take minutes; an hour is the most a pending
+/// authorization may live (RFC 6749 §4.1.2 recommends short-lived codes; the state
+/// should not outlive the session it protects by much either).
+pub const TTL_BOUNDS: (u32, u32) = (30, 3600);
+pub const MAX_STRING: usize = 2048;
+pub const MAX_APP_STATE: usize = 16 * 1024;
+pub const MAX_EXTRA_PARAMS: usize = 32;
+
+/// Names the callback carries: a redirect URI that already uses one would be ambiguous.
+pub const CALLBACK_PARAMS: [&str; 8] =
+    ["code", "state", "error", "error_description", "error_uri", "iss", "loginId", "credentials_id"];
+
+const FIELDS: [&str; 21] = [
+    "provider", "authorizeUrl", "instance", "clientId", "redirectUri", "scope", "providerId", "correlationId",
+    "institutionId", "tag", "recipientId", "lang", "mode", "navigate", "popup", "signal", "pkce", "extraParams",
+    "appState", "ttlSeconds", "issuer",
+];
+
+/// Fields that only some presets read. Given to another preset they would be silently
+/// ignored, which hides a mistake, so they are refused.
+fn applies(field: &str, p: Provider) -> bool {
+    use Provider::*;
+    match field {
+        "instance" | "institutionId" | "tag" | "recipientId" => p == FlinksV3,
+        "providerId" | "correlationId" => p == Flinks,
+        "clientId" | "scope" => p != FlinksV3,
+        "lang" => matches!(p, Flinks | FlinksV3),
+        _ => true,
+    }
+}
+
+/// Secrets never live in a browser: any key that names one is refused, and the message
+/// never repeats its value.
+fn names_secret(key: &str) -> bool {
+    let k: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    ["secret", "password", "privatekey", "authkey", "apikey"].iter().any(|s| k.contains(s))
+}
+
+struct Reader<'a> {
+    entries: &'a [(String, ConfigValue)],
+}
+
+impl<'a> Reader<'a> {
+    fn get(&self, key: &str) -> &'a ConfigValue {
+        self.entries.iter().rev().find(|(k, _)| k == key).map_or(&ConfigValue::Absent, |(_, v)| v)
+    }
+
+    fn string(&self, key: &str) -> Result<Option<&'a str>, AuthError> {
+        match self.get(key) {
+            ConfigValue::Absent => Ok(None),
+            ConfigValue::String(s) => text(key, s).map(Some),
+            other => Err(wrong_type(key, "a string", other)),
+        }
+    }
+
+    fn required(&self, key: &str, p: Provider) -> Result<&'a str, AuthError> {
+        self.string(key)?.ok_or_else(|| AuthError::config(key, format!("is required for provider \"{}\"", p.as_str())))
+    }
+
+    fn bool(&self, key: &str) -> Result<Option<bool>, AuthError> {
+        match self.get(key) {
+            ConfigValue::Absent => Ok(None),
+            ConfigValue::Bool(b) => Ok(Some(*b)),
+            other => Err(wrong_type(key, "true or false", other)),
+        }
+    }
+}
+
+fn kind(v: &ConfigValue) -> &'static str {
+    match v {
+        ConfigValue::Absent => "nothing",
+        ConfigValue::Bool(_) => "a boolean",
+        ConfigValue::Number(_) => "a number",
+        ConfigValue::String(_) => "a string",
+        ConfigValue::List(_) => "an array",
+        ConfigValue::Map(_) => "an object",
+        ConfigValue::Json(_) | ConfigValue::Handle => "an object",
+        ConfigValue::Other(k) => k,
+    }
+}
+
+fn wrong_type(key: &str, want: &str, got: &ConfigValue) -> AuthError {
+    AuthError::config(key, format!("must be {want}, not {}", kind(got)))
+}
+
+/// Identifiers and names: non-empty, bounded, no control characters (they are never
+/// legitimate in these values and usually mean a copy-paste accident).
+fn text<'s>(key: &str, s: &'s str) -> Result<&'s str, AuthError> {
+    if s.is_empty() {
+        return Err(AuthError::config(key, "must not be empty"));
+    }
+    if s.len() > MAX_STRING {
+        return Err(AuthError::config(key, format!("must be at most {MAX_STRING} bytes")));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(AuthError::config(key, "must not contain control characters"));
+    }
+    Ok(s)
+}
+
+fn integer(key: &str, v: &ConfigValue, min: u32, max: u32) -> Result<Option<u32>, AuthError> {
+    match v {
+        ConfigValue::Absent => Ok(None),
+        ConfigValue::Number(n) if n.is_finite() && n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => {
+            Ok(Some(*n as u32))
+        }
+        ConfigValue::Number(_) => Err(AuthError::config(key, format!("must be a whole number from {min} to {max}"))),
+        other => Err(wrong_type(key, "a number", other)),
+    }
+}
+
+pub fn is_loopback(url: &Url) -> bool {
+    matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+}
+
+/// `https:`, or `http:` on a loopback host (RFC 8252 §7.3, RFC 9700 §4.1.1); no
+/// userinfo (RFC 3986 §3.2.1 deprecates it and it is a phishing aid); no fragment
+/// (RFC 6749 §3.1.2). Whitespace and control characters are refused before parsing: the
+/// WHATWG parser would silently strip `\t` and `\n`, so `\tjavascript:` must not reach it.
+pub fn web_url(key: &str, s: &str) -> Result<Url, AuthError> {
+    if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(AuthError::config(key, "must not contain spaces or control characters"));
+    }
+    if s.len() > MAX_STRING {
+        return Err(AuthError::config(key, format!("must be at most {MAX_STRING} bytes")));
+    }
+    let url = Url::parse(s).map_err(|_| AuthError::config(key, "must be an absolute URL (https://...)"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(AuthError::config(key, "may use http: only on localhost, 127.0.0.1 or [::1]; use https:"))
+        }
+        _ => return Err(AuthError::config(key, "must use https: (http: only on localhost, 127.0.0.1 or [::1])")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(AuthError::config(key, "must not contain user information (user:password@)"));
+    }
+    if url.fragment().is_some() {
+        return Err(AuthError::config(key, "must not contain a fragment (#...)"));
+    }
+    Ok(url)
+}
+
+/// RFC 6749 §3.3 scope-token characters: %x21 / %x23-5B / %x5D-7E.
+fn is_scope_token(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+}
+
+fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
+    let key = "scope";
+    let tokens: Vec<&str> = match r.get(key) {
+        ConfigValue::Absent => {
+            return match p {
+                Provider::Tink | Provider::Flinks => {
+                    Err(AuthError::config(key, format!("is required for provider \"{}\"", p.as_str())))
+                }
+                _ => Ok(None),
+            }
+        }
+        ConfigValue::String(s) => {
+            if s.is_empty() {
+                return Err(AuthError::config(key, "must not be empty"));
+            }
+            s.split(' ').collect()
+        }
+        ConfigValue::List(items) => {
+            if items.is_empty() {
+                return Err(AuthError::config(key, "must not be an empty array"));
+            }
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    ConfigValue::String(s) if !s.contains(' ') => out.push(s.as_str()),
+                    ConfigValue::String(_) => return Err(AuthError::config(key, "array items must not contain spaces")),
+                    other => return Err(wrong_type(key, "a string or an array of strings", other)),
+                }
+            }
+            out
+        }
+        other => return Err(wrong_type(key, "a string or an array of strings", other)),
+    };
+    if tokens.len() > 64 || tokens.iter().map(|t| t.len() + 1).sum::<usize>() > MAX_STRING {
+        return Err(AuthError::config(key, "is too long"));
+    }
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_empty() {
+            return Err(AuthError::config(key, "must separate scopes with single spaces"));
+        }
+        if p == Provider::Flinks {
+            if !FLINKS_SCOPES.iter().any(|(s, _)| s == t) {
+                let allowed: Vec<&str> = FLINKS_SCOPES.iter().map(|(s, _)| *s).collect();
+                return Err(AuthError::config(key, format!("must be one or more of {}", allowed.join(", "))));
+            }
+        } else if !is_scope_token(t) {
+            return Err(AuthError::config(key, "may hold only printable ASCII other than '\"' and '\\' (RFC 6749 §3.3)"));
+        }
+        if p == Provider::Flinks && tokens[..i].contains(t) {
+            return Err(AuthError::config(key, "must not name a scope twice"));
+        }
+    }
+    if p == Provider::Flinks && !tokens.contains(&"ACCOUNT_BASIC") {
+        return Err(AuthError::config(key, "must include ACCOUNT_BASIC (the minimum Flinks scope)"));
+    }
+    Ok(Some(tokens.join(" ")))
+}
+
+fn lang(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
+    let given = r.string("lang")?;
+    let lang = given.unwrap_or("en");
+    match p {
+        Provider::Flinks if lang != "en" && lang != "fr" => {
+            Err(AuthError::config("lang", "must be \"en\" or \"fr\" for provider \"flinks\""))
+        }
+        Provider::FlinksV3 if !is_iso_639_1(lang) => {
+            Err(AuthError::config("lang", "must be an ISO 639-1 two-letter code in lower case, like \"en\" or \"fr\""))
+        }
+        Provider::Flinks | Provider::FlinksV3 => Ok(Some(lang.to_owned())),
+        _ => Ok(None),
+    }
+}
+
+fn instance_url(r: &Reader) -> Result<Option<Url>, AuthError> {
+    let Some(name) = r.string("instance")? else { return Ok(None) };
+    let ok = name.len() <= 50
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if !ok {
+        return Err(AuthError::config("instance", "must be an instance name like \"toolbox\", \"sandbox\" or \"production\" (a-z, 0-9, -)"));
+    }
+    let url = format!("https://{name}-api.private.fin.ag/v3/oauth/authorize");
+    Url::parse(&url).map(Some).map_err(|_| AuthError::config("instance", "does not form a valid host name"))
+}
+
+fn authorize_url(r: &Reader, p: Provider) -> Result<Url, AuthError> {
+    let key = "authorizeUrl";
+    let url = match r.string(key)? {
+        Some(s) => web_url(key, s)?,
+        None => match (p, p.default_authorize_url()) {
+            (_, Some(default)) => Url::parse(default).map_err(|_| AuthError::config(key, "preset URL is invalid"))?,
+            (Provider::FlinksV3, None) => instance_url(r)?.ok_or_else(|| {
+                AuthError::config("instance", "is required for provider \"flinks-v3\" unless authorizeUrl is given")
+            })?,
+            _ => return Err(AuthError::config(key, format!("is required for provider \"{}\"", p.as_str()))),
+        },
+    };
+    for (name, _) in url.query_pairs() {
+        if p.sets_param(&name) {
+            return Err(AuthError::config(key, format!("must not carry \"{name}\" in its query: the library sets it")));
+        }
+    }
+    Ok(url)
+}
+
+fn redirect_uri(r: &Reader, page_origin: &str) -> Result<String, AuthError> {
+    let key = "redirectUri";
+    let s = r.string(key)?.ok_or_else(|| AuthError::config(key, "is required"))?;
+    let url = web_url(key, s)?;
+    if url.origin().ascii_serialization() != page_origin {
+        return Err(AuthError::config(
+            key,
+            format!("must be on this page's origin ({page_origin}): the pending authorization lives in this origin's storage"),
+        ));
+    }
+    for (name, _) in url.query_pairs() {
+        if CALLBACK_PARAMS.contains(&name.as_ref()) {
+            return Err(AuthError::config(key, format!("must not carry \"{name}\" in its query: the callback uses that name")));
+        }
+    }
+    Ok(s.to_owned())
+}
+
+fn issuer(r: &Reader) -> Result<Option<String>, AuthError> {
+    let Some(s) = r.string("issuer")? else { return Ok(None) };
+    let url = web_url("issuer", s)?;
+    // RFC 8414 §2: an issuer identifier has no query and no fragment.
+    if url.query().is_some() {
+        return Err(AuthError::config("issuer", "must not contain a query (RFC 8414 §2)"));
+    }
+    Ok(Some(s.to_owned()))
+}
+
+fn popup(v: &ConfigValue) -> Result<PopupOptions, AuthError> {
+    let entries = match v {
+        ConfigValue::Absent => return Ok(PopupOptions::default()),
+        ConfigValue::Map(entries) => entries,
+        other => return Err(wrong_type("popup", "an object { width, height, timeoutMs }", other)),
+    };
+    let mut out = PopupOptions::default();
+    for (k, v) in entries {
+        let field = format!("popup.{k}");
+        match k.as_str() {
+            "width" => out.width = integer(&field, v, 200, 10_000)?,
+            "height" => out.height = integer(&field, v, 200, 10_000)?,
+            "timeoutMs" => out.timeout_ms = integer(&field, v, 1_000, TTL_BOUNDS.1 * 1000)?,
+            _ => return Err(AuthError::config(&field, "is not a popup option (width, height, timeoutMs)")),
+        }
+    }
+    Ok(out)
+}
+
+fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(String, String)>, AuthError> {
+    let entries = match v {
+        ConfigValue::Absent => return Ok(Vec::new()),
+        ConfigValue::Map(entries) => entries,
+        other => return Err(wrong_type("extraParams", "an object of string values", other)),
+    };
+    if entries.len() > MAX_EXTRA_PARAMS {
+        return Err(AuthError::config("extraParams", format!("may hold at most {MAX_EXTRA_PARAMS} parameters")));
+    }
+    let mut out = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        let field = format!("extraParams.{k}");
+        if k.is_empty() || k.len() > 256 || k.chars().any(|c| c.is_control()) {
+            return Err(AuthError::config(&field, "must be a non-empty name without control characters"));
+        }
+        if p.sets_param(k) {
+            return Err(AuthError::config(&field, "is set by the library and may not be overridden"));
+        }
+        match v {
+            ConfigValue::String(s) => out.push((k.clone(), text(&field, s)?.to_owned())),
+            other => return Err(wrong_type(&field, "a string", other)),
+        }
+    }
+    Ok(out)
+}
+
+/// Validates `entries` for a page on `page_origin` (`window.location.origin`).
+pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<ValidatedConfig, AuthError> {
+    // Secrets first, whatever else is wrong: the caller must learn this before anything.
+    let extra = entries.iter().filter(|(k, _)| k == "extraParams");
+    let nested = extra.flat_map(|(_, v)| match v {
+        ConfigValue::Map(m) => m.iter().map(|(k, _)| format!("extraParams.{k}")).collect(),
+        _ => Vec::new(),
+    });
+    for key in entries.iter().map(|(k, _)| k.clone()).chain(nested) {
+        if names_secret(&key) {
+            return Err(AuthError::config(
+                &key,
+                "looks like a secret; secrets must never be in a browser. Keep it on your server and exchange the code there",
+            ));
+        }
+    }
+    for (key, _) in entries {
+        if !FIELDS.contains(&key.as_str()) {
+            return Err(AuthError::config(key, format!("is not a config field (allowed: {})", FIELDS.join(", "))));
+        }
+    }
+    let r = Reader { entries };
+    let provider = match r.get("provider") {
+        ConfigValue::String(s) => Provider::parse(s),
+        ConfigValue::Absent => None,
+        other => return Err(wrong_type("provider", "a string", other)),
+    }
+    .ok_or_else(|| AuthError::config("provider", "must be one of \"tink\", \"flinks\", \"flinks-v3\", \"oauth2\""))?;
+    for (key, value) in entries {
+        if *value != ConfigValue::Absent && !applies(key, provider) {
+            return Err(AuthError::config(key, format!("is not used by provider \"{}\"", provider.as_str())));
+        }
+    }
+    let needs_client = provider != Provider::FlinksV3;
+    let ttl_seconds = integer("ttlSeconds", r.get("ttlSeconds"), TTL_BOUNDS.0, TTL_BOUNDS.1)?.unwrap_or(DEFAULT_TTL_SECONDS);
+    let mode = match r.string("mode")? {
+        None | Some("redirect") => Mode::Redirect,
+        Some("popup") => Mode::Popup,
+        Some(_) => return Err(AuthError::config("mode", "must be \"redirect\" or \"popup\"")),
+    };
+    let app_state = match r.get("appState") {
+        ConfigValue::Absent => None,
+        ConfigValue::Json(s) if s.len() <= MAX_APP_STATE => Some(s.clone()),
+        ConfigValue::Json(_) => {
+            return Err(AuthError::config("appState", format!("must be at most {MAX_APP_STATE} bytes as JSON")))
+        }
+        other => return Err(wrong_type("appState", "a JSON value", other)),
+    };
+    if !matches!(r.get("signal"), ConfigValue::Absent | ConfigValue::Handle) {
+        return Err(wrong_type("signal", "an AbortSignal", r.get("signal")));
+    }
+    Ok(ValidatedConfig {
+        provider,
+        authorize_url: authorize_url(&r, provider)?,
+        client_id: if needs_client { Some(r.required("clientId", provider)?.to_owned()) } else { None },
+        redirect_uri: redirect_uri(&r, page_origin)?,
+        scope: scope(&r, provider)?,
+        provider_id: match provider {
+            Provider::Flinks => Some(r.required("providerId", provider)?.to_owned()),
+            _ => None,
+        },
+        correlation_id: r.string("correlationId")?.map(str::to_owned),
+        institution_id: r.string("institutionId")?.map(str::to_owned),
+        tag: r.string("tag")?.map(str::to_owned),
+        recipient_id: r.string("recipientId")?.map(str::to_owned),
+        lang: lang(&r, provider)?,
+        mode,
+        navigate: r.bool("navigate")?.unwrap_or(true),
+        popup: popup(r.get("popup"))?,
+        pkce: r.bool("pkce")?.unwrap_or(provider.pkce_by_default()),
+        extra_params: extra_params(r.get("extraParams"), provider)?,
+        app_state,
+        ttl_seconds,
+        issuer: issuer(&r)?,
+    })
+}

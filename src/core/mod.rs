@@ -1,0 +1,11 @@
+//! The pure core: no browser, no clock, no randomness of its own. Everything here
+//! builds and tests natively with `cargo test`.
+
+pub mod authorize;
+pub mod config;
+pub mod entropy;
+pub mod error;
+pub mod pending;
+pub mod pkce;
+pub mod provider;
+pub mod store;
