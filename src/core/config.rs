@@ -87,9 +87,27 @@ pub const CALLBACK_PARAMS: [&str; 8] =
     ["code", "state", "error", "error_description", "error_uri", "iss", "loginId", "credentials_id"];
 
 const FIELDS: [&str; 21] = [
-    "provider", "authorizeUrl", "instance", "clientId", "redirectUri", "scope", "providerId", "correlationId",
-    "institutionId", "tag", "recipientId", "lang", "mode", "navigate", "popup", "signal", "pkce", "extraParams",
-    "appState", "ttlSeconds", "issuer",
+    "provider",
+    "authorizeUrl",
+    "instance",
+    "clientId",
+    "redirectUri",
+    "scope",
+    "providerId",
+    "correlationId",
+    "institutionId",
+    "tag",
+    "recipientId",
+    "lang",
+    "mode",
+    "navigate",
+    "popup",
+    "signal",
+    "pkce",
+    "extraParams",
+    "appState",
+    "ttlSeconds",
+    "issuer",
 ];
 
 /// Fields that only some presets read. Given to another preset they would be silently
@@ -248,7 +266,9 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
             for item in items {
                 match item {
                     ConfigValue::String(s) if !s.contains(' ') => out.push(s.as_str()),
-                    ConfigValue::String(_) => return Err(AuthError::config(key, "array items must not contain spaces")),
+                    ConfigValue::String(_) => {
+                        return Err(AuthError::config(key, "array items must not contain spaces"))
+                    }
                     other => return Err(wrong_type(key, "a string or an array of strings", other)),
                 }
             }
@@ -269,7 +289,10 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
                 return Err(AuthError::config(key, format!("must be one or more of {}", allowed.join(", "))));
             }
         } else if !is_scope_token(t) {
-            return Err(AuthError::config(key, "may hold only printable ASCII other than '\"' and '\\' (RFC 6749 §3.3)"));
+            return Err(AuthError::config(
+                key,
+                "may hold only printable ASCII other than '\"' and '\\' (RFC 6749 §3.3)",
+            ));
         }
         if p == Provider::Flinks && tokens[..i].contains(t) {
             return Err(AuthError::config(key, "must not name a scope twice"));
@@ -303,7 +326,10 @@ fn instance_url(r: &Reader) -> Result<Option<Url>, AuthError> {
         && !name.starts_with('-')
         && !name.ends_with('-');
     if !ok {
-        return Err(AuthError::config("instance", "must be an instance name like \"toolbox\", \"sandbox\" or \"production\" (a-z, 0-9, -)"));
+        return Err(AuthError::config(
+            "instance",
+            "must be an instance name like \"toolbox\", \"sandbox\" or \"production\" (a-z, 0-9, -)",
+        ));
     }
     let url = format!("https://{name}-api.private.fin.ag/v3/oauth/authorize");
     Url::parse(&url).map(Some).map_err(|_| AuthError::config("instance", "does not form a valid host name"))
@@ -341,7 +367,10 @@ fn redirect_uri(r: &Reader, page_origin: &str) -> Result<String, AuthError> {
     }
     for (name, _) in url.query_pairs() {
         if CALLBACK_PARAMS.contains(&name.as_ref()) {
-            return Err(AuthError::config(key, format!("must not carry \"{name}\" in its query: the callback uses that name")));
+            return Err(AuthError::config(
+                key,
+                format!("must not carry \"{name}\" in its query: the callback uses that name"),
+            ));
         }
     }
     Ok(s.to_owned())
@@ -436,7 +465,8 @@ pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<
         }
     }
     let needs_client = provider != Provider::FlinksV3;
-    let ttl_seconds = integer("ttlSeconds", r.get("ttlSeconds"), TTL_BOUNDS.0, TTL_BOUNDS.1)?.unwrap_or(DEFAULT_TTL_SECONDS);
+    let ttl_seconds =
+        integer("ttlSeconds", r.get("ttlSeconds"), TTL_BOUNDS.0, TTL_BOUNDS.1)?.unwrap_or(DEFAULT_TTL_SECONDS);
     let mode = match r.string("mode")? {
         None | Some("redirect") => Mode::Redirect,
         Some("popup") => Mode::Popup,

@@ -37,9 +37,16 @@ impl Provider {
     pub fn params(self) -> &'static [&'static str] {
         match self {
             Self::Tink => &["client_id", "redirect_uri", "scope", "state", "response_type"],
-            Self::Flinks => {
-                &["client_id", "redirect_uri", "state", "response_type", "scope", "provider_id", "correlation_id", "lang"]
-            }
+            Self::Flinks => &[
+                "client_id",
+                "redirect_uri",
+                "state",
+                "response_type",
+                "scope",
+                "provider_id",
+                "correlation_id",
+                "lang",
+            ],
             Self::FlinksV3 => &["redirect_uri", "state", "lang", "institution_id", "tag", "recipientId"],
             Self::OAuth2 => &["response_type", "client_id", "redirect_uri", "scope", "state"],
         }

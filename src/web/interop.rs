@@ -1,0 +1,96 @@
+//! All JsValue ↔ Rust conversion lives here. Reading a config never runs into a JS
+//! exception we don't catch: getters and proxies that throw become `invalid_config`.
+
+use crate::core::config::ConfigValue;
+use crate::core::error::AuthError;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Nested values deeper than this are refused (a config is two levels at most).
+const MAX_DEPTH: u32 = 3;
+const MAX_KEYS: u32 = 64;
+
+pub fn config_entries(config: &JsValue) -> Result<Vec<(String, ConfigValue)>, AuthError> {
+    if !config.is_object() || Array::is_array(config) {
+        return Err(AuthError::config("config", "must be an object"));
+    }
+    entries(config, 0, "")
+}
+
+fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, ConfigValue)>, AuthError> {
+    let unreadable = |field: &str| AuthError::config(field, "could not be read");
+    let target: &Object = obj.unchecked_ref();
+    let keys = Reflect::own_keys(target).map_err(|_| unreadable(prefix.trim_end_matches('.')))?;
+    if keys.length() > MAX_KEYS {
+        return Err(AuthError::config(prefix.trim_end_matches('.'), "has too many keys"));
+    }
+    let mut out = Vec::with_capacity(keys.length() as usize);
+    for key in keys.iter() {
+        // Symbol keys are not config fields; JSON ignores them too.
+        let Some(name) = key.as_string() else { continue };
+        let field = format!("{prefix}{name}");
+        let value = Reflect::get(obj, &key).map_err(|_| unreadable(&field))?;
+        let converted = match (depth, name.as_str()) {
+            (0, "appState") => app_state(&value)?,
+            (0, "signal") if value.is_instance_of::<web_sys::AbortSignal>() => ConfigValue::Handle,
+            _ => convert(&value, depth, &field)?,
+        };
+        out.push((name, converted));
+    }
+    Ok(out)
+}
+
+fn convert(v: &JsValue, depth: u32, field: &str) -> Result<ConfigValue, AuthError> {
+    Ok(if v.is_undefined() || v.is_null() {
+        ConfigValue::Absent
+    } else if let Some(b) = v.as_bool() {
+        ConfigValue::Bool(b)
+    } else if let Some(n) = v.as_f64() {
+        ConfigValue::Number(n)
+    } else if let Some(s) = v.as_string() {
+        ConfigValue::String(s)
+    } else if v.is_function() {
+        ConfigValue::Other("a function")
+    } else if v.is_symbol() {
+        ConfigValue::Other("a symbol")
+    } else if v.is_bigint() {
+        ConfigValue::Other("a bigint")
+    } else if depth >= MAX_DEPTH {
+        return Err(AuthError::config(field, "is nested too deeply"));
+    } else if Array::is_array(v) {
+        let arr: &Array = v.unchecked_ref();
+        if arr.length() > MAX_KEYS {
+            return Err(AuthError::config(field, "has too many items"));
+        }
+        let mut items = Vec::with_capacity(arr.length() as usize);
+        for i in 0..arr.length() {
+            let item = Reflect::get_u32(v, i).map_err(|_| AuthError::config(field, "could not be read"))?;
+            items.push(convert(&item, depth + 1, field)?);
+        }
+        ConfigValue::List(items)
+    } else if v.is_object() {
+        ConfigValue::Map(entries(v, depth + 1, &format!("{field}."))?)
+    } else {
+        ConfigValue::Other("an unsupported value")
+    })
+}
+
+/// `appState` travels as JSON text: whatever `JSON.stringify` accepts, and nothing else
+/// (functions, BigInt and cycles are refused here, not at callback time).
+fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
+    if v.is_undefined() {
+        return Ok(ConfigValue::Absent);
+    }
+    match JSON::stringify(v).ok().and_then(|s| JsValue::from(s).as_string()) {
+        Some(json) => Ok(ConfigValue::Json(json)),
+        None => Err(AuthError::config("appState", "must be a JSON value (JSON.stringify failed)")),
+    }
+}
+
+/// `{ url, state }` for `navigate: false`.
+pub fn started(url: &str, state: &str) -> JsValue {
+    let obj = Object::new();
+    let _ = Reflect::set(&obj, &"url".into(), &url.into());
+    let _ = Reflect::set(&obj, &"state".into(), &state.into());
+    obj.into()
+}

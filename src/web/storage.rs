@@ -1,0 +1,50 @@
+//! `sessionStorage` as a `PendingStore`. Every call can throw: `SecurityError` in
+//! sandboxed frames and with storage disabled, `QuotaExceededError` when full.
+
+use crate::core::error::AuthError;
+use crate::core::store::{PendingStore, StoreFault};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DomException, Storage};
+
+pub struct SessionStore(Storage);
+
+pub fn session_store(window: &web_sys::Window) -> Result<SessionStore, AuthError> {
+    match window.session_storage() {
+        Ok(Some(s)) => Ok(SessionStore(s)),
+        _ => Err(AuthError::storage(
+            "sessionStorage is not available (disabled, sandboxed frame or private mode); redirect mode needs it",
+        )),
+    }
+}
+
+fn fault(e: JsValue) -> StoreFault {
+    let name = e.dyn_ref::<DomException>().map(|d| d.name()).unwrap_or_default();
+    // Firefox names it NS_ERROR_DOM_QUOTA_REACHED in older releases.
+    if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
+        StoreFault::Full
+    } else {
+        StoreFault::Unavailable
+    }
+}
+
+impl PendingStore for SessionStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreFault> {
+        self.0.get_item(key).map_err(fault)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault> {
+        self.0.set_item(key, value).map_err(fault)
+    }
+    fn remove(&mut self, key: &str) -> Result<(), StoreFault> {
+        self.0.remove_item(key).map_err(fault)
+    }
+    fn keys(&self) -> Result<Vec<String>, StoreFault> {
+        let n = self.0.length().map_err(fault)?;
+        let mut out = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            if let Some(k) = self.0.key(i).map_err(fault)? {
+                out.push(k);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,200 @@
+//! Browser suite: the real `startAuthorization` against real sessionStorage and
+//! `crypto.getRandomValues`, in Chromium, Firefox ESR and WebKitGTK.
+#![cfg(target_arch = "wasm32")]
+
+use bank_link::web::start_authorization;
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().session_storage().unwrap().unwrap()
+}
+
+fn ours() -> Vec<String> {
+    let s = storage();
+    (0..s.length().unwrap()).filter_map(|i| s.key(i).unwrap()).filter(|k| k.starts_with("bank-link:")).collect()
+}
+
+fn clear() {
+    for k in ours() {
+        storage().remove_item(&k).unwrap();
+    }
+}
+
+/// A config from JSON text with `{origin}` replaced by this page's origin.
+fn cfg(json: &str) -> JsValue {
+    JSON::parse(&json.replace("{origin}", &origin())).unwrap()
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &k.into()).unwrap()
+}
+
+async fn start(config: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(start_authorization(config)).await
+}
+
+async fn start_err(config: JsValue) -> (String, Option<String>) {
+    let e = start(config).await.expect_err("should fail");
+    assert_eq!(get(&e, "name").as_string().as_deref(), Some("AuthError"));
+    assert!(e.is_instance_of::<js_sys::Error>());
+    (get(&e, "code").as_string().unwrap(), get(&e, "field").as_string())
+}
+
+#[wasm_bindgen_test]
+async fn navigate_false_stores_a_record_and_resolves_url_and_state() {
+    clear();
+    let r = start(cfg(r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1",
+        "redirectUri":"{origin}/cb","navigate":false,"appState":{"n":1}}"#))
+    .await
+    .unwrap();
+    let state = get(&r, "state").as_string().unwrap();
+    let url = get(&r, "url").as_string().unwrap();
+    assert_eq!(state.len(), 43);
+    assert!(url.starts_with("https://as.example/authorize?response_type=code&client_id=c1&redirect_uri="));
+    assert!(url.contains(&format!("&state={state}&code_challenge=")));
+    assert!(url.ends_with("&code_challenge_method=S256"));
+    let record = storage().get_item(&format!("bank-link:pending:{state}")).unwrap().unwrap();
+    assert!(record.starts_with("v=1&provider=oauth2&redirect_uri="), "{record}");
+    assert!(record.contains("&code_verifier="));
+    assert!(record.contains("&app_state=%7B%22n%22%3A1%7D"), "{record}");
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn states_are_random_and_records_do_not_overwrite_each_other() {
+    clear();
+    let c =
+        r#"{"provider":"tink","clientId":"c","scope":"accounts:read","redirectUri":"{origin}/cb","navigate":false}"#;
+    let a = get(&start(cfg(c)).await.unwrap(), "state").as_string().unwrap();
+    let b = get(&start(cfg(c)).await.unwrap(), "state").as_string().unwrap();
+    assert_ne!(a, b);
+    assert_eq!(ours().len(), 2);
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn bad_config_throws_auth_error_leaves_nothing_and_does_not_navigate() {
+    clear();
+    let before = web_sys::window().unwrap().location().href().unwrap();
+    let cases = [
+        (
+            r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"https://elsewhere.example/cb"}"#,
+            "redirectUri",
+        ),
+        (r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb#x"}"#, "redirectUri"),
+        (
+            r#"{"provider":"oauth2","authorizeUrl":"JaVaScRiPt:alert(1)","clientId":"c","redirectUri":"{origin}/cb"}"#,
+            "authorizeUrl",
+        ),
+        (
+            r#"{"provider":"oauth2","authorizeUrl":"\tjavascript:alert(1)","clientId":"c","redirectUri":"{origin}/cb"}"#,
+            "authorizeUrl",
+        ),
+        (
+            r#"{"provider":"oauth2","authorizeUrl":"https://as.example/a","clientId":"c","redirectUri":"{origin}/cb","clientSecret":"hunter2"}"#,
+            "clientSecret",
+        ),
+        (
+            r#"{"provider":"flinks","authorizeUrl":"https://f.example/api/v1/authorize","clientId":"c","redirectUri":"{origin}/cb","scope":"TRANSACTIONS","providerId":"p"}"#,
+            "scope",
+        ),
+        (r#"{"provider":"nope"}"#, "provider"),
+    ];
+    for (json, field) in cases {
+        let (code, got_field) = start_err(cfg(json)).await;
+        assert_eq!(code, "invalid_config", "{json}");
+        assert_eq!(got_field.as_deref(), Some(field), "{json}");
+    }
+    // navigate defaults to true: a failure must not have navigated.
+    assert_eq!(web_sys::window().unwrap().location().href().unwrap(), before);
+    assert!(ours().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn secret_is_never_echoed() {
+    let e = start(cfg(r#"{"provider":"oauth2","authorizeUrl":"https://as.example/a","clientId":"c","redirectUri":"{origin}/cb","extraParams":{"client_secret":"hunter2"}}"#))
+        .await
+        .unwrap_err();
+    let msg = get(&e, "message").as_string().unwrap();
+    assert!(!msg.contains("hunter2"), "{msg}");
+    assert_eq!(get(&e, "field").as_string().as_deref(), Some("extraParams.client_secret"));
+}
+
+#[wasm_bindgen_test]
+async fn hostile_config_objects_are_refused_without_a_throw_escaping() {
+    // A getter that throws, a non-object, an array, a function value, a BigInt appState.
+    let throwing =
+        js_sys::Function::new_no_args("return { provider: 'tink', get clientId() { throw new Error('boom') } }")
+            .call0(&JsValue::NULL)
+            .unwrap();
+    assert_eq!(start_err(throwing).await, ("invalid_config".into(), Some("clientId".into())));
+    assert_eq!(start_err(JsValue::from_str("tink")).await.0, "invalid_config");
+    assert_eq!(start_err(js_sys::Array::new().into()).await.0, "invalid_config");
+    let cyclic = js_sys::Function::new_no_args(&format!(
+        "const a = {{}}; a.a = a; return {{provider:'tink', clientId:'c', scope:'s', redirectUri:'{}/cb', appState: a}}",
+        origin()
+    ))
+    .call0(&JsValue::NULL)
+    .unwrap();
+    assert_eq!(start_err(cyclic).await, ("invalid_config".into(), Some("appState".into())));
+    assert!(ours().is_empty());
+}
+
+fn override_storage(js: &str) -> js_sys::Function {
+    // Installs a fault and returns the function that undoes it.
+    js_sys::Function::new_no_args(js).call0(&JsValue::NULL).unwrap().unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn storage_that_throws_gives_storage_unavailable_and_no_navigation() {
+    clear();
+    let restore = override_storage(
+        "const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
+         Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
+         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };",
+    );
+    let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
+    restore.call0(&JsValue::NULL).unwrap();
+    let e = r.unwrap_err();
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("storage_unavailable"));
+    assert!(ours().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn full_storage_gives_storage_unavailable_and_leaves_no_partial_record() {
+    clear();
+    let restore = override_storage(
+        "const orig = Storage.prototype.setItem;
+         Storage.prototype.setItem = function (k, v) { if (k.startsWith('bank-link:')) throw new DOMException('full', 'QuotaExceededError'); return orig.call(this, k, v); };
+         return () => { Storage.prototype.setItem = orig; };",
+    );
+    let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
+    restore.call0(&JsValue::NULL).unwrap();
+    let e = r.unwrap_err();
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("storage_unavailable"));
+    assert!(ours().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_write_that_does_not_stick_is_detected_by_the_read_back() {
+    clear();
+    let restore = override_storage(
+        "const orig = Storage.prototype.setItem;
+         Storage.prototype.setItem = function (k, v) { return orig.call(this, k, k.startsWith('bank-link:') ? v.slice(0, 10) : v); };
+         return () => { Storage.prototype.setItem = orig; };",
+    );
+    let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
+    restore.call0(&JsValue::NULL).unwrap();
+    let e = r.unwrap_err();
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("storage_unavailable"));
+    assert!(ours().is_empty());
+}
