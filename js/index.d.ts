@@ -1,1 +1,112 @@
-export {}
+/** The provider presets (API.md "Presets"). */
+export type Provider = "tink" | "flinks" | "flinks-v3" | "oauth2";
+
+/** Flinks outbound scopes, as its `/api/v1/authorize` document lists them. */
+export type FlinksScope =
+  | "ACCOUNT_BASIC" | "ACCOUNT_DETAILED" | "ACCOUNT_PAYMENTS" | "INVESTMENTS"
+  | "STATEMENTS" | "CUSTOMER_CONTACT" | "CUSTOMER_PERSONAL" | "TRANSACTIONS";
+
+/** A JSON value: what `appState` may carry. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+interface CommonConfig {
+  /** Absolute; https (http only on localhost, 127.0.0.1, [::1]); on this page's origin; no fragment. */
+  redirectUri: string;
+  /** The provider's full authorize endpoint, used as given. */
+  authorizeUrl?: string;
+  /** Default "redirect". "popup" is not available in this release. */
+  mode?: "redirect" | "popup";
+  /** Default true. false: store the pending authorization and resolve { url, state }. */
+  navigate?: boolean;
+  popup?: { width?: number; height?: number; timeoutMs?: number };
+  signal?: AbortSignal;
+  /** RFC 7636 S256. Default true for "oauth2", false for the other presets. */
+  pkce?: boolean;
+  /** Extra query parameters; may not name a parameter the library sets. */
+  extraParams?: Record<string, string>;
+  /** Returned by handleCallback on every verified result. */
+  appState?: Json;
+  /** Lifetime of the pending authorization, 30..3600 seconds; default 600. */
+  ttlSeconds?: number;
+  /** RFC 9207: the callback's `iss` must equal it. */
+  issuer?: string;
+}
+
+export interface TinkConfig extends CommonConfig {
+  provider: "tink";
+  clientId: string;
+  scope: string | string[];
+}
+
+export interface FlinksConfig extends CommonConfig {
+  provider: "flinks";
+  /** Required: the customer's host, path /api/v1/authorize. */
+  authorizeUrl: string;
+  clientId: string;
+  scope: FlinksScope | FlinksScope[] | string;
+  providerId: string;
+  correlationId?: string;
+  lang?: "en" | "fr";
+}
+
+export interface FlinksV3Config extends CommonConfig {
+  provider: "flinks-v3";
+  /** toolbox, sandbox, production…: https://{instance}-api.private.fin.ag/v3/oauth/authorize. Required unless authorizeUrl is given. */
+  instance?: string;
+  institutionId?: string;
+  tag?: string;
+  recipientId?: string;
+  /** ISO 639-1 two-letter code; default "en". */
+  lang?: string;
+}
+
+export interface OAuth2Config extends CommonConfig {
+  provider: "oauth2";
+  authorizeUrl: string;
+  clientId: string;
+  scope?: string | string[];
+}
+
+export type AuthorizationConfig = TinkConfig | FlinksConfig | FlinksV3Config | OAuth2Config;
+
+/** RFC 6749 §4.1.2.1 error codes. */
+export type OAuthErrorCode =
+  | "access_denied" | "invalid_request" | "unauthorized_client"
+  | "unsupported_response_type" | "invalid_scope" | "server_error"
+  | "temporarily_unavailable";
+
+export type AuthorizationResult =
+  | {
+      ok: true; provider: Provider; state: string; code?: string; loginId?: string;
+      credentialsId?: string; codeVerifier?: string; params: Record<string, string>;
+      appState?: unknown;
+    }
+  | {
+      ok: false; provider: Provider; state?: string;
+      // eslint-disable-next-line @typescript-eslint/ban-types
+      error: OAuthErrorCode | (string & {});
+      /** Untrusted text from the provider: never render it as HTML. */
+      errorDescription?: string; errorUri?: string; params: Record<string, string>;
+      appState?: unknown;
+    };
+
+export type AuthErrorCode =
+  | "invalid_config" | "storage_unavailable" | "popup_blocked" | "popup_closed"
+  | "popup_timeout" | "aborted" | "unknown_state" | "missing_state" | "expired"
+  | "already_handled" | "malformed_callback" | "issuer_mismatch";
+
+/** What every failure that is not the provider's answer throws or rejects with. */
+export interface AuthError extends Error {
+  name: "AuthError";
+  code: AuthErrorCode;
+  /** For invalid_config: the config key as the caller wrote it (nested: "extraParams.x"). */
+  field?: string;
+}
+
+/** Validates, stores the pending authorization and navigates (or resolves { url, state } with navigate: false). */
+export function startAuthorization(
+  config: AuthorizationConfig,
+): Promise<{ url: string; state: string }>;
+
+/** Verifies and consumes the callback on the redirect URI page. null when the location is no callback. */
+export function handleCallback(location?: Location | URL | string): AuthorizationResult | null;

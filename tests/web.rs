@@ -198,3 +198,170 @@ async fn a_write_that_does_not_stick_is_detected_by_the_read_back() {
     assert_eq!(get(&e, "code").as_string().as_deref(), Some("storage_unavailable"));
     assert!(ours().is_empty());
 }
+
+use bank_link::web::handle_callback;
+
+fn path() -> String {
+    web_sys::window().unwrap().location().pathname().unwrap()
+}
+
+/// Starts a flow whose redirect URI is this very page (so the binding holds).
+async fn started_here(provider_json: &str) -> String {
+    let json = format!(
+        r#"{{{provider_json},"redirectUri":"{{origin}}{}","navigate":false,"appState":{{"cart":[1,2]}}}}"#,
+        path()
+    );
+    get(&start(cfg(&json)).await.unwrap(), "state").as_string().unwrap()
+}
+
+fn callback(url: &str) -> Result<JsValue, JsValue> {
+    handle_callback(JsValue::from_str(url))
+}
+
+fn code_of(e: &JsValue) -> String {
+    assert_eq!(get(e, "name").as_string().as_deref(), Some("AuthError"));
+    get(e, "code").as_string().unwrap()
+}
+
+const OAUTH2: &str = r#""provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1""#;
+
+#[wasm_bindgen_test]
+async fn round_trip_returns_code_verifier_and_app_state_then_single_use() {
+    clear();
+    let state = started_here(OAUTH2).await;
+    let url = format!("{}{}?code=abc&state={state}", origin(), path());
+    let r = callback(&url).unwrap();
+    assert_eq!(get(&r, "ok"), JsValue::TRUE);
+    assert_eq!(get(&r, "code").as_string().as_deref(), Some("abc"));
+    assert_eq!(get(&r, "provider").as_string().as_deref(), Some("oauth2"));
+    assert_eq!(get(&r, "codeVerifier").as_string().map(|v| v.len()), Some(43));
+    assert_eq!(JSON::stringify(&get(&r, "appState")).unwrap(), "{\"cart\":[1,2]}");
+    assert_eq!(get(&get(&r, "params"), "state").as_string(), Some(state.clone()));
+    // The record is consumed; only a marker without the code remains.
+    assert!(storage().get_item(&format!("bank-link:pending:{state}")).unwrap().is_none());
+    let marker = storage().get_item(&format!("bank-link:done:{state}")).unwrap().unwrap();
+    assert!(!marker.contains("abc"));
+    // Same URL again in this page: the same result.
+    let again = callback(&url).unwrap();
+    assert_eq!(JSON::stringify(&again).unwrap(), JSON::stringify(&r).unwrap());
+    // The same callback in another spelling (as after a reload): already_handled.
+    let replay = format!("{}{}?state={state}&code=abc", origin(), path());
+    assert_eq!(code_of(&callback(&replay).unwrap_err()), "already_handled");
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn provider_error_is_a_value_with_app_state_and_untrusted_text() {
+    clear();
+    let state = started_here(OAUTH2).await;
+    let url = format!(
+        "{}{}?error=access_denied&error_description=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&state={state}",
+        origin(),
+        path()
+    );
+    let r = callback(&url).unwrap();
+    assert_eq!(get(&r, "ok"), JsValue::FALSE);
+    assert_eq!(get(&r, "error").as_string().as_deref(), Some("access_denied"));
+    assert_eq!(get(&r, "errorDescription").as_string().as_deref(), Some("<img src=x onerror=alert(1)>"));
+    assert!(get(&r, "appState").is_object());
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn forged_callbacks_consume_nothing() {
+    clear();
+    let state = started_here(OAUTH2).await;
+    let here = format!("{}{}", origin(), path());
+    let forged = [
+        (format!("{here}?code=x&state={}", "A".repeat(43)), "unknown_state"),
+        (format!("{here}?code=x"), "missing_state"),
+        (format!("{here}?code=x&state={state}&state={state}"), "malformed_callback"),
+        (format!("{here}?code=x&state={state}&%73tate={state}"), "malformed_callback"),
+        (format!("{here}?code=x&error=y&state={state}"), "malformed_callback"),
+        (format!("{here}?code=%ff&state={state}"), "malformed_callback"),
+        (format!("{here}?code={}&state={state}", "a".repeat(3000)), "malformed_callback"),
+        (format!("{}/elsewhere?code=x&state={state}", origin()), "unknown_state"),
+    ];
+    for (url, want) in &forged {
+        assert_eq!(&code_of(&callback(url).unwrap_err()), want, "{url}");
+    }
+    assert!(storage().get_item(&format!("bank-link:pending:{state}")).unwrap().is_some());
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn issuer_is_enforced_when_configured() {
+    clear();
+    let with_iss = format!(r#"{OAUTH2},"issuer":"https://as.example""#);
+    let state = started_here(&with_iss).await;
+    let here = format!("{}{}", origin(), path());
+    assert_eq!(code_of(&callback(&format!("{here}?code=x&state={state}")).unwrap_err()), "issuer_mismatch");
+    assert_eq!(
+        code_of(&callback(&format!("{here}?code=x&state={state}&iss=https%3A%2F%2Fevil.example")).unwrap_err()),
+        "issuer_mismatch"
+    );
+    let ok = callback(&format!("{here}?code=x&state={state}&iss=https%3A%2F%2Fas.example")).unwrap();
+    assert_eq!(get(&ok, "ok"), JsValue::TRUE);
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn tink_silent_denial_and_not_a_callback() {
+    clear();
+    let here = format!("{}{}", origin(), path());
+    assert!(callback(&here).unwrap().is_null());
+    let state = started_here(r#""provider":"tink","clientId":"c","scope":"accounts:read""#).await;
+    let r = callback(&format!("{here}?")).unwrap();
+    assert_eq!(get(&r, "error").as_string().as_deref(), Some("access_denied"));
+    assert_eq!(get(&r, "state").as_string(), Some(state));
+    assert!(ours().iter().all(|k| !k.starts_with("bank-link:pending:")));
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn address_bar_loses_exactly_the_callback_parameters() {
+    clear();
+    let w = web_sys::window().unwrap();
+    let history = w.history().unwrap();
+    let original = w.location().href().unwrap();
+    let state = started_here(OAUTH2).await;
+    let app_state = JSON::parse(r#"{"route":"settings"}"#).unwrap();
+    history
+        .replace_state_with_url(&app_state, "", Some(&format!("{}?tab=2&code=abc&state={state}&iss=x#frag", path())))
+        .unwrap();
+    let r = handle_callback(JsValue::UNDEFINED).unwrap();
+    let after = w.location().href().unwrap();
+    let kept_state = JSON::stringify(&history.state().unwrap()).unwrap();
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    assert_eq!(get(&r, "code").as_string().as_deref(), Some("abc"));
+    assert_eq!(after, format!("{}{}?tab=2#frag", origin(), path()));
+    assert_eq!(kept_state, r#"{"route":"settings"}"#);
+    // The cleaned location handled again in this page: the same result, not null.
+    assert_eq!(get(&callback(&after).unwrap(), "code").as_string().as_deref(), Some("abc"));
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn callback_without_storage_is_storage_unavailable_and_plain_page_is_null() {
+    let restore = override_storage(
+        "const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
+         Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
+         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };",
+    );
+    let here = format!("{}{}", origin(), path());
+    let with_params = callback(&format!("{here}?code=x&state={}", "B".repeat(43)));
+    let plain = callback(&format!("{here}?tab=1"));
+    restore.call0(&JsValue::NULL).unwrap();
+    assert_eq!(code_of(&with_params.unwrap_err()), "storage_unavailable");
+    assert!(plain.unwrap().is_null());
+}
+
+#[wasm_bindgen_test]
+fn location_argument_types() {
+    let here = format!("{}{}", origin(), path());
+    let url = web_sys::Url::new(&here).unwrap();
+    assert!(handle_callback(url.into()).unwrap().is_null());
+    assert!(handle_callback(web_sys::window().unwrap().location().into()).unwrap().is_null());
+    assert_eq!(code_of(&handle_callback(JsValue::from_f64(1.0)).unwrap_err()), "malformed_callback");
+    assert_eq!(code_of(&callback("not a url").unwrap_err()), "malformed_callback");
+}

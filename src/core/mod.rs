@@ -2,9 +2,11 @@
 //! builds and tests natively with `cargo test`.
 
 pub mod authorize;
+pub mod callback;
 pub mod config;
 pub mod entropy;
 pub mod error;
+pub mod outcome;
 pub mod pending;
 pub mod pkce;
 pub mod provider;

@@ -3,6 +3,7 @@
 
 use crate::core::config::ConfigValue;
 use crate::core::error::AuthError;
+use crate::core::outcome::AuthorizationResult;
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -92,5 +93,85 @@ pub fn started(url: &str, state: &str) -> JsValue {
     let obj = Object::new();
     let _ = Reflect::set(&obj, &"url".into(), &url.into());
     let _ = Reflect::set(&obj, &"state".into(), &state.into());
+    obj.into()
+}
+
+/// The `location` argument of `handleCallback`: a `Location`, a `URL`, a string, or
+/// nothing (this page's location).
+pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthError> {
+    if location.is_undefined() || location.is_null() {
+        return Ok(current.to_owned());
+    }
+    if let Some(s) = location.as_string() {
+        return Ok(s);
+    }
+    let is_location = location.is_instance_of::<web_sys::Location>() || location.is_instance_of::<web_sys::Url>();
+    match is_location.then(|| Reflect::get(location, &"href".into()).ok()).flatten().and_then(|h| h.as_string()) {
+        Some(href) => Ok(href),
+        None => Err(AuthError::malformed("handleCallback takes a Location, a URL or a string")),
+    }
+}
+
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    // Setting a data property on a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &key.into(), value);
+}
+
+fn set_opt(obj: &Object, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        set(obj, key, &v.into());
+    }
+}
+
+fn params_object(params: &[(String, String)]) -> Object {
+    // A null prototype: a provider parameter named `__proto__` stays a plain key.
+    let obj = Object::create(&JsValue::NULL.unchecked_into());
+    for (k, v) in params {
+        set(&obj, k, &v.into());
+    }
+    obj
+}
+
+fn app_state_value(obj: &Object, app_state: &Option<String>) {
+    if let Some(v) = app_state.as_deref().and_then(|json| JSON::parse(json).ok()) {
+        set(obj, "appState", &v);
+    }
+}
+
+/// The `AuthorizationResult` union as a plain JS object.
+pub fn result_to_js(result: &AuthorizationResult) -> JsValue {
+    let obj = Object::new();
+    match result {
+        AuthorizationResult::Success {
+            provider,
+            state,
+            code,
+            login_id,
+            credentials_id,
+            code_verifier,
+            params,
+            app_state,
+        } => {
+            set(&obj, "ok", &JsValue::TRUE);
+            set(&obj, "provider", &provider.as_str().into());
+            set(&obj, "state", &state.into());
+            set_opt(&obj, "code", code);
+            set_opt(&obj, "loginId", login_id);
+            set_opt(&obj, "credentialsId", credentials_id);
+            set_opt(&obj, "codeVerifier", code_verifier);
+            set(&obj, "params", &params_object(params));
+            app_state_value(&obj, app_state);
+        }
+        AuthorizationResult::Failure { provider, state, error, error_description, error_uri, params, app_state } => {
+            set(&obj, "ok", &JsValue::FALSE);
+            set(&obj, "provider", &provider.as_str().into());
+            set_opt(&obj, "state", state);
+            set(&obj, "error", &error.into());
+            set_opt(&obj, "errorDescription", error_description);
+            set_opt(&obj, "errorUri", error_uri);
+            set(&obj, "params", &params_object(params));
+            app_state_value(&obj, app_state);
+        }
+    }
     obj.into()
 }

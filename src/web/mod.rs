@@ -1,4 +1,5 @@
-//! The browser boundary: each export reads "import → core → export".
+//! The browser boundary: each export reads "import → core → export". The `*_rs`
+//! functions are the same operations for Rust frontends (Leptos, Yew, Dioxus).
 
 mod error;
 mod interop;
@@ -6,51 +7,122 @@ mod random;
 mod storage;
 
 use crate::core::authorize::begin;
-use crate::core::config::{validate, Mode};
+use crate::core::callback::{handle, Handled};
+use crate::core::config::{validate, ConfigValue, Mode};
 use crate::core::error::AuthError;
+use crate::core::outcome::AuthorizationResult;
 use crate::core::pending::pending_key;
 use crate::core::store::PendingStore;
 use js_sys::Promise;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 pub use error::to_js as auth_error_to_js;
+pub use interop::result_to_js;
 
-fn window() -> Result<web_sys::Window, JsValue> {
-    web_sys::window().ok_or_else(|| js_sys::Error::new("bank-link needs a browser window").into())
+fn window() -> Result<web_sys::Window, AuthError> {
+    web_sys::window().ok_or_else(|| AuthError::storage("bank-link needs a browser window (not a worker)"))
+}
+
+fn js_err(e: JsValue) -> AuthError {
+    let msg = e.dyn_ref::<js_sys::Error>().map_or_else(|| "a browser call failed".to_owned(), |e| e.message().into());
+    AuthError::storage(msg)
+}
+
+/// A started authorization: where the user goes, and the state that identifies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Started {
+    pub url: String,
+    pub state: String,
 }
 
 /// `startAuthorization(config)`: validates, stores the pending authorization, then
 /// navigates (default) or resolves `{ url, state }` with `navigate: false`.
 ///
-/// Synchronous up to the returned Promise, so that a popup (`mode: "popup"`) can be
-/// opened inside the caller's click handler.
+/// Synchronous up to the returned Promise, so that nothing `await`s before the
+/// navigation or, later, a popup opened inside the caller's click handler.
 #[wasm_bindgen(js_name = startAuthorization)]
 pub fn start_authorization(config: JsValue) -> Promise {
-    match start(&config) {
-        Ok(v) => Promise::resolve(&v),
-        Err(e) => Promise::reject(&e),
+    let started = interop::config_entries(&config).and_then(|entries| start_authorization_rs(&entries));
+    match started {
+        Ok(s) => Promise::resolve(&interop::started(&s.url, &s.state)),
+        Err(e) => Promise::reject(&error::to_js(&e)),
     }
 }
 
-fn start(config: &JsValue) -> Result<JsValue, JsValue> {
+/// [`start_authorization`] for Rust callers: the config as field/value pairs, named as
+/// in the JS config (`("clientId", ConfigValue::String(..))`).
+pub fn start_authorization_rs(entries: &[(String, ConfigValue)]) -> Result<Started, AuthError> {
     let window = window()?;
     let location = window.location();
-    let origin = location.origin()?;
-    let to_js = |e: AuthError| error::to_js(&e);
-    let entries = interop::config_entries(config).map_err(to_js)?;
-    let cfg = validate(&entries, &origin).map_err(to_js)?;
+    let origin = location.origin().map_err(js_err)?;
+    let cfg = validate(entries, &origin)?;
     if cfg.mode == Mode::Popup {
-        return Err(to_js(AuthError::config("mode", "\"popup\" is not available in this release; use \"redirect\"")));
+        return Err(AuthError::config("mode", "\"popup\" is not available in this release; use \"redirect\""));
     }
-    let seed = random::seed(&window)?;
-    let mut store = storage::session_store(&window).map_err(to_js)?;
-    let now = js_sys::Date::now() as u64;
-    let auth = begin(&cfg, &seed, now, &mut store).map_err(to_js)?;
+    let seed = random::seed(&window).map_err(js_err)?;
+    let mut store = storage::session_store(&window)?;
+    let auth = begin(&cfg, &seed, js_sys::Date::now() as u64, &mut store)?;
     if cfg.navigate {
         if let Err(e) = location.assign(&auth.url) {
             let _ = store.remove(&pending_key(&auth.state));
-            return Err(e);
+            return Err(js_err(e));
         }
     }
-    Ok(interop::started(&auth.url, &auth.state))
+    Ok(Started { url: auth.url, state: auth.state })
+}
+
+type Outcome = Result<Option<AuthorizationResult>, AuthError>;
+
+thread_local! {
+    /// Outcomes already handled in this page, by URL (before and after cleaning), so
+    /// handling the same callback again (React StrictMode, a second call) gives the
+    /// same answer instead of `already_handled`.
+    static HANDLED: RefCell<Vec<(String, Outcome)>> = const { RefCell::new(Vec::new()) };
+}
+const HANDLED_CAP: usize = 8;
+
+/// `handleCallback(location?)`: verifies and consumes the provider's answer. Returns the
+/// `AuthorizationResult`, or `null` when the location is no callback; throws `AuthError`.
+#[wasm_bindgen(js_name = handleCallback)]
+pub fn handle_callback(location: JsValue) -> Result<JsValue, JsValue> {
+    let outcome = window()
+        .and_then(|w| w.location().href().map_err(js_err))
+        .and_then(|current| interop::location_href(&location, &current))
+        .and_then(|href| handle_callback_rs(Some(&href)));
+    match outcome {
+        Ok(Some(result)) => Ok(interop::result_to_js(&result)),
+        Ok(None) => Ok(JsValue::NULL),
+        Err(e) => Err(error::to_js(&e)),
+    }
+}
+
+/// [`handle_callback`] for Rust callers: `None` handles this page's location.
+pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
+    let window = window()?;
+    let current = window.location().href().map_err(js_err)?;
+    let href = href.unwrap_or(&current);
+    if let Some(done) = HANDLED.with_borrow(|h| h.iter().find(|(u, _)| u == href).map(|(_, o)| o.clone())) {
+        return done;
+    }
+    let mut store = storage::session_store(&window);
+    let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
+    let Handled { outcome, cleaned } = handle(href, store_ref, js_sys::Date::now() as u64);
+    // Only this page's own address bar is cleaned; a URL passed in is just read.
+    if let (Some(clean), true) = (&cleaned, href == current) {
+        if let Ok(history) = window.history() {
+            let state = history.state().unwrap_or(JsValue::NULL);
+            let _ = history.replace_state_with_url(&state, "", Some(clean));
+        }
+    }
+    HANDLED.with_borrow_mut(|h| {
+        if h.len() >= HANDLED_CAP * 2 {
+            h.drain(..2);
+        }
+        h.push((href.to_owned(), outcome.clone()));
+        if let Some(clean) = cleaned.filter(|_| outcome.is_ok()) {
+            h.push((clean, outcome.clone()));
+        }
+    });
+    outcome
 }
