@@ -1,3 +1,66 @@
+//! # bank-link
+//!
+//! Send a user to an open-banking provider (Tink, Flinks, Flinks v3, or any RFC 6749
+//! authorization server) and bring the answer back safely: a 256-bit single-use state
+//! bound to the tab, optional PKCE (RFC 7636), RFC 9207 issuer checks, strict callback
+//! parsing, and typed errors. See the README for the JS API.
+//!
+//! ## From a Rust frontend (Leptos, Yew, Dioxus)
+//!
+//! In the browser (`wasm32`), [`web`] has the same two operations the npm package
+//! exports, with Rust types:
+//!
+//! ```ignore
+//! use bank_link::core::config::ConfigValue::String as S;
+//! // In the click handler:
+//! let started = bank_link::web::start_authorization_rs(&[
+//!     ("provider".into(), S("oauth2".into())),
+//!     ("authorizeUrl".into(), S("https://as.example/authorize".into())),
+//!     ("clientId".into(), S("my-client".into())),
+//!     ("redirectUri".into(), S("https://app.example/callback".into())),
+//! ])?; // navigates; `navigate: false` would only return `started.url`
+//! // On the callback page, on every load:
+//! if let Some(result) = bank_link::web::handle_callback_rs(None)? {
+//!     // AuthorizationResult::Success { code, code_verifier, .. } → your backend
+//! }
+//! ```
+//!
+//! ## The pure core, anywhere
+//!
+//! [`core`] does the protocol work with time, randomness and storage passed in, so it
+//! runs (and is tested) natively. The whole round trip, with an in-memory store:
+//!
+//! ```
+//! use bank_link::core::{authorize::begin, callback::handle, config::{validate, ConfigValue},
+//!     entropy::Seed, outcome::AuthorizationResult, store::MemoryStore};
+//! let s = |v: &str| ConfigValue::String(v.into());
+//! let cfg = validate(&[
+//!     ("provider".into(), s("oauth2")),
+//!     ("authorizeUrl".into(), s("https://as.example/authorize")),
+//!     ("clientId".into(), s("my-client")),
+//!     ("redirectUri".into(), s("https://app.example/callback")),
+//! ], "https://app.example")?;
+//! let mut store = MemoryStore::default();
+//! let now = 1_700_000_000_000;
+//! let auth = begin(&cfg, &Seed([7; 80]), now, &mut store)?;
+//! assert!(auth.url.starts_with("https://as.example/authorize?response_type=code&client_id=my-client"));
+//!
+//! let callback = format!("https://app.example/callback?code=abc&state={}", auth.state);
+//! let handled = handle(&callback, Ok(&mut store), now + 5_000);
+//! match handled.outcome? {
+//!     Some(AuthorizationResult::Success { code, code_verifier, .. }) => {
+//!         assert_eq!(code.as_deref(), Some("abc"));
+//!         assert!(code_verifier.is_some()); // PKCE is on by default for oauth2
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! assert_eq!(handled.cleaned.as_deref(), Some("https://app.example/callback"));
+//! // A replay (reload, back button) is refused:
+//! let again = handle(&callback, Ok(&mut store), now + 6_000).outcome.unwrap_err();
+//! assert_eq!(again.code.as_str(), "already_handled");
+//! # Ok::<(), bank_link::core::error::AuthError>(())
+//! ```
+
 pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
