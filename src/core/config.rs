@@ -227,6 +227,19 @@ pub fn web_url(key: &str, s: &str) -> Result<Url, AuthError> {
         }
         _ => return Err(AuthError::config(key, "must use https: (http: only on localhost, 127.0.0.1 or [::1])")),
     }
+    // The string is sent and compared as written, so it must also read the same to an
+    // RFC 3986 parser: the WHATWG parser accepts `https:host/p` and `\` as `/`, and drops
+    // an empty `@` userinfo, none of which other parsers agree with
+    // (`https://app.example\@evil.example/` has host `evil.example` for them).
+    let Some(rest) = s.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
+        return Err(AuthError::config(key, "must be an absolute URL (https://...)"));
+    };
+    if s.contains('\\') {
+        return Err(AuthError::config(key, "must not contain a backslash"));
+    }
+    if rest.split(['/', '?', '#']).next().is_some_and(|authority| authority.contains('@')) {
+        return Err(AuthError::config(key, "must not contain user information (user:password@)"));
+    }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(AuthError::config(key, "must not contain user information (user:password@)"));
     }

@@ -1,0 +1,100 @@
+//! A stand-in for the open-banking providers `bank-link` talks to, plus the static file
+//! server for its demo app, on two loopback origins. std only, no dependencies.
+//!
+//! - App origin: `/` → `www/index.html`, `/<file>` → `www/`, `/pkg/<file>` → `pkg/`,
+//!   `/mock-config.json` → `{"providerOrigin":"http://…"}`.
+//! - Provider origin: Tink `GET /link/0.2/oauth/auto-authorize.html`, Flinks outbound
+//!   `GET /api/v1/authorize`, Flinks v3 `GET /v3/oauth/authorize` (→ 302 `/v3/consent`),
+//!   each with a consent screen (`#approve` / `#deny`) that posts back to its own path.
+//!
+//! The behaviour follows the provider documents in /work/shared/providers/; where they
+//! are silent the choice is commented at the spot (see `provider.rs`).
+
+mod app;
+mod http;
+mod provider;
+mod util;
+
+pub use app::content_type;
+pub use provider::{FLINKS_DENIED_DESCRIPTION, FLINKS_SCOPES, ISO_639_1, V3_BAD_LANG_BODY};
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+
+/// How to run the two origins.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Interface to bind and to name in the origins, e.g. `"127.0.0.1"`.
+    pub host: String,
+    /// Demo app port; 0 picks a free one.
+    pub app_port: u16,
+    /// Provider port; 0 picks a free one.
+    pub provider_port: u16,
+    /// Static files of the demo app (`www/`).
+    pub www_dir: PathBuf,
+    /// The wasm-pack output served under `/pkg/`.
+    pub pkg_dir: PathBuf,
+    /// Send `Cross-Origin-Opener-Policy: same-origin` on every provider response.
+    pub coop: bool,
+}
+
+/// Both servers, running. Dropping it (or [`Running::shutdown`]) stops both listeners.
+pub struct Running {
+    /// e.g. `http://127.0.0.1:8080`, no trailing slash.
+    pub app_origin: String,
+    /// e.g. `http://127.0.0.1:8081`, no trailing slash.
+    pub provider_origin: String,
+    app: http::Server,
+    provider: http::Server,
+}
+
+impl Running {
+    pub fn app_addr(&self) -> SocketAddr {
+        self.app.addr()
+    }
+
+    pub fn provider_addr(&self) -> SocketAddr {
+        self.provider.addr()
+    }
+
+    /// Stops accepting on both listeners and joins their threads.
+    pub fn shutdown(mut self) {
+        self.app.stop();
+        self.provider.stop();
+    }
+}
+
+fn origin(host: &str, port: u16) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("http://[{host}]:{port}")
+    } else {
+        format!("http://{host}:{port}")
+    }
+}
+
+fn bind(host: &str, port: u16) -> io::Result<TcpListener> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    TcpListener::bind((host, port))
+}
+
+/// Binds both listeners (port 0 → a free port, reported in the origins) and serves each
+/// on its own thread.
+pub fn start(opts: Options) -> io::Result<Running> {
+    let app_listener = bind(&opts.host, opts.app_port)?;
+    let provider_listener = bind(&opts.host, opts.provider_port)?;
+    let app_origin = origin(&opts.host, app_listener.local_addr()?.port());
+    let provider_origin = origin(&opts.host, provider_listener.local_addr()?.port());
+
+    let extra = if opts.coop {
+        vec![("Cross-Origin-Opener-Policy".to_string(), "same-origin".to_string())]
+    } else {
+        Vec::new()
+    };
+    let prov = provider::Provider { origin: provider_origin.clone() };
+    let provider = http::Server::start(provider_listener, extra, Box::new(move |req| prov.handle(req)))?;
+    let app_handler =
+        app::App { www_dir: opts.www_dir, pkg_dir: opts.pkg_dir, provider_origin: provider_origin.clone() };
+    let app = http::Server::start(app_listener, Vec::new(), Box::new(move |req| app_handler.handle(req)))?;
+    Ok(Running { app_origin, provider_origin, app, provider })
+}

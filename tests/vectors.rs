@@ -1,0 +1,361 @@
+//! Data-driven tests: `tests/vectors/config.json` (every config rule of API.md, accepted
+//! and rejected) and `tests/vectors/authorize.json` (exact authorize URLs and pending
+//! records, computed by hand from the provider documents). The same file runs natively
+//! (`cargo test --test vectors`) and in browsers (wasm-bindgen-test); the vectors are
+//! compiled in with `include_str!` so no file system is needed.
+//!
+//! JSON → `ConfigValue`: null → Absent, bool → Bool, number → Number, string → String,
+//! array → List, object → Map; except the top-level `appState`, whose value becomes
+//! `Json(serde_json::to_string(value))` (as `JSON.stringify` would, `null` included), and a
+//! top-level `signal` whose value is `"<AbortSignal>"`, which becomes `Handle`.
+//! Before mapping, `{"$repeat": [s, n]}` expands to `s` repeated `n` times and
+//! `{"$concat": [a, b, ...]}` to the concatenation of its (expanded) strings.
+//!
+//! serde_json is built without `preserve_order`, so object keys reach the core sorted;
+//! vectors whose outcome depends on key order (extraParams in a URL) list keys sorted.
+
+use bank_link::core::authorize::build_authorization;
+use bank_link::core::config::{validate, ConfigValue, ValidatedConfig};
+use bank_link::core::entropy::{Seed, SEED_BYTES};
+use bank_link::core::pending::PendingFlow;
+use serde_json::{json, Map, Value};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const CONFIG_VECTORS: &str = include_str!("vectors/config.json");
+const AUTHORIZE_VECTORS: &str = include_str!("vectors/authorize.json");
+
+const PROVIDERS: [&str; 4] = ["tink", "flinks", "flinks-v3", "oauth2"];
+
+/// The config fields of API.md: each must be accepted in some vector and named by the
+/// error of another.
+const FIELDS: [&str; 21] = [
+    "provider",
+    "authorizeUrl",
+    "instance",
+    "clientId",
+    "redirectUri",
+    "scope",
+    "providerId",
+    "correlationId",
+    "institutionId",
+    "tag",
+    "recipientId",
+    "lang",
+    "mode",
+    "navigate",
+    "popup",
+    "signal",
+    "pkce",
+    "extraParams",
+    "appState",
+    "ttlSeconds",
+    "issuer",
+];
+
+fn cases(text: &str, file: &str) -> Vec<Map<String, Value>> {
+    let all: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}: invalid JSON: {e}"));
+    let Value::Array(items) = all else { panic!("{file}: top level must be an array") };
+    let mut names = std::collections::BTreeSet::new();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let Value::Object(c) = c else { panic!("{file}: case {i} is not an object") };
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_else(|| panic!("{file}: case {i} has no name"));
+            assert!(names.insert(name.to_owned()), "{file}: duplicate case name {name:?}");
+            c
+        })
+        .collect()
+}
+
+/// Expands `$repeat` and `$concat` anywhere in a value.
+fn expand(v: &Value) -> Result<Value, String> {
+    Ok(match v {
+        Value::Object(m) if m.len() == 1 && m.contains_key("$repeat") => match &m["$repeat"] {
+            Value::Array(a) if a.len() == 2 && a[0].is_string() && a[1].is_u64() => {
+                Value::String(a[0].as_str().unwrap().repeat(a[1].as_u64().unwrap() as usize))
+            }
+            other => return Err(format!("bad $repeat {other}")),
+        },
+        Value::Object(m) if m.len() == 1 && m.contains_key("$concat") => {
+            let Value::Array(parts) = &m["$concat"] else { return Err("bad $concat".into()) };
+            let mut s = String::new();
+            for p in parts {
+                match expand(p)? {
+                    Value::String(p) => s.push_str(&p),
+                    other => return Err(format!("$concat part is not a string: {other}")),
+                }
+            }
+            Value::String(s)
+        }
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| Ok((k.clone(), expand(v)?))).collect::<Result<_, String>>()?)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(expand).collect::<Result<_, _>>()?),
+        other => other.clone(),
+    })
+}
+
+fn to_value(v: &Value) -> ConfigValue {
+    match v {
+        Value::Null => ConfigValue::Absent,
+        Value::Bool(b) => ConfigValue::Bool(*b),
+        Value::Number(n) => ConfigValue::Number(n.as_f64().expect("finite number")),
+        Value::String(s) => ConfigValue::String(s.clone()),
+        Value::Array(a) => ConfigValue::List(a.iter().map(to_value).collect()),
+        Value::Object(m) => ConfigValue::Map(m.iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
+    }
+}
+
+fn to_entries(config: &Value) -> Result<Vec<(String, ConfigValue)>, String> {
+    let Value::Object(m) = expand(config)? else { return Err("config is not an object".into()) };
+    Ok(m.iter()
+        .map(|(k, v)| {
+            let value = match (k.as_str(), v) {
+                ("appState", v) => ConfigValue::Json(serde_json::to_string(v).unwrap()),
+                ("signal", Value::String(s)) if s == "<AbortSignal>" => ConfigValue::Handle,
+                _ => to_value(v),
+            };
+            (k.clone(), value)
+        })
+        .collect())
+}
+
+/// The validated config under the caller's names, for `expect`.
+fn summary(c: &ValidatedConfig) -> Value {
+    json!({
+        "provider": c.provider.as_str(),
+        "authorizeUrl": c.authorize_url.as_str(),
+        "clientId": c.client_id,
+        "redirectUri": c.redirect_uri,
+        "scope": c.scope,
+        "providerId": c.provider_id,
+        "correlationId": c.correlation_id,
+        "institutionId": c.institution_id,
+        "tag": c.tag,
+        "recipientId": c.recipient_id,
+        "lang": c.lang,
+        "mode": c.mode.as_str(),
+        "navigate": c.navigate,
+        "popup": { "width": c.popup.width, "height": c.popup.height, "timeoutMs": c.popup.timeout_ms },
+        "pkce": c.pkce,
+        "extraParams": c.extra_params.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "appState": c.app_state,
+        "ttlSeconds": c.ttl_seconds,
+        "issuer": c.issuer,
+    })
+}
+
+fn pending_summary(p: &PendingFlow) -> Value {
+    json!({
+        "provider": p.provider.as_str(),
+        "redirect_uri": p.redirect_uri,
+        "created_ms": p.created_ms,
+        "expires_ms": p.expires_ms,
+        "mode": p.mode.as_str(),
+        "code_verifier": p.code_verifier,
+        "app_state": p.app_state,
+        "issuer": p.issuer,
+    })
+}
+
+fn origin(c: &Map<String, Value>) -> Result<&str, String> {
+    c.get("origin").and_then(Value::as_str).ok_or_else(|| "missing \"origin\"".to_owned())
+}
+
+fn strings(v: Option<&Value>) -> Result<Vec<String>, String> {
+    match v {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(a)) => a.iter().map(|s| s.as_str().map(str::to_owned).ok_or("not a string".into())).collect(),
+        Some(other) => Err(format!("expected a string or an array of strings, got {other}")),
+    }
+}
+
+fn run_config_case(c: &Map<String, Value>) -> Result<(), String> {
+    const KEYS: [&str; 9] =
+        ["name", "note", "origin", "config", "ok", "error", "expect", "messageExcludes", "messageIncludes"];
+    if let Some(k) = c.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(format!("unknown case key {k:?}"));
+    }
+    let entries = to_entries(c.get("config").ok_or("missing \"config\"")?)?;
+    let result = validate(&entries, origin(c)?);
+    let excludes = strings(c.get("messageExcludes"))?;
+    let includes = strings(c.get("messageIncludes"))?;
+    match (c.get("ok"), c.get("error"), result) {
+        (Some(Value::Bool(true)), None, Ok(cfg)) => {
+            if !excludes.is_empty() || !includes.is_empty() {
+                return Err("messageExcludes/messageIncludes on an ok case".into());
+            }
+            let Some(expect) = c.get("expect") else { return Ok(()) };
+            let Value::Object(expect) = expect else { return Err("\"expect\" must be an object".into()) };
+            let got = summary(&cfg);
+            for (k, want) in expect {
+                match got.get(k) {
+                    None => return Err(format!("expect: unknown key {k:?}")),
+                    Some(g) if g != want => return Err(format!("{k}: expected {want}, got {g}")),
+                    Some(_) => {}
+                }
+            }
+            Ok(())
+        }
+        (Some(Value::Bool(true)), None, Err(e)) => Err(format!("expected ok, got error {e}")),
+        (None, Some(Value::Object(want)), Ok(cfg)) => {
+            Err(format!("expected error {}, got ok: {}", Value::Object(want.clone()), summary(&cfg)))
+        }
+        (None, Some(Value::Object(want)), Err(e)) => {
+            if c.contains_key("expect") {
+                return Err("\"expect\" on an error case".into());
+            }
+            if let Some(k) = want.keys().find(|k| !["code", "field"].contains(&k.as_str())) {
+                return Err(format!("unknown error key {k:?}"));
+            }
+            let code = want.get("code").and_then(Value::as_str).ok_or("error.code missing")?;
+            let field = match want.get("field") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(f)) => Some(f.as_str()),
+                Some(other) => return Err(format!("error.field must be a string, got {other}")),
+            };
+            if e.code.as_str() != code || e.field.as_deref() != field {
+                return Err(format!(
+                    "expected {code} on {field:?}, got {} on {:?}: {}",
+                    e.code.as_str(),
+                    e.field,
+                    e.message
+                ));
+            }
+            let shown = format!("{e} {}", e.message);
+            for s in &excludes {
+                if shown.contains(s.as_str()) {
+                    return Err(format!("message repeats {s:?}: {shown}"));
+                }
+            }
+            for s in &includes {
+                if !e.message.contains(s.as_str()) {
+                    return Err(format!("message lacks {s:?}: {}", e.message));
+                }
+            }
+            if e.message.trim().is_empty() {
+                return Err("empty message".into());
+            }
+            Ok(())
+        }
+        _ => Err("a case needs exactly one of \"ok\": true or \"error\": {...}".into()),
+    }
+}
+
+fn seed(c: &Map<String, Value>) -> Result<Seed, String> {
+    match (c.get("seedByte"), c.get("seed")) {
+        (Some(b), None) => {
+            let b = b.as_u64().filter(|b| *b <= 255).ok_or("seedByte must be 0..=255")?;
+            Ok(Seed([b as u8; SEED_BYTES]))
+        }
+        (None, Some(Value::Array(bytes))) if bytes.len() == SEED_BYTES => {
+            let mut s = [0u8; SEED_BYTES];
+            for (i, b) in bytes.iter().enumerate() {
+                s[i] = b.as_u64().filter(|b| *b <= 255).ok_or("seed bytes must be 0..=255")? as u8;
+            }
+            Ok(Seed(s))
+        }
+        _ => Err(format!("give either \"seedByte\" or \"seed\" ({SEED_BYTES} bytes)")),
+    }
+}
+
+fn run_authorize_case(c: &Map<String, Value>) -> Result<(), String> {
+    const KEYS: [&str; 10] = ["name", "note", "origin", "config", "seedByte", "seed", "now", "url", "state", "pending"];
+    if let Some(k) = c.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(format!("unknown case key {k:?}"));
+    }
+    let entries = to_entries(c.get("config").ok_or("missing \"config\"")?)?;
+    let cfg = validate(&entries, origin(c)?).map_err(|e| format!("config rejected: {e}"))?;
+    let now = c.get("now").and_then(Value::as_u64).ok_or("\"now\" must be a whole number of ms")?;
+    let auth = build_authorization(&cfg, &seed(c)?, now);
+    let mut problems = Vec::new();
+    let want_url = c.get("url").and_then(Value::as_str).ok_or("missing \"url\"")?;
+    if auth.url != want_url {
+        problems.push(format!("url:\n      expected {want_url}\n      got      {}", auth.url));
+    }
+    let want_state = c.get("state").and_then(Value::as_str).ok_or("missing \"state\"")?;
+    if auth.state != want_state {
+        problems.push(format!("state: expected {want_state}, got {}", auth.state));
+    }
+    let want_pending = c.get("pending").ok_or("missing \"pending\"")?;
+    let got_pending = pending_summary(&auth.pending);
+    if *want_pending != got_pending {
+        problems.push(format!("pending:\n      expected {want_pending}\n      got      {got_pending}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n    "))
+    }
+}
+
+fn run_all(file: &str, cases: &[Map<String, Value>], run: fn(&Map<String, Value>) -> Result<(), String>) {
+    let failures: Vec<String> =
+        cases.iter().filter_map(|c| run(c).err().map(|e| format!("  {}: {e}", c["name"].as_str().unwrap()))).collect();
+    assert!(
+        failures.is_empty(),
+        "{file}: {} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn config_vectors() {
+    let cases = cases(CONFIG_VECTORS, "config.json");
+    assert!(cases.len() >= 400, "config.json: only {} cases", cases.len());
+    run_all("config.json", &cases, run_config_case);
+}
+
+/// Every provider and every config field is both accepted and rejected somewhere, so a
+/// rule cannot lose its vectors unnoticed.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn config_vectors_cover_every_provider_and_field() {
+    let cases = cases(CONFIG_VECTORS, "config.json");
+    let provider = |c: &Map<String, Value>| c["config"].get("provider").and_then(Value::as_str).map(str::to_owned);
+    let mut missing = Vec::new();
+    for p in PROVIDERS {
+        let of_p: Vec<_> = cases.iter().filter(|c| provider(c).as_deref() == Some(p)).collect();
+        if of_p.iter().filter(|c| c.contains_key("ok")).count() < 5 {
+            missing.push(format!("fewer than 5 accepted configs for {p}"));
+        }
+        if of_p.iter().filter(|c| c.contains_key("error")).count() < 20 {
+            missing.push(format!("fewer than 20 rejected configs for {p}"));
+        }
+    }
+    for f in FIELDS {
+        let accepted = cases.iter().any(|c| c.contains_key("ok") && c["config"].get(f).is_some_and(|v| !v.is_null()));
+        let rejected = cases.iter().any(|c| {
+            c.get("error")
+                .and_then(|e| e.get("field"))
+                .and_then(Value::as_str)
+                .is_some_and(|x| x == f || x.starts_with(&format!("{f}.")))
+        });
+        if !accepted {
+            missing.push(format!("no accepted config sets {f}"));
+        }
+        if !rejected {
+            missing.push(format!("no rejected config names {f}"));
+        }
+    }
+    assert!(missing.is_empty(), "config.json coverage:\n  {}", missing.join("\n  "));
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn authorize_vectors() {
+    let cases = cases(AUTHORIZE_VECTORS, "authorize.json");
+    assert!(cases.len() >= 15, "authorize.json: only {} cases", cases.len());
+    for p in PROVIDERS {
+        let n = cases.iter().filter(|c| c["config"].get("provider").and_then(Value::as_str) == Some(p)).count();
+        assert!(n >= 3, "authorize.json: only {n} cases for {p}");
+    }
+    run_all("authorize.json", &cases, run_authorize_case);
+}
