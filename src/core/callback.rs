@@ -2,7 +2,7 @@
 //! against the pending authorization in the order oauth4webapi and RFC 9207 use:
 //! structure → `iss` → state (constant time) → expiry → binding → `error` or success.
 
-use super::config::CALLBACK_PARAMS;
+use super::config::{Mode, CALLBACK_PARAMS};
 use super::entropy::is_token;
 use super::error::{AuthError, ErrorCode};
 use super::outcome::{map_error, AuthorizationResult};
@@ -105,6 +105,13 @@ fn mentions_callback_param(raw: &str) -> bool {
     })
 }
 
+/// Whether some segment names a callback parameter (decoded leniently) with a non-empty
+/// value: the component that holds the callback. An empty value counts as absent, so
+/// `?code=` or `?error` alone is the app's own business, as in [`component`].
+fn holds_callback_param(raw: &str) -> bool {
+    raw.split('&').any(|seg| seg.split_once('=').is_some_and(|(_, v)| !v.is_empty()) && mentions_callback_param(seg))
+}
+
 /// The component's parameters if it holds a callback; `None` if it holds none. An
 /// app's own unparsable query or fragment (`#/100%`) is not our business.
 fn component(raw: Option<&str>) -> Result<Option<Vec<(String, String)>>, AuthError> {
@@ -121,10 +128,15 @@ fn component(raw: Option<&str>) -> Result<Option<Vec<(String, String)>>, AuthErr
 /// The fragment is read only when the query holds none, so an app's own fragment
 /// routes are never mistaken for a callback.
 pub fn parse_callback(href: &str) -> Result<Option<Callback>, AuthError> {
-    if href.len() > MAX_URL {
-        return Err(AuthError::malformed(format!("the callback URL is longer than {MAX_URL} bytes")));
-    }
     let url = Url::parse(href).map_err(|_| AuthError::malformed("the callback location is not an absolute URL"))?;
+    // The cap is for callbacks: an app's own long URL that names no callback parameter is
+    // no callback (API.md: apps call handleCallback on every load without try/catch).
+    if href.len() > MAX_URL {
+        if [url.query(), url.fragment()].into_iter().flatten().any(holds_callback_param) {
+            return Err(AuthError::malformed(format!("the callback URL is longer than {MAX_URL} bytes")));
+        }
+        return Ok(None);
+    }
     let (source, params) = match component(url.query())? {
         Some(params) => (Source::Query, params),
         None => match component(url.fragment())? {
@@ -284,12 +296,15 @@ fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<Authorizati
 }
 
 /// Tink's documented denial: back at the redirect URI with no parameters at all. When
-/// a Tink authorization is pending for this page, that is `access_denied` (the newest
-/// such flow is consumed); otherwise the page is no callback.
+/// a Tink authorization of this `mode` is pending for this page, that is `access_denied`
+/// (the newest such flow is consumed); otherwise the page is no callback. The mode keeps
+/// a popup flow's record (which its opener holds) from being taken by a plain load of
+/// the redirect page in the opener's tab.
 pub fn silent_denial(
     page: &Url,
     store: &mut dyn PendingStore,
     now_ms: u64,
+    mode: Mode,
 ) -> Result<Option<AuthorizationResult>, AuthError> {
     let Ok(keys) = store.keys() else { return Ok(None) };
     let mut newest: Option<(u64, String, PendingFlow)> = None;
@@ -297,6 +312,7 @@ pub fn silent_denial(
         let Some(state) = key.strip_prefix(PENDING_PREFIX) else { continue };
         let Some(flow) = store.get(&key).ok().flatten().and_then(|r| PendingFlow::from_record(&r)) else { continue };
         if flow.provider == Provider::Tink
+            && flow.mode == mode
             && !flow.is_expired(now_ms)
             && bound_to(&flow, page)
             && newest.as_ref().is_none_or(|(t, _, _)| flow.created_ms >= *t)
@@ -322,8 +338,11 @@ pub fn silent_denial(
 /// encoding stay byte for byte. `None` when there is nothing to remove.
 pub fn strip_callback_params(url: &Url) -> Option<String> {
     let mut url = url.clone();
-    let in_query = url.query().is_some_and(mentions_callback_param);
-    let raw = if in_query { url.query() } else { url.fragment().filter(|f| mentions_callback_param(f)) }?;
+    // The component that holds the callback, as `parse_callback` picks it: `?code=#code=x&…`
+    // is read from the fragment, so that is what must leave the address bar; and a
+    // component whose callback names are all empty (`?error`) is the app's, left alone.
+    let in_query = url.query().is_some_and(holds_callback_param);
+    let raw = if in_query { url.query() } else { url.fragment().filter(|f| holds_callback_param(f)) }?;
     let kept: Vec<&str> = raw.split('&').filter(|seg| !seg.is_empty() && !mentions_callback_param(seg)).collect();
     let rebuilt = if kept.is_empty() { None } else { Some(kept.join("&")) };
     if in_query {
@@ -342,12 +361,28 @@ pub struct Handled {
     pub cleaned: Option<String>,
 }
 
-/// Parses, verifies and consumes. `store` is `Err` when the browser's storage is not
-/// available: then a callback cannot be verified (`storage_unavailable`), and a page
-/// that is no callback is simply no callback.
+/// Parses, verifies and consumes a redirect-mode callback. `store` is `Err` when the
+/// browser's storage is not available: then a callback cannot be verified
+/// (`storage_unavailable`), and a page that is no callback is simply no callback.
 pub fn handle(href: &str, store: Result<&mut dyn PendingStore, AuthError>, now_ms: u64) -> Handled {
-    let cleaned =
-        if href.len() <= MAX_URL { Url::parse(href).ok().and_then(|u| strip_callback_params(&u)) } else { None };
+    handle_in(href, store, now_ms, Mode::Redirect)
+}
+
+/// What the opener of a popup does with the callback URL its popup relayed: the same
+/// checks against the opener's own record (`store` holds that one flow), Tink's silent
+/// denial included. The popup's storage is only a copy and is never trusted.
+pub fn verify_relayed(
+    href: &str,
+    store: &mut dyn PendingStore,
+    now_ms: u64,
+) -> Result<Option<AuthorizationResult>, AuthError> {
+    handle_in(href, Ok(store), now_ms, Mode::Popup).outcome
+}
+
+fn handle_in(href: &str, store: Result<&mut dyn PendingStore, AuthError>, now_ms: u64, mode: Mode) -> Handled {
+    // Oversized callbacks are cleaned too: README "Clean" has no size exception, and
+    // leaving one in the address bar would fail the same way on every reload.
+    let cleaned = Url::parse(href).ok().and_then(|u| strip_callback_params(&u));
     let parsed = parse_callback(href);
     let outcome = match store {
         Err(unavailable) => match parsed {
@@ -358,7 +393,7 @@ pub fn handle(href: &str, store: Result<&mut dyn PendingStore, AuthError>, now_m
             let outcome = match parsed {
                 Err(e) => Err(e),
                 Ok(Some(cb)) => verify_callback(&cb, store, now_ms).map(Some),
-                Ok(None) => Url::parse(href).map_or(Ok(None), |page| silent_denial(&page, store, now_ms)),
+                Ok(None) => Url::parse(href).map_or(Ok(None), |page| silent_denial(&page, store, now_ms, mode)),
             };
             // After verifying, so an expired flow answers `expired`, not `unknown_state`.
             let _ = sweep(store, now_ms);

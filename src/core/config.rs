@@ -493,6 +493,14 @@ pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<
         }
         other => return Err(wrong_type("appState", "a JSON value", other)),
     };
+    let navigate = r.bool("navigate")?.unwrap_or(true);
+    if mode == Mode::Popup && !navigate {
+        // A popup flow's promise is the result; there is no URL-only popup.
+        return Err(AuthError::config(
+            "navigate",
+            "must not be false in popup mode; use mode \"redirect\" to get the URL",
+        ));
+    }
     if !matches!(r.get("signal"), ConfigValue::Absent | ConfigValue::Handle) {
         return Err(wrong_type("signal", "an AbortSignal", r.get("signal")));
     }
@@ -512,7 +520,7 @@ pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<
         recipient_id: r.string("recipientId")?.map(str::to_owned),
         lang: lang(&r, provider)?,
         mode,
-        navigate: r.bool("navigate")?.unwrap_or(true),
+        navigate,
         popup: popup(r.get("popup"))?,
         pkce: r.bool("pkce")?.unwrap_or(provider.pkce_by_default()),
         extra_params: extra_params(r.get("extraParams"), provider)?,

@@ -9,5 +9,6 @@ pub mod error;
 pub mod outcome;
 pub mod pending;
 pub mod pkce;
+pub mod popup;
 pub mod provider;
 pub mod store;

@@ -41,6 +41,16 @@ pub enum AuthorizationResult {
     },
 }
 
+impl AuthorizationResult {
+    /// The verified state, when the result has one.
+    pub fn state(&self) -> Option<&str> {
+        match self {
+            Self::Success { state, .. } => Some(state),
+            Self::Failure { state, .. } => state.as_deref(),
+        }
+    }
+}
+
 /// Maps a provider's error value to an RFC 6749 code where the provider documents a
 /// status of its own (Tink Link's `USER_CANCELLED` and friends). The raw value stays
 /// in `params.error`.

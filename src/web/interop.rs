@@ -4,6 +4,7 @@
 use crate::core::config::ConfigValue;
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
+use crate::core::popup::MESSAGE_TYPE;
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -86,6 +87,39 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
         Some(json) => Ok(ConfigValue::Json(json)),
         None => Err(AuthError::config("appState", "must be a JSON value (JSON.stringify failed)")),
     }
+}
+
+/// Whether the config asks for popup mode (read before validation only to pick the
+/// path; validation decides whether the config is good).
+pub fn is_popup(config: &JsValue) -> bool {
+    Reflect::get(config, &"mode".into()).ok().and_then(|m| m.as_string()).is_some_and(|m| m == "popup")
+}
+
+/// The config's `signal`, when it is an AbortSignal (validation refuses anything else).
+pub fn signal(config: &JsValue) -> Option<web_sys::AbortSignal> {
+    Reflect::get(config, &"signal".into()).ok().and_then(|s| s.dyn_into::<web_sys::AbortSignal>().ok())
+}
+
+/// The popup's relay message: `{ type: "bank-link:callback", state, href }`.
+pub fn relay_to_js(state: &str, href: &str) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "type", &MESSAGE_TYPE.into());
+    set(&obj, "state", &state.into());
+    set(&obj, "href", &href.into());
+    obj.into()
+}
+
+/// `(state, href)` from a relay message; `None` for anything else (other libraries'
+/// messages, forged shapes, getters that throw).
+pub fn relay_message(data: &JsValue) -> Option<(String, String)> {
+    if !data.is_object() {
+        return None;
+    }
+    let field = |k: &str| Reflect::get(data, &k.into()).ok().and_then(|v| v.as_string());
+    if field("type")? != MESSAGE_TYPE {
+        return None;
+    }
+    Some((field("state")?, field("href")?))
 }
 
 /// `{ url, state }` for `navigate: false`.

@@ -3,6 +3,7 @@
 
 mod error;
 mod interop;
+mod popup;
 mod random;
 mod storage;
 
@@ -43,11 +44,14 @@ pub struct Started {
 /// navigation or, later, a popup opened inside the caller's click handler.
 #[wasm_bindgen(js_name = startAuthorization)]
 pub fn start_authorization(config: JsValue) -> Promise {
-    let started = interop::config_entries(&config).and_then(|entries| start_authorization_rs(&entries));
-    match started {
-        Ok(s) => Promise::resolve(&interop::started(&s.url, &s.state)),
-        Err(e) => Promise::reject(&error::to_js(&e)),
-    }
+    let started = interop::config_entries(&config).and_then(|entries| {
+        if interop::is_popup(&config) {
+            start_popup_rs(&entries, interop::signal(&config))
+        } else {
+            start_authorization_rs(&entries).map(|s| Promise::resolve(&interop::started(&s.url, &s.state)))
+        }
+    });
+    started.unwrap_or_else(|e| Promise::reject(&error::to_js(&e)))
 }
 
 /// [`start_authorization`] for Rust callers: the config as field/value pairs, named as
@@ -58,7 +62,7 @@ pub fn start_authorization_rs(entries: &[(String, ConfigValue)]) -> Result<Start
     let origin = location.origin().map_err(js_err)?;
     let cfg = validate(entries, &origin)?;
     if cfg.mode == Mode::Popup {
-        return Err(AuthError::config("mode", "\"popup\" is not available in this release; use \"redirect\""));
+        return Err(AuthError::config("mode", "\"popup\" resolves with the result: call start_popup_rs"));
     }
     let seed = random::seed(&window).map_err(js_err)?;
     let mut store = storage::session_store(&window)?;
@@ -70,6 +74,23 @@ pub fn start_authorization_rs(entries: &[(String, ConfigValue)]) -> Result<Start
         }
     }
     Ok(Started { url: auth.url, state: auth.state })
+}
+
+/// `mode: "popup"` for Rust callers: opens the popup now (call it inside the click
+/// handler, before any `.await`) and returns the promise of the [`AuthorizationResult`]
+/// as JS (`wasm_bindgen_futures::JsFuture::from(promise)` awaits it).
+pub fn start_popup_rs(
+    entries: &[(String, ConfigValue)],
+    signal: Option<web_sys::AbortSignal>,
+) -> Result<Promise, AuthError> {
+    let window = window()?;
+    let origin = window.location().origin().map_err(js_err)?;
+    let cfg = validate(entries, &origin)?;
+    if cfg.mode != Mode::Popup {
+        return Err(AuthError::config("mode", "must be \"popup\" for start_popup_rs"));
+    }
+    let seed = random::seed(&window).map_err(js_err)?;
+    popup::start(&window, &cfg, &seed, js_sys::Date::now() as u64, signal)
 }
 
 type Outcome = Result<Option<AuthorizationResult>, AuthError>;
@@ -104,6 +125,11 @@ pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
     let href = href.unwrap_or(&current);
     if let Some(done) = HANDLED.with_borrow(|h| h.iter().find(|(u, _)| u == href).map(|(_, o)| o.clone())) {
         return done;
+    }
+    // Inside a popup the opener verifies with its own record: relay, close, answer null.
+    if href == current && popup::relay_if_popup(&window, href) {
+        HANDLED.with_borrow_mut(|h| h.push((href.to_owned(), Ok(None))));
+        return Ok(None);
     }
     let mut store = storage::session_store(&window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());

@@ -1,0 +1,184 @@
+//! Popup mode, the parts that need no browser: the window's features, how long the
+//! opener waits, the relay message's names, and how a callback page knows it is a
+//! popup's and must hand the callback to its opener instead of verifying it.
+
+use super::callback::{parse_callback, silent_denial};
+use super::config::{Mode, ValidatedConfig};
+use super::entropy::is_token;
+use super::pending::{pending_key, PendingFlow};
+use super::store::{MemoryStore, PendingStore};
+use url::Url;
+
+/// `window.open` target names start with this, so the popup can recognise itself while
+/// its opener link is intact (a provider's COOP clears the name with the opener).
+pub const WINDOW_NAME_PREFIX: &str = "bank-link-";
+/// `postMessage` / `BroadcastChannel` payload `type`.
+pub const MESSAGE_TYPE: &str = "bank-link:callback";
+
+/// Big enough for the Tink and Flinks consent screens without scrolling.
+pub const DEFAULT_WIDTH: u32 = 500;
+pub const DEFAULT_HEIGHT: u32 = 700;
+
+/// How often the opener looks at `popup.closed`; with [`CLOSED_GRACE_MS`] a closed popup
+/// is reported within API.md's 2 seconds.
+pub const POLL_MS: i32 = 250;
+/// After `closed` reads true, a relay that raced the closing may still be in flight.
+pub const CLOSED_GRACE_MS: f64 = 600.0;
+
+/// The opener window's outer box in screen coordinates (`screenX`, `screenY`,
+/// `outerWidth`, `outerHeight`), to centre the popup over it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The `window.open` features: a popup (not a tab) of the configured size, centred on
+/// the opener. `noopener` is deliberately absent: the opener link is the delivery path.
+pub fn features(cfg: &ValidatedConfig, frame: Frame) -> String {
+    let width = cfg.popup.width.unwrap_or(DEFAULT_WIDTH);
+    let height = cfg.popup.height.unwrap_or(DEFAULT_HEIGHT);
+    let left = (frame.x + (frame.width - f64::from(width)) / 2.0).max(0.0) as i64;
+    let top = (frame.y + (frame.height - f64::from(height)) / 2.0).max(0.0) as i64;
+    format!("popup=yes,width={width},height={height},left={left},top={top}")
+}
+
+/// The wait before `popup_timeout`: `popup.timeoutMs`, else the flow's whole lifetime
+/// (a callback after that would be `expired` anyway).
+pub fn timeout_ms(cfg: &ValidatedConfig) -> u32 {
+    cfg.popup.timeout_ms.unwrap_or(cfg.ttl_seconds.saturating_mul(1000))
+}
+
+pub fn window_name(state: &str) -> String {
+    // A slice of the state keeps two concurrent popups apart; the provider page sees the
+    // whole state in its URL anyway.
+    format!("{WINDOW_NAME_PREFIX}{}", &state[..state.len().min(12)])
+}
+
+pub fn channel_name(state: &str) -> String {
+    format!("bank-link:{state}")
+}
+
+/// On a page that may be a popup's callback: the state to relay under, or `None` when
+/// this page must handle the callback itself.
+///
+/// A page is a popup's when the record for the callback's state in this tab's storage
+/// (the copy the browser made when the opener opened the popup) says `popup`, when the
+/// window carries our name, or, for Tink's parameterless denial, when a popup-mode Tink
+/// flow is pending for this page. Nothing here consumes: the opener verifies against its
+/// own record.
+pub fn relay_state(href: &str, store: Option<&dyn PendingStore>, window_name: &str, now_ms: u64) -> Option<String> {
+    let named = window_name.starts_with(WINDOW_NAME_PREFIX);
+    match parse_callback(href) {
+        Ok(Some(cb)) => {
+            let state = cb.get("state").filter(|s| is_token(s))?;
+            let copy = store
+                .and_then(|s| s.get(&pending_key(state)).ok().flatten())
+                .and_then(|r| PendingFlow::from_record(&r))
+                .is_some_and(|f| f.mode == Mode::Popup);
+            (copy || named).then(|| state.to_owned())
+        }
+        Ok(None) => {
+            // Tink's denial carries no state: find it in this tab's copy, on a scratch
+            // store so that finding it consumes nothing here.
+            let page = Url::parse(href).ok()?;
+            let mut scratch = MemoryStore::default();
+            let store = store?;
+            for key in store.keys().ok()? {
+                if let Ok(Some(v)) = store.get(&key) {
+                    scratch.items.insert(key, v);
+                }
+            }
+            match silent_denial(&page, &mut scratch, now_ms, Mode::Popup) {
+                Ok(Some(r)) => r.state().map(str::to_owned),
+                _ => None,
+            }
+        }
+        // A broken callback in a popup is still the opener's to report.
+        Err(_) if named => Url::parse(href)
+            .ok()
+            .and_then(|u| u.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()))
+            .filter(|s| is_token(s)),
+        Err(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::authorize::begin;
+    use crate::core::config::{validate, ConfigValue};
+    use crate::core::entropy::Seed;
+
+    const NOW: u64 = 1_700_000_000_000;
+
+    fn cfg(provider: &str, mode: &str) -> ValidatedConfig {
+        let s = |v: &str| ConfigValue::String(v.into());
+        let mut entries = vec![
+            ("provider".into(), s(provider)),
+            ("clientId".into(), s("c")),
+            ("redirectUri".into(), s("https://app.example/cb")),
+            ("mode".into(), s(mode)),
+        ];
+        if provider == "tink" {
+            entries.push(("scope".into(), s("accounts:read")));
+        } else {
+            entries.push(("authorizeUrl".into(), s("https://as.example/authorize")));
+        }
+        match validate(&entries, "https://app.example") {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn started(provider: &str, mode: &str) -> (MemoryStore, String) {
+        let mut store = MemoryStore::default();
+        let auth = begin(&cfg(provider, mode), &Seed([3; 80]), NOW, &mut store).unwrap_or_else(|e| panic!("{e}"));
+        (store, auth.state)
+    }
+
+    #[test]
+    fn features_centre_the_window_and_never_go_off_screen() {
+        let c = cfg("oauth2", "popup");
+        let f = features(&c, Frame { x: 100.0, y: 50.0, width: 1300.0, height: 900.0 });
+        assert_eq!(f, "popup=yes,width=500,height=700,left=500,top=150");
+        let f = features(&c, Frame { x: 0.0, y: 0.0, width: 300.0, height: 300.0 });
+        assert_eq!(f, "popup=yes,width=500,height=700,left=0,top=0");
+        assert_eq!(timeout_ms(&c), 600_000);
+    }
+
+    #[test]
+    fn a_popup_copy_relays_and_a_redirect_record_does_not() {
+        let (store, state) = started("oauth2", "popup");
+        let href = format!("https://app.example/cb?code=x&state={state}");
+        assert_eq!(relay_state(&href, Some(&store), "", NOW), Some(state.clone()));
+        let (store, state) = started("oauth2", "redirect");
+        let href = format!("https://app.example/cb?code=x&state={state}");
+        assert_eq!(relay_state(&href, Some(&store), "", NOW), None);
+        // Our window name is enough when the browser copied no storage.
+        assert_eq!(relay_state(&href, None, &window_name(&state), NOW), Some(state.clone()));
+        // A state not of our shape is never relayed.
+        assert_eq!(relay_state("https://app.example/cb?code=x&state=../x", None, "bank-link-x", NOW), None);
+        // Neither is a plain page.
+        assert_eq!(relay_state("https://app.example/cb", Some(&store), "", NOW), None);
+    }
+
+    #[test]
+    fn tink_silent_denial_in_a_popup_is_relayed_without_consuming_the_copy() {
+        let (store, state) = started("tink", "popup");
+        assert_eq!(relay_state("https://app.example/cb", Some(&store), "", NOW), Some(state.clone()));
+        assert!(store.items.contains_key(&pending_key(&state)));
+        let (store, _) = started("tink", "redirect");
+        assert_eq!(relay_state("https://app.example/cb", Some(&store), "", NOW), None);
+    }
+
+    #[test]
+    fn a_malformed_callback_in_a_named_popup_goes_to_the_opener() {
+        let state = "A".repeat(43);
+        let href = format!("https://app.example/cb?code=x&code=y&state={state}");
+        assert_eq!(relay_state(&href, None, &window_name(&state), NOW), Some(state));
+        assert_eq!(relay_state("https://app.example/cb?code=x&code=y&state=A", None, "bank-link-A", NOW), None);
+    }
+}

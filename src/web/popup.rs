@@ -1,0 +1,305 @@
+//! Popup mode in the browser: the opener opens the window inside the caller's click,
+//! keeps the pending record in its own memory, and waits for the popup's callback page
+//! to relay the callback URL (origin- and source-checked `postMessage`, or a
+//! `BroadcastChannel` named after the state when a provider's COOP severed the opener
+//! link). It then verifies with the core exactly as a redirect callback is verified.
+
+use super::{interop, js_err, storage};
+use crate::core::authorize::begin;
+use crate::core::callback::{ct_eq, verify_relayed, MAX_URL};
+use crate::core::config::ValidatedConfig;
+use crate::core::entropy::Seed;
+use crate::core::error::{AuthError, ErrorCode};
+use crate::core::outcome::AuthorizationResult;
+use crate::core::pending::pending_key;
+use crate::core::popup::{
+    channel_name, features, relay_state, timeout_ms, window_name, Frame, CLOSED_GRACE_MS, POLL_MS,
+};
+use crate::core::store::{put_pending, MemoryStore, PendingStore};
+use js_sys::{Function, Promise};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
+
+/// Everything one waiting popup flow holds; dropped (listeners with it) when it ends.
+struct Flow {
+    window: Window,
+    popup: Window,
+    origin: String,
+    state: String,
+    /// The authoritative pending record: the popup's storage is only a copy.
+    store: MemoryStore,
+    resolve: Function,
+    reject: Function,
+    signal: Option<AbortSignal>,
+    channel: Option<BroadcastChannel>,
+    interval: i32,
+    timeout: i32,
+    /// When `closed` was first seen true, if it was taken for a close.
+    closed_at: Option<f64>,
+    /// `closed` read false at some poll: the window was seen open.
+    seen_open: bool,
+    /// The opener lost the focus while the popup was open (browsers that model focus).
+    lost_focus: bool,
+    /// `closed` turned true in a way a COOP severance explains: never reported as closed.
+    severed: bool,
+    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_channel: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_tick: Option<Closure<dyn FnMut()>>,
+    on_timeout: Option<Closure<dyn FnMut()>>,
+    on_abort: Option<Closure<dyn FnMut()>>,
+}
+
+type Shared = Rc<RefCell<Option<Flow>>>;
+
+fn error(code: ErrorCode, message: &str) -> AuthError {
+    AuthError::new(code, message)
+}
+
+fn frame(window: &Window) -> Frame {
+    let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    Frame {
+        x: num(window.screen_x()),
+        y: num(window.screen_y()),
+        width: num(window.outer_width()),
+        height: num(window.outer_height()),
+    }
+}
+
+/// Opens the popup now (synchronously, inside the caller's click: Safari blocks a popup
+/// opened after an `await`) and returns the promise of its result.
+pub fn start(
+    window: &Window,
+    cfg: &ValidatedConfig,
+    seed: &Seed,
+    now_ms: u64,
+    signal: Option<AbortSignal>,
+) -> Result<Promise, AuthError> {
+    if signal.as_ref().is_some_and(AbortSignal::aborted) {
+        return Err(error(ErrorCode::Aborted, "the signal was already aborted; no popup was opened"));
+    }
+    let origin = window.location().origin().map_err(js_err)?;
+    let mut store = MemoryStore::default();
+    let auth = begin(cfg, seed, now_ms, &mut store)?;
+    let key = pending_key(&auth.state);
+    // A copy in sessionStorage, written before `open`, is what the browser copies into
+    // the popup so its callback page knows to relay. Best effort: without storage the
+    // window name still tells it, and the opener never needs this copy.
+    let mut session = storage::session_store(window).ok();
+    if let Some(s) = session.as_mut() {
+        let _ = put_pending(s, &key, &auth.pending, now_ms);
+    }
+    let opened = window.open_with_url_and_target_and_features(
+        &auth.url,
+        &window_name(&auth.state),
+        &features(cfg, frame(window)),
+    );
+    let Ok(Some(popup)) = opened else {
+        if let Some(s) = session.as_mut() {
+            let _ = s.remove(&key);
+        }
+        return Err(error(
+            ErrorCode::PopupBlocked,
+            "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
+        ));
+    };
+    let shared: Shared = Rc::new(RefCell::new(None));
+    let mut executor = |resolve: Function, reject: Function| {
+        *shared.borrow_mut() = Some(Flow {
+            window: window.clone(),
+            popup: popup.clone(),
+            origin: origin.clone(),
+            state: auth.state.clone(),
+            store: store.clone(),
+            resolve,
+            reject,
+            signal: signal.clone(),
+            channel: None,
+            interval: 0,
+            timeout: 0,
+            closed_at: None,
+            seen_open: false,
+            lost_focus: false,
+            severed: false,
+            on_message: None,
+            on_channel: None,
+            on_tick: None,
+            on_timeout: None,
+            on_abort: None,
+        });
+    };
+    let promise = Promise::new(&mut executor);
+    listen(&shared, timeout_ms(cfg));
+    Ok(promise)
+}
+
+fn listen(shared: &Shared, timeout: u32) {
+    let mut guard = shared.borrow_mut();
+    let Some(flow) = guard.as_mut() else { return };
+
+    let s = shared.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let from_popup = s.borrow().as_ref().is_some_and(|f| {
+            e.origin() == f.origin && e.source().is_some_and(|src| js_sys::Object::is(&src, &f.popup))
+        });
+        if from_popup {
+            received(&s, &e.data());
+        }
+    });
+    let _ = flow.window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    flow.on_message = Some(on_message);
+
+    // Same-origin by construction; the state in its name and in the message is checked.
+    if let Ok(channel) = BroadcastChannel::new(&channel_name(&flow.state)) {
+        let s = shared.clone();
+        let on_channel = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| received(&s, &e.data()));
+        channel.set_onmessage(Some(on_channel.as_ref().unchecked_ref()));
+        flow.channel = Some(channel);
+        flow.on_channel = Some(on_channel);
+    }
+
+    let s = shared.clone();
+    let on_tick = Closure::<dyn FnMut()>::new(move || tick(&s));
+    flow.interval = flow
+        .window
+        .set_interval_with_callback_and_timeout_and_arguments_0(on_tick.as_ref().unchecked_ref(), POLL_MS)
+        .unwrap_or(0);
+    flow.on_tick = Some(on_tick);
+
+    let s = shared.clone();
+    let on_timeout = Closure::<dyn FnMut()>::new(move || {
+        finish(&s, Err(error(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
+    });
+    flow.timeout = flow
+        .window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            on_timeout.as_ref().unchecked_ref(),
+            i32::try_from(timeout).unwrap_or(i32::MAX),
+        )
+        .unwrap_or(0);
+    flow.on_timeout = Some(on_timeout);
+
+    if let Some(signal) = &flow.signal {
+        let s = shared.clone();
+        let on_abort = Closure::<dyn FnMut()>::new(move || {
+            finish(&s, Err(error(ErrorCode::Aborted, "the signal aborted the popup flow")))
+        });
+        let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        flow.on_abort = Some(on_abort);
+    }
+}
+
+/// A relayed callback: `{ type, state, href }` for this flow's state, verified against
+/// the opener's own record. Anything else is ignored, as are callbacks whose state is
+/// not this flow's; a callback of this flow that fails verification ends it.
+fn received(shared: &Shared, data: &JsValue) {
+    let outcome = {
+        let mut guard = shared.borrow_mut();
+        let Some(flow) = guard.as_mut() else { return };
+        let Some((state, href)) = interop::relay_message(data) else { return };
+        if href.len() > MAX_URL || !ct_eq(state.as_bytes(), flow.state.as_bytes()) {
+            return;
+        }
+        match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64) {
+            Ok(Some(result)) => Ok(result),
+            Ok(None) => return,
+            Err(e) if e.code == ErrorCode::UnknownState => return,
+            Err(e) => Err(e),
+        }
+    };
+    finish(shared, outcome);
+}
+
+/// `popup.closed` polling. A popup whose provider sent COOP reads as closed while it is
+/// still open, and no API tells the two apart; what a page can see is the focus. A
+/// window the user closed hands the focus back to its opener, a severed one keeps it.
+/// So where the browser models focus (the opener lost it while the popup was open),
+/// `closed` with the focus back is a close and `closed` without it a severance. Where
+/// it does not (headless engines), `closed` after the window was seen open is a close,
+/// and `closed` from the very first look is the severance of a COOP first page. A
+/// severed flow never reports `popup_closed`: callback, timeout or signal end it.
+fn tick(shared: &Shared) {
+    let closed = {
+        let mut guard = shared.borrow_mut();
+        let Some(flow) = guard.as_mut() else { return };
+        if flow.severed {
+            return;
+        }
+        let focused = flow.window.document().and_then(|d| d.has_focus().ok()).unwrap_or(true);
+        let now = js_sys::Date::now();
+        match (flow.popup.closed().unwrap_or(true), flow.closed_at) {
+            (false, _) => {
+                flow.seen_open = true;
+                flow.lost_focus |= !focused;
+                false
+            }
+            (true, None) => {
+                let by_user = if flow.lost_focus { focused } else { flow.seen_open };
+                flow.severed = !by_user;
+                flow.closed_at = Some(now);
+                false
+            }
+            (true, Some(at)) => now - at >= CLOSED_GRACE_MS,
+        }
+    };
+    if closed {
+        finish(shared, Err(error(ErrorCode::PopupClosed, "the popup was closed before the provider answered")));
+    }
+}
+
+/// Every ending: removes the pending record (memory and the storage copy) and every
+/// listener, closes the popup, then settles the promise.
+fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
+    let Some(flow) = shared.borrow_mut().take() else { return };
+    flow.window.clear_interval_with_handle(flow.interval);
+    flow.window.clear_timeout_with_handle(flow.timeout);
+    if let Some(f) = &flow.on_message {
+        let _ = flow.window.remove_event_listener_with_callback("message", f.as_ref().unchecked_ref());
+    }
+    if let Some(channel) = &flow.channel {
+        channel.set_onmessage(None);
+        channel.close();
+    }
+    if let (Some(signal), Some(f)) = (&flow.signal, &flow.on_abort) {
+        let _ = signal.remove_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
+    }
+    if let Ok(mut s) = storage::session_store(&flow.window) {
+        let _ = s.remove(&pending_key(&flow.state));
+    }
+    let _ = flow.popup.close();
+    let _ = match outcome {
+        Ok(result) => flow.resolve.call1(&JsValue::UNDEFINED, &interop::result_to_js(&result)),
+        Err(e) => flow.reject.call1(&JsValue::UNDEFINED, &super::error::to_js(&e)),
+    };
+    // Dropping `flow` drops the closures; wasm-bindgen defers freeing the one running now.
+}
+
+/// The popup side, from `handleCallback`: when this page is a popup's callback, hand it
+/// to the opener (postMessage to our own origin only, and the state's BroadcastChannel
+/// for when COOP severed `window.opener`), close this window, and answer `true`.
+pub fn relay_if_popup(window: &Window, href: &str) -> bool {
+    let name = window.name().unwrap_or_default();
+    let session = storage::session_store(window).ok();
+    let store = session.as_ref().map(|s| s as &dyn PendingStore);
+    let Some(state) = relay_state(href, store, &name, js_sys::Date::now() as u64) else { return false };
+    let Ok(origin) = window.location().origin() else { return false };
+    let message = interop::relay_to_js(&state, href);
+    if let Ok(opener) = window.opener() {
+        if opener.is_object() {
+            // A WindowProxy of another origin is no `instanceof Window`; postMessage is
+            // still callable on it, and the target origin keeps the message ours.
+            let _ = opener.unchecked_into::<Window>().post_message(&message, &origin);
+        }
+    }
+    if let Ok(channel) = BroadcastChannel::new(&channel_name(&state)) {
+        let _ = channel.post_message(&message);
+    }
+    // Closing a moment later lets the message leave; the opener closes us too when it can.
+    let w = window.clone();
+    let close = Closure::once_into_js(move || {
+        let _ = w.close();
+    });
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(close.unchecked_ref(), 100);
+    true
+}
