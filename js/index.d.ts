@@ -14,11 +14,13 @@ interface CommonConfig {
   redirectUri: string;
   /** The provider's full authorize endpoint, used as given. */
   authorizeUrl?: string;
-  /** Default "redirect". "popup" is not available in this release. */
+  /** Default "redirect". "popup": the promise resolves with the AuthorizationResult. */
   mode?: "redirect" | "popup";
   /** Default true. false: store the pending authorization and resolve { url, state }. */
   navigate?: boolean;
+  /** Popup size in px (200..10000; default 500×700) and wait (1000 ms..1 h; default ttlSeconds). */
   popup?: { width?: number; height?: number; timeoutMs?: number };
+  /** Popup mode: aborting closes the popup and rejects with "aborted". */
   signal?: AbortSignal;
   /** RFC 7636 S256. Default true for "oauth2", false for the other presets. */
   pkce?: boolean;
@@ -103,9 +105,17 @@ export interface AuthError extends Error {
   field?: string;
 }
 
+/**
+ * Popup mode: opens the popup synchronously (call it inside the click handler, before every
+ * await) and resolves with the provider's answer, verified by this page; rejects with
+ * AuthError popup_blocked, popup_closed, popup_timeout, aborted or a callback error.
+ */
+export function startAuthorization(
+  config: AuthorizationConfig & { mode: "popup" },
+): Promise<AuthorizationResult>;
 /** Validates, stores the pending authorization and navigates (or resolves { url, state } with navigate: false). */
 export function startAuthorization(
-  config: AuthorizationConfig,
+  config: AuthorizationConfig & { mode?: "redirect" },
 ): Promise<{ url: string; state: string }>;
 
 /** Verifies and consumes the callback on the redirect URI page. null when the location is no callback. */

@@ -20,6 +20,11 @@ async function valid(): Promise<void> {
     const d: string | undefined = r.errorDescription;
     void e; void d;
   }
+  const popped: AuthorizationResult = await startAuthorization({
+    provider: "tink", clientId: "c", scope: "s", redirectUri: "https://app.example/cb", mode: "popup",
+    popup: { width: 480, timeoutMs: 120_000 }, signal: new AbortController().signal,
+  });
+  if (popped.ok) { const c: string | undefined = popped.code; void c; }
   handleCallback(new URL("https://app.example/cb?code=x&state=y"));
   handleCallback("https://app.example/cb");
   try { handleCallback(location); } catch (e) {
@@ -40,6 +45,9 @@ async function invalid(): Promise<void> {
   await startAuthorization({ provider: "oauth2", authorizeUrl: "u", clientId: "c", redirectUri: "r", clientSecret: "s" });
   // @ts-expect-error mode is redirect | popup
   await startAuthorization({ provider: "tink", clientId: "c", scope: "s", redirectUri: "r", mode: "iframe" });
+  // @ts-expect-error a popup flow resolves with the result, not { url, state }
+  const wrong: { url: string } = await startAuthorization({ provider: "tink", clientId: "c", scope: "s", redirectUri: "r", mode: "popup" });
+  void wrong;
   // @ts-expect-error location must be a Location, URL or string
   handleCallback(42);
 }
