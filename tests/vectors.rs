@@ -14,6 +14,9 @@
 //! serde_json is built without `preserve_order`, so object keys reach the core sorted;
 //! vectors whose outcome depends on key order (extraParams in a URL) list keys sorted.
 
+mod common;
+use common::json::{cases, expand};
+
 use bank_link::core::authorize::build_authorization;
 use bank_link::core::config::{validate, ConfigValue, ValidatedConfig};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
@@ -53,50 +56,6 @@ const FIELDS: [&str; 21] = [
     "ttlSeconds",
     "issuer",
 ];
-
-fn cases(text: &str, file: &str) -> Vec<Map<String, Value>> {
-    let all: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}: invalid JSON: {e}"));
-    let Value::Array(items) = all else { panic!("{file}: top level must be an array") };
-    let mut names = std::collections::BTreeSet::new();
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let Value::Object(c) = c else { panic!("{file}: case {i} is not an object") };
-            let name = c.get("name").and_then(Value::as_str).unwrap_or_else(|| panic!("{file}: case {i} has no name"));
-            assert!(names.insert(name.to_owned()), "{file}: duplicate case name {name:?}");
-            c
-        })
-        .collect()
-}
-
-/// Expands `$repeat` and `$concat` anywhere in a value.
-fn expand(v: &Value) -> Result<Value, String> {
-    Ok(match v {
-        Value::Object(m) if m.len() == 1 && m.contains_key("$repeat") => match &m["$repeat"] {
-            Value::Array(a) if a.len() == 2 && a[0].is_string() && a[1].is_u64() => {
-                Value::String(a[0].as_str().unwrap().repeat(a[1].as_u64().unwrap() as usize))
-            }
-            other => return Err(format!("bad $repeat {other}")),
-        },
-        Value::Object(m) if m.len() == 1 && m.contains_key("$concat") => {
-            let Value::Array(parts) = &m["$concat"] else { return Err("bad $concat".into()) };
-            let mut s = String::new();
-            for p in parts {
-                match expand(p)? {
-                    Value::String(p) => s.push_str(&p),
-                    other => return Err(format!("$concat part is not a string: {other}")),
-                }
-            }
-            Value::String(s)
-        }
-        Value::Object(m) => {
-            Value::Object(m.iter().map(|(k, v)| Ok((k.clone(), expand(v)?))).collect::<Result<_, String>>()?)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(expand).collect::<Result<_, _>>()?),
-        other => other.clone(),
-    })
-}
 
 fn to_value(v: &Value) -> ConfigValue {
     match v {
