@@ -23,6 +23,9 @@
 //! if let Some(result) = bank_link::web::handle_callback_rs(None)? {
 //!     // AuthorizationResult::Success { code, code_verifier, .. } → your backend
 //! }
+//! // Popup mode: the window opens inside the click handler, before any `.await`, and the
+//! // promise resolves with the result the opener verified (JsFuture::from(promise).await).
+//! let promise = bank_link::web::start_popup_rs(&popup_config, None)?;
 //! ```
 //!
 //! ## The pure core, anywhere

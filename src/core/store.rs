@@ -3,7 +3,6 @@
 
 use super::error::AuthError;
 use super::pending::{PendingFlow, DONE_PREFIX, PENDING_PREFIX};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreFault {
@@ -53,7 +52,15 @@ fn pending_by_age(store: &dyn PendingStore) -> Result<Vec<(u64, String)>, StoreF
             }
         }
     }
-    out.sort();
+    // At most MAX_PENDING + 1 entries: an insertion sort keeps the generic sort (several
+    // KiB of wasm) out of the module.
+    for i in 1..out.len() {
+        let mut j = i;
+        while j > 0 && out[j - 1] > out[j] {
+            out.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     Ok(out)
 }
 
@@ -93,11 +100,46 @@ pub fn put_pending(store: &mut dyn PendingStore, key: &str, flow: &PendingFlow, 
     })
 }
 
+/// Key/value pairs kept sorted by key in a plain vector: the few records a flow needs do
+/// not justify `BTreeMap`'s code in the wasm module (about 11 KiB).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Items(Vec<(String, String)>);
+
+impl Items {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+    pub fn insert(&mut self, key: String, value: String) {
+        match self.find(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+    pub fn remove(&mut self, key: &str) {
+        if let Ok(i) = self.find(key) {
+            self.0.remove(i);
+        }
+    }
+    /// Keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
 /// An in-memory store. `fail` makes every call fail; `capacity` (total bytes of keys
 /// and values) makes writes beyond it fail with `Full`, like a browser's quota.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
-    pub items: BTreeMap<String, String>,
+    pub items: Items,
     pub fail: Option<StoreFault>,
     pub capacity: Option<usize>,
 }
