@@ -119,7 +119,9 @@ fn component(raw: Option<&str>) -> Result<Option<Vec<(String, String)>>, AuthErr
     match parse_pairs(raw) {
         Ok(params) if has_callback_param(&params) => Ok(Some(params)),
         Ok(_) => Ok(None),
-        Err(e) if mentions_callback_param(raw) => Err(e),
+        // The same test as a parsed component's: a callback name with a value. A name
+        // with none (`?error&q=100%`) is no callback, as `?error&q=1` is not.
+        Err(e) if holds_callback_param(raw) => Err(e),
         Err(_) => Ok(None),
     }
 }
@@ -338,17 +340,28 @@ pub fn silent_denial(
 /// encoding stay byte for byte. `None` when there is nothing to remove.
 pub fn strip_callback_params(url: &Url) -> Option<String> {
     let mut url = url.clone();
-    // The component that holds the callback, as `parse_callback` picks it: `?code=#code=x&…`
-    // is read from the fragment, so that is what must leave the address bar; and a
+    // Every component that holds a callback loses its callback parameters: the one
+    // `parse_callback` read, and a second one it ignored (`?code=a&state=..#code=b&..`),
+    // which would otherwise stay in the address bar and history and be read on reload. A
     // component whose callback names are all empty (`?error`) is the app's, left alone.
-    let in_query = url.query().is_some_and(holds_callback_param);
-    let raw = if in_query { url.query() } else { url.fragment().filter(|f| holds_callback_param(f)) }?;
-    let kept: Vec<&str> = raw.split('&').filter(|seg| !seg.is_empty() && !mentions_callback_param(seg)).collect();
-    let rebuilt = if kept.is_empty() { None } else { Some(kept.join("&")) };
-    if in_query {
-        url.set_query(rebuilt.as_deref());
-    } else {
-        url.set_fragment(rebuilt.as_deref());
+    let strip = |raw: &str| {
+        let kept: Vec<&str> = raw.split('&').filter(|seg| !seg.is_empty() && !mentions_callback_param(seg)).collect();
+        if kept.is_empty() {
+            None
+        } else {
+            Some(kept.join("&"))
+        }
+    };
+    let query = url.query().filter(|q| holds_callback_param(q)).map(strip);
+    let fragment = url.fragment().filter(|f| holds_callback_param(f)).map(strip);
+    if query.is_none() && fragment.is_none() {
+        return None;
+    }
+    if let Some(q) = query {
+        url.set_query(q.as_deref());
+    }
+    if let Some(f) = fragment {
+        url.set_fragment(f.as_deref());
     }
     Some(url.into())
 }
