@@ -15,13 +15,26 @@ function showPending() {
   $("pending").textContent = lines.length ? lines.join("\n") : "(none)";
 }
 
-function show(value) {
-  $("result").textContent = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+function show(value, outcome = {}) {
+  const out = $("result");
+  out.textContent = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  // data-ok / data-error / data-field say what the text shows (the e2e suite reads them).
+  for (const key of ["ok", "error", "field"]) {
+    if (outcome[key] === undefined) delete out.dataset[key];
+    else out.dataset[key] = outcome[key];
+  }
+}
+
+function showResult(result) {
+  show(result, { ok: String(result.ok) });
 }
 
 function showError(e) {
-  show(e && e.name === "AuthError" ? `AuthError ${e.code}${e.field ? ` (${e.field})` : ""}: ${e.message}` : String(e));
-  $("result").dataset.error = e && e.code ? e.code : "error";
+  const isAuth = e && e.name === "AuthError";
+  show(isAuth ? `AuthError ${e.code}${e.field ? ` (${e.field})` : ""}: ${e.message}` : String(e), {
+    error: isAuth && e.code ? e.code : "error",
+    field: isAuth && e.field ? e.field : undefined,
+  });
 }
 
 function buildConfig(form) {
@@ -46,20 +59,32 @@ const form = $("start-form");
 if (form) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    show("Waiting for the provider…");
     // No await before startAuthorization: a popup must open inside the click.
-    startAuthorization(buildConfig(form)).then(
-      (result) => { if (result && "ok" in result) show(result); },
-      (e) => { showError(e); showPending(); },
+    let started;
+    try {
+      started = startAuthorization(buildConfig(form));
+    } catch (e) {
+      started = Promise.reject(e); // it returns a Promise; a throw is shown all the same
+    }
+    started.then(
+      // Redirect mode navigates away; popup mode resolves with the AuthorizationResult.
+      (result) => {
+        if (result && "ok" in result) showResult(result);
+        showPending();
+      },
+      (e) => {
+        showError(e);
+        showPending();
+      },
     );
   });
 } else {
   try {
     const result = handleCallback();
-    if (result === null) show("This page is no callback.");
-    else {
-      show(result);
-      $("result").dataset.ok = String(result.ok);
-    }
+    if (result !== null) showResult(result);
+    else if (window.opener || window.name.startsWith("bank-link-")) show("Handed back to the window that opened this popup.");
+    else show("This page is no callback.");
   } catch (e) {
     showError(e);
   }

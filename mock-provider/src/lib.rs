@@ -5,6 +5,7 @@
 //!   `/mock-config.json` → `{"providerOrigin":"http://…"}`.
 //! - Provider origin: Tink `GET /link/0.2/oauth/auto-authorize.html`, Flinks outbound
 //!   `GET /api/v1/authorize`, Flinks v3 `GET /v3/oauth/authorize` (→ 302 `/v3/consent`),
+//!   generic OAuth 2.0 with PKCE `GET /oauth2/authorize` (for the `oauth2` preset),
 //!   each with a consent screen (`#approve` / `#deny`) that posts back to its own path.
 //!
 //! The behaviour follows the provider documents in /work/shared/providers/; where they
@@ -16,7 +17,7 @@ mod provider;
 mod util;
 
 pub use app::content_type;
-pub use provider::{FLINKS_DENIED_DESCRIPTION, FLINKS_SCOPES, ISO_639_1, V3_BAD_LANG_BODY};
+pub use provider::{FLINKS_DENIED_DESCRIPTION, FLINKS_SCOPES, ISO_639_1, OAUTH2_DENIED_DESCRIPTION, V3_BAD_LANG_BODY};
 
 use std::io;
 use std::net::{SocketAddr, TcpListener};
@@ -73,9 +74,18 @@ fn origin(host: &str, port: u16) -> String {
     }
 }
 
+/// Binds `host:port`; the error names the address, and says so plainly when the port
+/// is taken (most often by another running instance).
 fn bind(host: &str, port: u16) -> io::Result<TcpListener> {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    TcpListener::bind((host, port))
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    TcpListener::bind((bare, port)).map_err(|e| {
+        let what = if e.kind() == io::ErrorKind::AddrInUse {
+            format!("port {port} on {host} is already in use (another mock-provider or `npm start`?)")
+        } else {
+            format!("{host}:{port}: {e}")
+        };
+        io::Error::new(e.kind(), what)
+    })
 }
 
 /// Binds both listeners (port 0 → a free port, reported in the origins) and serves each

@@ -68,14 +68,18 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("mock-provider: cannot listen: {e}");
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                eprintln!("Stop the other one, or choose free ports: --app-port / --provider-port");
+            }
             return ExitCode::FAILURE;
         }
     };
-    println!("demo app:  {}/", running.app_origin);
-    println!("provider:  {}/", running.provider_origin);
+    println!("Open the demo: {}/", running.app_origin);
+    println!("provider:      {}/", running.provider_origin);
     if coop {
-        println!("           (every provider response carries Cross-Origin-Opener-Policy: same-origin)");
+        println!("               (every provider response carries Cross-Origin-Opener-Policy: same-origin)");
     }
+    println!("Ctrl-C stops it.");
     // Serve until killed (SIGINT/SIGTERM keep their default handling).
     loop {
         std::thread::park();

@@ -4,6 +4,8 @@
 //! - Tink: `tink-oauth-authorize.md` — `GET /link/0.2/oauth/auto-authorize.html`.
 //! - Flinks outbound: `flinks-outbound-authorize*.{md,txt}` — `GET /api/v1/authorize`.
 //! - Flinks v3: `flinks-v3-oauth-authorize.md` — `GET /v3/oauth/authorize`.
+//! - A generic OAuth 2.0 server (RFC 6749 §4.1 with RFC 7636 PKCE) for the `oauth2`
+//!   preset: `GET /oauth2/authorize`. No provider document: the RFCs are the spec.
 //!
 //! Each consent screen is a form that posts its request parameters back (as hidden
 //! fields) together with `decision=approve|deny`; the POST handler validates everything
@@ -17,6 +19,7 @@ pub const FLINKS_PATH: &str = "/api/v1/authorize";
 pub const V3_PATH: &str = "/v3/oauth/authorize";
 /// Where `/v3/oauth/authorize` sends the user with its 302 (the mock's own consent page).
 pub const V3_CONSENT_PATH: &str = "/v3/consent";
+pub const OAUTH2_PATH: &str = "/oauth2/authorize";
 
 /// The eight scopes of the Flinks outbound document, with its descriptions (English as
 /// documented, French translated for `lang=fr`).
@@ -267,8 +270,12 @@ impl Provider {
             (V3_PATH, "GET" | "HEAD") => self.v3_authorize(req),
             (V3_CONSENT_PATH, "GET" | "HEAD") => v3_consent(req),
             (V3_CONSENT_PATH, "POST") => v3_decision(req),
+            (OAUTH2_PATH, "GET" | "HEAD") => oauth2_consent(req),
+            (OAUTH2_PATH, "POST") => oauth2_decision(req),
             ("/", _) | (V3_PATH, _) => Response::method_not_allowed("GET, HEAD"),
-            (TINK_PATH | FLINKS_PATH | V3_CONSENT_PATH, _) => Response::method_not_allowed("GET, HEAD, POST"),
+            (TINK_PATH | FLINKS_PATH | V3_CONSENT_PATH | OAUTH2_PATH, _) => {
+                Response::method_not_allowed("GET, HEAD, POST")
+            }
             _ => Response::not_found(),
         }
     }
@@ -277,7 +284,8 @@ impl Provider {
         let body = format!(
             "<h1>Mock provider</h1>\n<ul>\n<li>Tink: <code>GET {TINK_PATH}</code></li>\n\
              <li>Flinks outbound: <code>GET {FLINKS_PATH}</code></li>\n\
-             <li>Flinks v3: <code>GET {V3_PATH}</code> → 302 <code>{V3_CONSENT_PATH}</code></li>\n</ul>\n"
+             <li>Flinks v3: <code>GET {V3_PATH}</code> → 302 <code>{V3_CONSENT_PATH}</code></li>\n\
+             <li>OAuth 2.0 (RFC 6749 + PKCE): <code>GET {OAUTH2_PATH}</code></li>\n</ul>\n"
         );
         Response::html(200, page(Lang::En, "Mock provider", &body))
     }
@@ -691,4 +699,142 @@ fn v3_decision(req: &Request) -> Response {
             Response::html(200, page(v.lang, "Flinks", &body))
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Generic OAuth 2.0: GET /oauth2/authorize (RFC 6749 §4.1.1, RFC 7636 §4.3)
+// ---------------------------------------------------------------------------------------
+
+/// RFC 6749 §4.1.2.1's description of `access_denied`, sent with a denial.
+pub const OAUTH2_DENIED_DESCRIPTION: &str = "The resource owner denied the request.";
+
+struct OAuth2Request<'a> {
+    client_id: &'a str,
+    redirect_uri: &'a str,
+    state: Option<&'a str>,
+    scope: Option<&'a str>,
+    code_challenge: &'a str,
+    code_challenge_method: &'a str,
+}
+
+/// Why a request fails. RFC 6749 §4.1.2.1: a missing, invalid or repeated `client_id` or
+/// `redirect_uri` must not redirect (the user sees an error page); every other error
+/// goes back to the redirect URI as `error`, `error_description` and `state`.
+enum OAuth2Error<'a> {
+    Page(String),
+    Redirect { redirect_uri: &'a str, state: Option<&'a str>, error: &'static str, description: String },
+}
+
+fn oauth2_parse(p: &Params) -> Result<OAuth2Request<'_>, OAuth2Error<'_>> {
+    let client_id = p.required("client_id").map_err(OAuth2Error::Page)?;
+    let redirect_uri = p.required("redirect_uri").map_err(OAuth2Error::Page)?;
+    check_redirect_uri(redirect_uri).map_err(OAuth2Error::Page)?;
+    // The state goes back with the error when it can be read at all.
+    let state = p.single("state").ok().flatten();
+    let fail =
+        |error: &'static str, description: String| OAuth2Error::Redirect { redirect_uri, state, error, description };
+    // §3.1: "Request and response parameters MUST NOT be included more than once."
+    for name in ["response_type", "state", "scope", "code_challenge", "code_challenge_method"] {
+        p.single(name).map_err(|e| fail("invalid_request", e))?;
+    }
+    match p.first("response_type") {
+        Some("code") => {}
+        None | Some("") => return Err(fail("invalid_request", "missing required parameter response_type".into())),
+        Some(_) => {
+            return Err(fail("unsupported_response_type", "this server supports response_type=code only".into()))
+        }
+    }
+    // This server requires PKCE, as RFC 9700 §2.1.1 recommends; RFC 7636 §4.4.1 names
+    // the error: invalid_request, "code challenge required".
+    let code_challenge = match p.first("code_challenge") {
+        Some(c) if !c.is_empty() => c,
+        _ => return Err(fail("invalid_request", "code challenge required".into())),
+    };
+    // §4.2: code-challenge = 43*128unreserved.
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if !(43..=128).contains(&code_challenge.len()) || !code_challenge.bytes().all(unreserved) {
+        return Err(fail("invalid_request", "code_challenge must be 43 to 128 unreserved characters".into()));
+    }
+    // §4.3: "Defaults to "plain" if not present in the request."
+    let code_challenge_method = match p.first("code_challenge_method") {
+        None | Some("") => "plain",
+        Some(m @ ("S256" | "plain")) => m,
+        Some(_) => return Err(fail("invalid_request", "transform algorithm not supported".into())),
+    };
+    let scope = p.first("scope").filter(|s| !s.is_empty());
+    Ok(OAuth2Request { client_id, redirect_uri, state, scope, code_challenge, code_challenge_method })
+}
+
+fn oauth2_error_response(e: OAuth2Error) -> Response {
+    match e {
+        OAuth2Error::Page(msg) => {
+            let body = format!("<h1>Invalid request</h1>\n<p id=\"error\">{}</p>\n", html_escape(&msg));
+            Response::html(400, page(Lang::En, "OAuth 2.0 — Invalid request", &body))
+        }
+        OAuth2Error::Redirect { redirect_uri, state, error, description } => {
+            let mut pairs = vec![("error", error), ("error_description", description.as_str())];
+            if let Some(state) = state {
+                pairs.push(("state", state));
+            }
+            Response::redirect(&append_query(redirect_uri, &pairs))
+        }
+    }
+}
+
+fn oauth2_consent(req: &Request) -> Response {
+    let p = match query_params(req) {
+        Ok(p) => p,
+        Err(e) => return oauth2_error_response(OAuth2Error::Page(e)),
+    };
+    let o = match oauth2_parse(&p) {
+        Ok(o) => o,
+        Err(e) => return oauth2_error_response(e),
+    };
+    let mut hidden = vec![
+        ("response_type", "code"),
+        ("client_id", o.client_id),
+        ("redirect_uri", o.redirect_uri),
+        ("code_challenge", o.code_challenge),
+        ("code_challenge_method", o.code_challenge_method),
+    ];
+    for (k, v) in [("state", o.state), ("scope", o.scope)] {
+        if let Some(v) = v {
+            hidden.push((k, v));
+        }
+    }
+    // §3.3: "a list of space-delimited, case-sensitive strings".
+    let scopes = o.scope.unwrap_or("").split(' ').filter(|s| !s.is_empty()).map(|s| (s.to_string(), None)).collect();
+    Response::html(
+        200,
+        render_consent(&Consent {
+            lang: Lang::En,
+            provider: "OAuth 2.0",
+            client_label: "The client",
+            client: o.client_id,
+            details: vec![("PKCE", o.code_challenge_method)],
+            scopes,
+            action: OAUTH2_PATH,
+            hidden,
+        }),
+    )
+}
+
+fn oauth2_decision(req: &Request) -> Response {
+    let (p, decision) = match form_body(req) {
+        Ok(x) => x,
+        Err(e) => return oauth2_error_response(OAuth2Error::Page(e)),
+    };
+    let o = match oauth2_parse(&p) {
+        Ok(o) => o,
+        Err(e) => return oauth2_error_response(e),
+    };
+    let code = random_hex(32);
+    let mut pairs: Vec<(&str, &str)> = match decision {
+        Decision::Approve => vec![("code", &code)],
+        Decision::Deny => vec![("error", "access_denied"), ("error_description", OAUTH2_DENIED_DESCRIPTION)],
+    };
+    if let Some(state) = o.state {
+        pairs.push(("state", state));
+    }
+    Response::redirect(&append_query(o.redirect_uri, &pairs))
 }

@@ -166,6 +166,7 @@ fn query_value<'a>(location: &'a str, name: &str) -> Option<&'a str> {
 const TINK: &str = "/link/0.2/oauth/auto-authorize.html";
 const FLINKS: &str = "/api/v1/authorize";
 const V3: &str = "/v3/oauth/authorize";
+const OAUTH2: &str = "/oauth2/authorize";
 
 fn tink_query(state: Option<&str>) -> String {
     let mut q = vec![
@@ -597,7 +598,7 @@ fn path_traversal_is_refused() {
 fn unknown_paths_and_methods() {
     let f = fixture(false);
     assert_eq!(get(f.prov(), "/nope").status, 404);
-    assert_eq!(get(f.prov(), "/oauth2/authorize").status, 404);
+    assert_eq!(get(f.prov(), "/oauth2/token").status, 404);
     assert_eq!(get(f.prov(), &format!("{TINK}/")).status, 404);
     assert_eq!(get(f.app(), "/nope.html").status, 404);
     let r = raw(f.prov(), format!("DELETE {V3} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes());
@@ -651,4 +652,107 @@ fn shutdown_stops_both_listeners() {
     running.shutdown();
     assert!(TcpStream::connect(a).is_err());
     assert!(TcpStream::connect(p).is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Generic OAuth 2.0 (RFC 6749 §4.1 + RFC 7636)
+// ---------------------------------------------------------------------------------------
+
+/// The RFC 7636 Appendix B challenge.
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+fn oauth2_pairs() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("response_type", "code"),
+        ("client_id", "demo-client"),
+        ("redirect_uri", "http://127.0.0.1:9/callback.html?tenant=7"),
+        ("scope", "openid accounts"),
+        ("state", "st/1"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]
+}
+
+#[test]
+fn oauth2_approve_and_deny() {
+    let f = fixture(false);
+    let page = get(f.prov(), &format!("{OAUTH2}?{}", query(&oauth2_pairs())));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<code>openid</code>") && page.body.contains("<code>accounts</code>"));
+    assert!(page.body.contains("S256"));
+    let r = consent_and_decide(f.prov(), OAUTH2, &query(&oauth2_pairs()), "approve");
+    let loc = r.location();
+    let code = query_value(loc, "code").unwrap();
+    assert_eq!(loc, format!("http://127.0.0.1:9/callback.html?tenant=7&code={code}&state=st%2F1"));
+    let r = consent_and_decide(f.prov(), OAUTH2, &query(&oauth2_pairs()), "deny");
+    assert_eq!(
+        r.location(),
+        "http://127.0.0.1:9/callback.html?tenant=7&error=access_denied\
+         &error_description=The%20resource%20owner%20denied%20the%20request.&state=st%2F1"
+    );
+    // state is optional in RFC 6749: without it, nothing is echoed.
+    let p: Vec<_> = oauth2_pairs().into_iter().filter(|(k, _)| *k != "state").collect();
+    let r = consent_and_decide(f.prov(), OAUTH2, &query(&p), "deny");
+    assert!(!r.location().contains("state="), "{}", r.location());
+}
+
+#[test]
+fn oauth2_bad_client_or_redirect_uri_is_an_error_page_not_a_redirect() {
+    let f = fixture(false);
+    for (name, value) in [("client_id", None), ("redirect_uri", None), ("redirect_uri", Some("/relative"))] {
+        let mut p: Vec<_> = oauth2_pairs().into_iter().filter(|(k, _)| *k != name).collect();
+        if let Some(v) = value {
+            p.push((name, v));
+        }
+        let r = get(f.prov(), &format!("{OAUTH2}?{}", query(&p)));
+        assert_eq!(r.status, 400, "{name} {value:?}");
+        assert!(r.header("location").is_none());
+        assert!(r.body.contains(name), "{}", r.body);
+    }
+    let mut p = oauth2_pairs();
+    p.push(("client_id", "other"));
+    assert_eq!(get(f.prov(), &format!("{OAUTH2}?{}", query(&p))).status, 400);
+}
+
+#[test]
+fn oauth2_other_errors_go_back_to_the_redirect_uri() {
+    let f = fixture(false);
+    let cases: [(&str, Option<&str>, &str, &str); 6] = [
+        ("response_type", None, "invalid_request", "missing%20required%20parameter%20response_type"),
+        ("response_type", Some("token"), "unsupported_response_type", ""),
+        ("code_challenge", None, "invalid_request", "code%20challenge%20required"),
+        ("code_challenge", Some("short"), "invalid_request", ""),
+        ("code_challenge_method", Some("S512"), "invalid_request", "transform%20algorithm%20not%20supported"),
+        ("scope", Some("a"), "invalid_request", "repeated"),
+    ];
+    for (name, value, error, description) in cases {
+        let mut p: Vec<_> = oauth2_pairs();
+        if name != "scope" {
+            p.retain(|(k, _)| *k != name);
+        }
+        if let Some(v) = value {
+            p.push((name, v));
+        }
+        let r = get(f.prov(), &format!("{OAUTH2}?{}", query(&p)));
+        let loc = r.location();
+        assert!(loc.starts_with("http://127.0.0.1:9/callback.html?tenant=7&error="), "{loc}");
+        assert_eq!(query_value(loc, "error"), Some(error), "{name}: {loc}");
+        assert!(query_value(loc, "error_description").unwrap().contains(description), "{name}: {loc}");
+        assert_eq!(query_value(loc, "state"), Some("st%2F1"), "{name}: {loc}");
+    }
+    // Without code_challenge_method the RFC 7636 default, plain, applies.
+    let p: Vec<_> = oauth2_pairs().into_iter().filter(|(k, _)| *k != "code_challenge_method").collect();
+    let page = get(f.prov(), &format!("{OAUTH2}?{}", query(&p)));
+    assert_eq!(page.status, 200);
+    assert!(form_fields(&page.body).contains(&("code_challenge_method".into(), "plain".into())));
+}
+
+#[test]
+fn oauth2_decision_revalidates() {
+    let f = fixture(false);
+    let mut p: Vec<_> = oauth2_pairs().into_iter().filter(|(k, _)| *k != "code_challenge").collect();
+    p.push(("decision", "approve"));
+    let r = post(f.prov(), OAUTH2, &query(&p));
+    assert!(r.location().contains("error=invalid_request"), "{}", r.location());
+    assert!(!r.location().contains("code="));
 }

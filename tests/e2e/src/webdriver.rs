@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 pub type Res<T> = Result<T, String>;
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecb";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Res<Value> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect driver: {e}"))?;
@@ -20,27 +20,78 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Res<Value>
         body.len()
     );
     s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).map_err(|e| format!("{method} {path}: {e}"))?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, mut payload) = text.split_once("\r\n\r\n").ok_or("no HTTP header end")?;
-    let mut decoded = String::new();
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        while let Some((size, rest)) = payload.split_once("\r\n") {
-            let n = usize::from_str_radix(size.trim(), 16).map_err(|e| e.to_string())?;
-            if n == 0 {
-                break;
-            }
-            decoded.push_str(&rest[..n]);
-            payload = &rest[n + 2..];
-        }
-        payload = &decoded;
-    }
-    let v: Value = serde_json::from_str(payload).map_err(|e| format!("{method} {path}: bad JSON {e}: {payload}"))?;
+    let payload = read_response(&mut s).map_err(|e| format!("{method} {path}: {e}"))?;
+    let payload = String::from_utf8_lossy(&payload);
+    let v: Value = serde_json::from_str(&payload).map_err(|e| format!("{method} {path}: bad JSON {e}: {payload}"))?;
     match v["value"].get("error") {
         Some(err) => Err(format!("{method} {path}: {err} {}", v["value"]["message"])),
         None => Ok(v["value"].clone()),
     }
+}
+
+/// Reads one HTTP/1.1 response body. The length comes from `Content-Length` or chunked
+/// framing, never from the connection closing: chromedriver keeps the connection open
+/// after its response although the request said `Connection: close`.
+fn read_response(s: &mut TcpStream) -> Res<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    let fill = |s: &mut TcpStream, buf: &mut Vec<u8>, chunk: &mut [u8]| -> Res<bool> {
+        let n = s.read(chunk).map_err(|e| e.to_string())?;
+        buf.extend_from_slice(&chunk[..n]);
+        Ok(n > 0)
+    };
+    let head_end = loop {
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p;
+        }
+        if !fill(s, &mut buf, &mut chunk)? {
+            return Err("connection closed inside the response head".into());
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let mut body = buf.split_off(head_end + 4);
+    let header = |name: &str| {
+        head.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.trim() == name).map(|(_, v)| v.trim().to_owned()))
+    };
+    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        loop {
+            let line_end = loop {
+                if let Some(p) = body[pos..].windows(2).position(|w| w == b"\r\n") {
+                    break pos + p;
+                }
+                if !fill(s, &mut body, &mut chunk)? {
+                    return Err("connection closed inside a chunk".into());
+                }
+            };
+            let size = String::from_utf8_lossy(&body[pos..line_end]).split(';').next().unwrap_or("").trim().to_owned();
+            let n = usize::from_str_radix(&size, 16).map_err(|e| format!("chunk size {size:?}: {e}"))?;
+            if n == 0 {
+                return Ok(out);
+            }
+            while body.len() < line_end + 2 + n + 2 {
+                if !fill(s, &mut body, &mut chunk)? {
+                    return Err("connection closed inside a chunk".into());
+                }
+            }
+            out.extend_from_slice(&body[line_end + 2..line_end + 2 + n]);
+            pos = line_end + 2 + n + 2;
+        }
+    }
+    match header("content-length") {
+        Some(len) => {
+            let len: usize = len.parse().map_err(|e| format!("Content-Length {len:?}: {e}"))?;
+            while body.len() < len {
+                if !fill(s, &mut body, &mut chunk)? {
+                    return Err("connection closed inside the response body".into());
+                }
+            }
+            body.truncate(len);
+        }
+        None => while fill(s, &mut body, &mut chunk)? {},
+    }
+    Ok(body)
 }
 
 pub struct Driver {
@@ -80,20 +131,25 @@ impl Driver {
 
     pub fn session(&self) -> Res<Session> {
         let profile = std::env::temp_dir().join(format!("bank-link-e2e-{}-{}", std::process::id(), free_port()));
+        // Popup blocking stays on in every engine, as for users: chromedriver's default
+        // --disable-popup-blocking is excluded, and geckodriver's profile turns Firefox's
+        // blocker (dom.disable_open_during_load) off unless told otherwise. A popup flow
+        // then passes only if the library opens the window inside the click.
         let caps = match self.engine {
             "chromium" => json!({"browserName": "chrome", "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
+                "excludeSwitches": ["disable-popup-blocking"],
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
                          "--no-first-run", "--window-size=1100,900",
                          format!("--user-data-dir={}", profile.display())]}}),
             "firefox" => json!({"browserName": "firefox", "moz:firefoxOptions": {"args": ["-headless"],
-                "prefs": {"dom.disable_open_during_load": false}}}),
+                "prefs": {"dom.disable_open_during_load": true}}}),
             _ => json!({}),
         };
         let v = http(self.port, "POST", "/session", Some(&json!({"capabilities": {"alwaysMatch": caps}})))?;
         let id = v["sessionId"].as_str().ok_or("no sessionId")?.to_owned();
-        Ok(Session { port: self.port, id })
+        Ok(Session { port: self.port, id, profile })
     }
 }
 
@@ -118,11 +174,19 @@ impl Drop for Driver {
 pub struct Session {
     port: u16,
     id: String,
+    /// Chromium's profile directory (unused by the other engines), removed on quit.
+    profile: std::path::PathBuf,
 }
 
 impl Session {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Res<Value> {
         http(self.port, method, &format!("/session/{}{path}", self.id), body.as_ref())
+    }
+    /// Bounded page loads and scripts, so a hung page costs seconds, not the driver's
+    /// five-minute default.
+    pub fn set_timeouts(&self, page_load: Duration, script: Duration) -> Res<()> {
+        let t = json!({"pageLoad": page_load.as_millis() as u64, "script": script.as_millis() as u64});
+        self.call("POST", "/timeouts", Some(t)).map(|_| ())
     }
     pub fn goto(&self, url: &str) -> Res<()> {
         self.call("POST", "/url", Some(json!({ "url": url }))).map(|_| ())
@@ -136,6 +200,19 @@ impl Session {
     pub fn exec(&self, script: &str) -> Res<Value> {
         self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
     }
+    /// Runs `script` as an async function body; its awaited return value is the result.
+    /// Bounded by the session's script timeout.
+    pub fn exec_async(&self, script: &str) -> Res<Value> {
+        let wrapped = format!(
+            "const done = arguments[arguments.length - 1]; \
+             (async () => {{ {script} }})().then((v) => done({{ ok: v }}), (e) => done({{ err: String(e) }}));"
+        );
+        let v = self.call("POST", "/execute/async", Some(json!({ "script": wrapped, "args": [] })))?;
+        match v.get("err") {
+            Some(e) => Err(e.as_str().unwrap_or_default().to_owned()),
+            None => Ok(v["ok"].clone()),
+        }
+    }
     fn find(&self, css: &str) -> Res<String> {
         let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})))?;
         v[ELEMENT].as_str().map(str::to_owned).ok_or_else(|| format!("no element {css}"))
@@ -146,7 +223,10 @@ impl Session {
         self.call("POST", &format!("/element/{el}/click"), Some(json!({}))).map(|_| ())
     }
     pub fn wait_for(&self, css: &str) -> Res<String> {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_for_within(css, Duration::from_secs(15))
+    }
+    pub fn wait_for_within(&self, css: &str, limit: Duration) -> Res<String> {
+        let deadline = Instant::now() + limit;
         loop {
             match self.find(css) {
                 Ok(el) => return Ok(el),
@@ -154,20 +234,35 @@ impl Session {
                     let url = self.url().unwrap_or_default();
                     return Err(format!("waiting for {css} on {url}: {e}"));
                 }
-                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
             }
         }
-    }
-    pub fn text(&self, css: &str) -> Res<String> {
-        let el = self.wait_for(css)?;
-        Ok(self.call("GET", &format!("/element/{el}/text"), None)?.as_str().unwrap_or_default().to_owned())
     }
     pub fn screenshot(&self) -> Res<Vec<u8>> {
         let b64 = self.call("GET", "/screenshot", None)?;
         base64_decode(b64.as_str().ok_or("no screenshot")?)
     }
+    /// The current top-level browsing context (W3C "Get Window Handle").
+    pub fn window_handle(&self) -> Res<String> {
+        Ok(self.call("GET", "/window", None)?.as_str().ok_or("no window handle")?.to_owned())
+    }
+    /// Every open top-level browsing context, popups included.
+    pub fn window_handles(&self) -> Res<Vec<String>> {
+        let v = self.call("GET", "/window/handles", None)?;
+        let list = v.as_array().ok_or_else(|| format!("window handles: {v}"))?;
+        Ok(list.iter().filter_map(|h| h.as_str().map(str::to_owned)).collect())
+    }
+    pub fn switch_to_window(&self, handle: &str) -> Res<()> {
+        self.call("POST", "/window", Some(json!({ "handle": handle }))).map(|_| ())
+    }
+    /// Closes the current window, as a user closing it would; returns the handles left.
+    pub fn close_window(&self) -> Res<Vec<String>> {
+        let v = self.call("DELETE", "/window", None)?;
+        Ok(v.as_array().map(|l| l.iter().filter_map(|h| h.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+    }
     pub fn quit(self) {
         let _ = self.call("DELETE", "", None);
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
