@@ -15,6 +15,9 @@ const N = 300;
 const starts = [];
 const callbacks = [];
 for (let i = 0; i < N; i++) {
+  // A real page holds a handful of records, not the N done markers this loop would pile
+  // up (every start and callback sweeps them): start each round from an empty storage.
+  sessionStorage.clear();
   const a = performance.now();
   const { state } = await startAuthorization(config);
   starts.push(performance.now() - a);
