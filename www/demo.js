@@ -55,27 +55,58 @@ function buildConfig(form) {
   }
 }
 
+// Popup mode: how long to wait for the callback (empty: the library's default), and a
+// Cancel button that aborts the waiting flow through its AbortSignal. Out-of-range values
+// go to the library as typed, which refuses them (invalid_config, popup.timeoutMs).
+function popupOptions(config) {
+  const raw = $("popup-timeout").value.trim();
+  if (raw !== "") config.popup = { timeoutMs: Number(raw) };
+  const controller = new AbortController();
+  config.signal = controller.signal;
+  return controller;
+}
+
 const form = $("start-form");
 if (form) {
+  const cancel = $("cancel");
+  let waiting = null; // the AbortController of the popup flow Cancel would abort
+  let latest = 0; // only the newest flow's outcome is shown
+  cancel.addEventListener("click", () => waiting && waiting.abort());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const flow = ++latest;
     show("Waiting for the provider…");
     // No await before startAuthorization: a popup must open inside the click.
     let started;
+    let controller = null;
+    // One popup flow at a time: a new start ends the one Cancel would have aborted.
+    if (waiting) waiting.abort();
     try {
-      started = startAuthorization(buildConfig(form));
+      const config = buildConfig(form);
+      if (config.mode === "popup") controller = popupOptions(config);
+      started = startAuthorization(config);
     } catch (e) {
       started = Promise.reject(e); // it returns a Promise; a throw is shown all the same
     }
+    if (controller) {
+      waiting = controller;
+      cancel.disabled = false;
+    }
+    const settled = () => {
+      if (controller && waiting === controller) {
+        waiting = null;
+        cancel.disabled = true;
+      }
+      showPending();
+      return flow === latest;
+    };
     started.then(
       // Redirect mode navigates away; popup mode resolves with the AuthorizationResult.
       (result) => {
-        if (result && "ok" in result) showResult(result);
-        showPending();
+        if (settled() && result && "ok" in result) showResult(result);
       },
       (e) => {
-        showError(e);
-        showPending();
+        if (settled()) showError(e);
       },
     );
   });

@@ -110,20 +110,32 @@ impl Ctx<'_> {
         }
     }
 
-    /// Opens the demo, clears this tab's storage, picks provider, mode and language, and
+    /// Opens the demo, clears this tab's storage, picks provider, mode, language and the
+    /// popup's wait in ms (`None`: the field stays empty, the library's default), and
     /// clicks "Connect".
-    fn submit(&self, provider: &str, mode: &str, lang: &str) -> Res<()> {
+    fn submit(&self, provider: &str, mode: &str, lang: &str, popup_timeout_ms: Option<u32>) -> Res<()> {
         self.open_demo("/")?;
         self.s.exec("sessionStorage.clear()")?;
         self.s.click(&format!("input[name=provider][value=\"{provider}\"]"))?;
         self.s.click(&format!("input[name=mode][value=\"{mode}\"]"))?;
         self.s.exec(&format!("document.getElementById('lang').value = '{lang}'"))?;
+        let ms = popup_timeout_ms.map(|ms| ms.to_string()).unwrap_or_default();
+        self.s.exec(&format!("document.getElementById('popup-timeout').value = '{ms}'"))?;
+        // The page's own clock, for the flows that time the library: when #start and
+        // #cancel were clicked and when #result first showed an outcome.
+        self.s.exec(
+            "const t = window.e2eTimes = {}; const $ = (id) => document.getElementById(id); \
+             for (const id of ['start', 'cancel']) $(id)?.addEventListener('click', () => { t[id] = performance.now() }, true); \
+             const r = $('result'); new MutationObserver(() => { \
+               if (t.result === undefined && (r.dataset.ok || r.dataset.error)) t.result = performance.now(); \
+             }).observe(r, { attributes: true });",
+        )?;
         self.s.click("#start")
     }
 
     /// Redirect mode: ends on the provider's consent screen.
     fn start(&self, provider: &str, lang: &str) -> Res<()> {
-        self.submit(provider, "redirect", lang)?;
+        self.submit(provider, "redirect", lang, None)?;
         // An AuthError shown by the demo instead of navigating ends the wait at once.
         if let Err(e) = self.s.wait_for("#approve, #result[data-error]") {
             let shown = self.s.exec("const r = document.getElementById('result'); return r && r.textContent");
@@ -224,10 +236,10 @@ impl Ctx<'_> {
 
     // ----- popup mode ------------------------------------------------------------------
 
-    /// Clicks "Connect" in popup mode and returns the popup's window handle. A library
-    /// that refuses popup mode makes this `Fail::Pending`.
-    fn open_popup(&self, provider: &str, lang: &str) -> Result<String, Fail> {
-        self.submit(provider, "popup", lang)?;
+    /// Clicks "Connect" in popup mode (`popup_timeout_ms`: see `submit`) and returns the
+    /// popup's window handle. A library that refuses popup mode makes this `Fail::Pending`.
+    fn open_popup(&self, provider: &str, lang: &str, popup_timeout_ms: Option<u32>) -> Result<String, Fail> {
+        self.submit(provider, "popup", lang, popup_timeout_ms)?;
         let found = poll(Duration::from_secs(5), || {
             if let Some(h) = self.s.window_handles()?.into_iter().find(|h| *h != self.main) {
                 return Ok(Some(Ok(h)));
@@ -332,7 +344,7 @@ fn back_after_success(c: &Ctx, provider: &str) -> Result<(), Fail> {
 // ----- popup flows ------------------------------------------------------------------------
 
 fn popup_decide(c: &Ctx, provider: &str, decision: &str, coop: bool) -> Result<(), Fail> {
-    let popup = c.open_popup(provider, if decision == "approve" { "en" } else { "fr" })?;
+    let popup = c.open_popup(provider, if decision == "approve" { "en" } else { "fr" }, None)?;
     c.on_consent(&popup, coop)?;
     c.decide_in_popup(&popup, &format!("#{decision}"))?;
     let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
@@ -361,7 +373,7 @@ fn coop_popup_deny(c: &Ctx, provider: &str) -> Result<(), Fail> {
 }
 
 fn popup_closed_by_user(c: &Ctx, provider: &str) -> Result<(), Fail> {
-    let popup = c.open_popup(provider, "en")?;
+    let popup = c.open_popup(provider, "en", None)?;
     c.on_consent(&popup, false)?;
     std::thread::sleep(USER_READS);
     c.s.close_window()?;
@@ -378,6 +390,95 @@ fn popup_closed_by_user(c: &Ctx, provider: &str) -> Result<(), Fail> {
         None => return Err(Fail::Error(format!("no popup_closed within {took:.1?}"))),
     }
     Ok(c.left_clean_on("/", 0)?)
+}
+
+/// How long the library has to close its popup once it ends a flow (abort, timeout):
+/// `close()` is synchronous, the window handle can linger while the engine tears down.
+const POPUP_GONE_WITHIN: Duration = Duration::from_secs(3);
+
+impl Ctx<'_> {
+    /// The demo's Cancel button: `Some(enabled)`, or `None` when the page has none.
+    fn cancel_enabled(&self) -> Res<Option<bool>> {
+        let v = self.s.exec("const b = document.getElementById('cancel'); return b ? !b.disabled : null")?;
+        Ok(v.as_bool())
+    }
+
+    /// In the opener, while the popup waits: the flow's copy of the pending record is in
+    /// sessionStorage (so the check that it is gone afterwards means something) and the
+    /// Cancel button is enabled.
+    fn waiting_in_opener(&self) -> Res<()> {
+        self.s.switch_to_window(&self.main)?;
+        ensure(self.read_result()?.is_none(), "the opener shows an outcome while the popup waits")?;
+        let n = self.pending()?;
+        ensure(n == 1, format!("{n} pending records while the popup waits, want 1"))?;
+        ensure(self.cancel_enabled()? == Some(true), "#cancel is not enabled while the popup waits")
+    }
+
+    /// Waits in the opener until `#result` shows an AuthError, within `limit`; returns its
+    /// code and, by the page's clock, how long after the click on `#{clicked}` it showed.
+    fn opener_error(&self, limit: Duration, clicked: &str) -> Res<(String, Duration)> {
+        let t = Instant::now();
+        let code = match poll(limit, || self.read_result())? {
+            Some(Err(e)) => e.code,
+            Some(Ok(r)) => return Err(format!("expected an AuthError, got a result {r}")),
+            None => return Err(format!("no outcome shown within {:.1?}", t.elapsed())),
+        };
+        let ms = self.s.exec(&format!("const t = window.e2eTimes; return t.result - t['{clicked}']"))?;
+        let ms = ms.as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0).ok_or(format!("no page times: {ms}"))?;
+        Ok((code, Duration::from_secs_f64(ms / 1000.0)))
+    }
+
+    /// After a flow the library ended itself: the popup it opened is gone (only the
+    /// opener's handle left) within `POPUP_GONE_WITHIN`, the Cancel button disabled again,
+    /// and the opener clean.
+    fn popup_closed_by_library(&self, popup: &str, code: &str) -> Res<()> {
+        let t = Instant::now();
+        let gone = poll(POPUP_GONE_WITHIN, || {
+            let handles = self.s.window_handles()?;
+            Ok((handles == [self.main.clone()]).then_some(()))
+        })?;
+        if gone.is_none() {
+            let handles = self.s.window_handles()?;
+            let still = if handles.iter().any(|h| h == popup) { "the popup is still open" } else { "another window" };
+            return Err(format!("after {code}: {} windows open {:.1?} later ({still})", handles.len(), t.elapsed()));
+        }
+        ensure(self.cancel_enabled()? == Some(false), format!("#cancel still enabled after {code}"))?;
+        self.left_clean_on("/", 0)
+    }
+}
+
+/// The user gives up from the opener: the demo's Cancel button aborts the flow through
+/// the `signal` it passed, which closes the popup, drops the pending record and rejects
+/// with `aborted`.
+fn popup_cancelled(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    let popup = c.open_popup(provider, "en", None)?;
+    c.on_consent(&popup, false)?;
+    std::thread::sleep(USER_READS);
+    c.waiting_in_opener()?;
+    c.s.click("#cancel")?;
+    let (code, took) = c.opener_error(Duration::from_secs(5), "cancel")?;
+    ensure(code == "aborted", format!("expected aborted, got {code}"))?;
+    println!("    aborted shown {took:.1?} after the click on Cancel");
+    Ok(c.popup_closed_by_library(&popup, "aborted")?)
+}
+
+/// The user leaves the popup on the consent screen: with the demo's "Give up after"
+/// set to 1500 ms (`popup: { timeoutMs }`), the flow ends with `popup_timeout`, the
+/// popup closed by the library and nothing left pending.
+fn popup_timeout(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    const TIMEOUT: Duration = Duration::from_millis(1_500);
+    let popup = c.open_popup(provider, "en", Some(TIMEOUT.as_millis() as u32))?;
+    c.on_consent(&popup, false)?;
+    c.waiting_in_opener()?;
+    let (code, took) = c.opener_error(Duration::from_secs(5), "start")?;
+    ensure(code == "popup_timeout", format!("expected popup_timeout, got {code}"))?;
+    // By the page's clock, from the click on Connect: not before the wait, within 5 s.
+    ensure(
+        (TIMEOUT..=Duration::from_secs(5)).contains(&took),
+        format!("popup_timeout shown {took:.2?} after the click, want {TIMEOUT:?} to 5 s"),
+    )?;
+    println!("    popup_timeout shown {took:.2?} after the click on Connect");
+    Ok(c.popup_closed_by_library(&popup, "popup_timeout")?)
 }
 
 /// `startAuthorization` called outside any user gesture (after awaits, from a timer):
@@ -435,6 +536,8 @@ fn cases() -> Vec<Case> {
     all.push(case("popup deny", popup_deny as Flow, "tink", false));
     all.push(case("popup deny", popup_deny as Flow, "flinks", false));
     all.push(case("popup closed by user", popup_closed_by_user as Flow, "flinks", false));
+    all.push(case("popup cancelled", popup_cancelled as Flow, "tink", false));
+    all.push(case("popup timeout", popup_timeout as Flow, "flinks", false));
     all.push(case("popup blocked outside a click", popup_blocked_outside_click as Flow, "flinks", false));
     all.push(case("coop popup approve", coop_popup_approve as Flow, "flinks", true));
     all.push(case("coop popup deny", coop_popup_deny as Flow, "tink", true));
