@@ -16,8 +16,8 @@ const starts = [];
 const callbacks = [];
 for (let i = 0; i < N; i++) {
   // A real page holds a handful of records, not the N done markers this loop would pile
-  // up (every start and callback sweeps them): start each round from an empty storage.
-  sessionStorage.clear();
+  // up (every start and callback sweeps them): drop the last round's marker, untimed.
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith("bank-link:done:")) sessionStorage.removeItem(k);
   const a = performance.now();
   const { state } = await startAuthorization(config);
   starts.push(performance.now() - a);
