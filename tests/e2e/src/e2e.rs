@@ -563,11 +563,7 @@ fn main() {
         eprintln!("e2e: no package in {} (run scripts/build first)", pkg.display());
         std::process::exit(2);
     }
-    let engines: Vec<String> = std::env::var("E2E_ENGINES")
-        .unwrap_or_else(|_| "chromium,firefox,webkit".into())
-        .split(',')
-        .map(str::to_owned)
-        .collect();
+    let engines = webdriver::engines();
     let server = serve(&root, &pkg, false);
     // The demo reads its provider origin from its own app origin, so the COOP provider
     // comes with its own app origin too.
@@ -576,13 +572,7 @@ fn main() {
     let (mut passed, mut failed, mut pending) = (0, 0, 0);
     let mut pending_reasons: Vec<String> = Vec::new();
     let started = Instant::now();
-    for engine in &engines {
-        let engine: &'static str = match engine.as_str() {
-            "chromium" => "chromium",
-            "firefox" => "firefox",
-            "webkit" => "webkit",
-            other => panic!("unknown engine {other}"),
-        };
+    for &engine in &engines {
         let t = Instant::now();
         let session = Driver::start(engine).and_then(|d| d.session().map(|s| (d, s)));
         let (_driver, session) = match session {

@@ -52,11 +52,7 @@ fn main() {
         eprintln!("packaging: no built apps in PACKAGING_APPS (run scripts/packaging)");
         std::process::exit(2);
     }
-    let engines: Vec<String> = std::env::var("E2E_ENGINES")
-        .unwrap_or_else(|_| "chromium,firefox,webkit".into())
-        .split(',')
-        .map(str::to_owned)
-        .collect();
+    let engines = webdriver::engines();
     let servers: Vec<(String, mock_provider::Running)> = apps
         .iter()
         .map(|(name, dir)| {
@@ -74,13 +70,7 @@ fn main() {
         .collect();
     let started = Instant::now();
     let (mut passed, mut failed) = (0, 0);
-    for engine in &engines {
-        let engine: &'static str = match engine.as_str() {
-            "chromium" => "chromium",
-            "firefox" => "firefox",
-            "webkit" => "webkit",
-            other => panic!("unknown engine {other}"),
-        };
+    for &engine in &engines {
         let session = Driver::start(engine)
             .and_then(|d| d.session().map(|s| (d, s)))
             .and_then(|(d, s)| s.set_timeouts(Duration::from_secs(20), Duration::from_secs(10)).map(|_| (d, s)));

@@ -94,6 +94,20 @@ fn read_response(s: &mut TcpStream) -> Res<Vec<u8>> {
     Ok(body)
 }
 
+/// The engines to run: `E2E_ENGINES=chromium,firefox,webkit` (the default), in that order.
+pub fn engines() -> Vec<&'static str> {
+    let wanted = std::env::var("E2E_ENGINES").unwrap_or_else(|_| "chromium,firefox,webkit".into());
+    wanted
+        .split(',')
+        .map(|e| match e {
+            "chromium" => "chromium",
+            "firefox" => "firefox",
+            "webkit" => "webkit",
+            other => panic!("E2E_ENGINES: unknown engine {other:?} (chromium, firefox, webkit)"),
+        })
+        .collect()
+}
+
 pub struct Driver {
     child: Child,
     port: u16,
