@@ -297,32 +297,41 @@ fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<Authorizati
     })
 }
 
-/// Tink's documented denial: back at the redirect URI with no parameters at all. When
-/// a Tink authorization of this `mode` is pending for this page, that is `access_denied`
-/// (the newest such flow is consumed); otherwise the page is no callback. The mode keeps
-/// a popup flow's record (which its opener holds) from being taken by a plain load of
-/// the redirect page in the opener's tab.
-pub fn silent_denial(
+/// The flow Tink's documented denial answers: back at the redirect URI with no
+/// parameters at all means the newest Tink flow of this `mode` pending for this page.
+/// Read only. The mode keeps a popup flow's record (which its opener holds) from being
+/// taken by a plain load of the redirect page in the opener's tab.
+pub fn silent_denial_flow(
     page: &Url,
-    store: &mut dyn PendingStore,
+    store: &dyn PendingStore,
     now_ms: u64,
     mode: Mode,
-) -> Result<Option<AuthorizationResult>, AuthError> {
-    let Ok(keys) = store.keys() else { return Ok(None) };
-    let mut newest: Option<(u64, String, PendingFlow)> = None;
-    for key in keys {
+) -> Option<(String, PendingFlow)> {
+    let mut newest: Option<(String, PendingFlow)> = None;
+    for key in store.keys().ok()? {
         let Some(state) = key.strip_prefix(PENDING_PREFIX) else { continue };
         let Some(flow) = store.get(&key).ok().flatten().and_then(|r| PendingFlow::from_record(&r)) else { continue };
         if flow.provider == Provider::Tink
             && flow.mode == mode
             && !flow.is_expired(now_ms)
             && bound_to(&flow, page)
-            && newest.as_ref().is_none_or(|(t, _, _)| flow.created_ms >= *t)
+            && newest.as_ref().is_none_or(|(_, n)| flow.created_ms >= n.created_ms)
         {
-            newest = Some((flow.created_ms, state.to_owned(), flow));
+            newest = Some((state.to_owned(), flow));
         }
     }
-    let Some((_, state, flow)) = newest else { return Ok(None) };
+    newest
+}
+
+/// Tink's silent denial as a result: `access_denied` for the flow
+/// [`silent_denial_flow`] finds, which is consumed; otherwise the page is no callback.
+pub fn silent_denial(
+    page: &Url,
+    store: &mut dyn PendingStore,
+    now_ms: u64,
+    mode: Mode,
+) -> Result<Option<AuthorizationResult>, AuthError> {
+    let Some((state, flow)) = silent_denial_flow(page, store, now_ms, mode) else { return Ok(None) };
     consume(store, &format!("{PENDING_PREFIX}{state}"), &state, &flow)?;
     Ok(Some(AuthorizationResult::Failure {
         provider: Provider::Tink,

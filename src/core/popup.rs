@@ -2,11 +2,11 @@
 //! opener waits, the relay message's names, and how a callback page knows it is a
 //! popup's and must hand the callback to its opener instead of verifying it.
 
-use super::callback::{parse_callback, silent_denial};
+use super::callback::{parse_callback, silent_denial_flow};
 use super::config::{Mode, ValidatedConfig};
 use super::entropy::is_token;
 use super::pending::{pending_key, PendingFlow};
-use super::store::{MemoryStore, PendingStore};
+use super::store::PendingStore;
 use url::Url;
 
 /// `window.open` target names start with this, so the popup can recognise itself while
@@ -80,22 +80,9 @@ pub fn relay_state(href: &str, store: Option<&dyn PendingStore>, window_name: &s
                 .is_some_and(|f| f.mode == Mode::Popup);
             (copy || named).then(|| state.to_owned())
         }
-        Ok(None) => {
-            // Tink's denial carries no state: find it in this tab's copy, on a scratch
-            // store so that finding it consumes nothing here.
-            let page = Url::parse(href).ok()?;
-            let mut scratch = MemoryStore::default();
-            let store = store?;
-            for key in store.keys().ok()? {
-                if let Ok(Some(v)) = store.get(&key) {
-                    scratch.items.insert(key, v);
-                }
-            }
-            match silent_denial(&page, &mut scratch, now_ms, Mode::Popup) {
-                Ok(Some(r)) => r.state().map(str::to_owned),
-                _ => None,
-            }
-        }
+        // Tink's denial carries no state: the popup-mode Tink flow this tab's copy holds
+        // for this page names it (found, not consumed).
+        Ok(None) => silent_denial_flow(&Url::parse(href).ok()?, store?, now_ms, Mode::Popup).map(|(state, _)| state),
         // A broken callback in a popup is still the opener's to report.
         Err(_) if named => Url::parse(href)
             .ok()
@@ -111,6 +98,7 @@ mod tests {
     use crate::core::authorize::begin;
     use crate::core::config::{validate, ConfigValue};
     use crate::core::entropy::Seed;
+    use crate::core::store::MemoryStore;
 
     const NOW: u64 = 1_700_000_000_000;
 
