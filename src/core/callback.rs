@@ -130,10 +130,19 @@ fn component(raw: Option<&str>) -> Result<Option<Vec<(String, String)>>, AuthErr
 /// The fragment is read only when the query holds none, so an app's own fragment
 /// routes are never mistaken for a callback.
 pub fn parse_callback(href: &str) -> Result<Option<Callback>, AuthError> {
-    let url = Url::parse(href).map_err(|_| AuthError::malformed("the callback location is not an absolute URL"))?;
+    let url = Url::parse(href).map_err(|_| not_a_url())?;
+    read_callback(url, href.len())
+}
+
+fn not_a_url() -> AuthError {
+    AuthError::malformed("the callback location is not an absolute URL")
+}
+
+/// [`parse_callback`] on a URL already parsed from an href of `href_len` bytes.
+fn read_callback(url: Url, href_len: usize) -> Result<Option<Callback>, AuthError> {
     // The cap is for callbacks: an app's own long URL that names no callback parameter is
     // no callback (API.md: apps call handleCallback on every load without try/catch).
-    if href.len() > MAX_URL {
+    if href_len > MAX_URL {
         if [url.query(), url.fragment()].into_iter().flatten().any(holds_callback_param) {
             return Err(AuthError::malformed(format!("the callback URL is longer than {MAX_URL} bytes")));
         }
@@ -402,10 +411,15 @@ pub fn verify_relayed(
 }
 
 fn handle_in(href: &str, store: Result<&mut dyn PendingStore, AuthError>, now_ms: u64, mode: Mode) -> Handled {
+    // Parsed once: cleaning, reading and Tink's silent denial all look at the same URL.
+    let page = Url::parse(href).ok();
     // Oversized callbacks are cleaned too: README "Clean" has no size exception, and
     // leaving one in the address bar would fail the same way on every reload.
-    let cleaned = Url::parse(href).ok().and_then(|u| strip_callback_params(&u));
-    let parsed = parse_callback(href);
+    let cleaned = page.as_ref().and_then(strip_callback_params);
+    let parsed = match &page {
+        Some(url) => read_callback(url.clone(), href.len()),
+        None => Err(not_a_url()),
+    };
     let outcome = match store {
         Err(unavailable) => match parsed {
             Ok(Some(_)) => Err(unavailable),
@@ -415,7 +429,7 @@ fn handle_in(href: &str, store: Result<&mut dyn PendingStore, AuthError>, now_ms
             let outcome = match parsed {
                 Err(e) => Err(e),
                 Ok(Some(cb)) => verify_callback(&cb, store, now_ms).map(Some),
-                Ok(None) => Url::parse(href).map_or(Ok(None), |page| silent_denial(&page, store, now_ms, mode)),
+                Ok(None) => page.as_ref().map_or(Ok(None), |page| silent_denial(page, store, now_ms, mode)),
             };
             // After verifying, so an expired flow answers `expired`, not `unknown_state`.
             let _ = sweep(store, now_ms);
