@@ -128,7 +128,7 @@ pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
     }
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
     if href == current && popup::relay_if_popup(&window, href) {
-        HANDLED.with_borrow_mut(|h| h.push((href.to_owned(), Ok(None))));
+        remember(href, &Ok(None), None);
         return Ok(None);
     }
     let mut store = storage::session_store(&window);
@@ -141,14 +141,20 @@ pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
             let _ = history.replace_state_with_url(&state, "", Some(clean));
         }
     }
+    remember(href, &outcome, cleaned.filter(|_| outcome.is_ok()));
+    outcome
+}
+
+/// Keeps an outcome for `href` (and for its cleaned form), dropping the oldest pair
+/// beyond the cap.
+fn remember(href: &str, outcome: &Outcome, cleaned: Option<String>) {
     HANDLED.with_borrow_mut(|h| {
         if h.len() >= HANDLED_CAP * 2 {
             h.drain(..2);
         }
         h.push((href.to_owned(), outcome.clone()));
-        if let Some(clean) = cleaned.filter(|_| outcome.is_ok()) {
+        if let Some(clean) = cleaned {
             h.push((clean, outcome.clone()));
         }
     });
-    outcome
 }

@@ -53,10 +53,6 @@ struct Flow {
 
 type Shared = Rc<RefCell<Option<Flow>>>;
 
-fn error(code: ErrorCode, message: &str) -> AuthError {
-    AuthError::new(code, message)
-}
-
 fn frame(window: &Window) -> Frame {
     let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     Frame {
@@ -77,7 +73,7 @@ pub fn start(
     signal: Option<AbortSignal>,
 ) -> Result<Promise, AuthError> {
     if signal.as_ref().is_some_and(AbortSignal::aborted) {
-        return Err(error(ErrorCode::Aborted, "the signal was already aborted; no popup was opened"));
+        return Err(AuthError::new(ErrorCode::Aborted, "the signal was already aborted; no popup was opened"));
     }
     let origin = window.location().origin().map_err(js_err)?;
     let mut store = MemoryStore::default();
@@ -99,7 +95,7 @@ pub fn start(
         if let Some(s) = session.as_mut() {
             let _ = s.remove(&key);
         }
-        return Err(error(
+        return Err(AuthError::new(
             ErrorCode::PopupBlocked,
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
         ));
@@ -169,7 +165,7 @@ fn listen(shared: &Shared, timeout: u32) {
 
     let s = shared.clone();
     let on_timeout = Closure::<dyn FnMut()>::new(move || {
-        finish(&s, Err(error(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
+        finish(&s, Err(AuthError::new(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
     });
     flow.timeout = flow
         .window
@@ -183,7 +179,7 @@ fn listen(shared: &Shared, timeout: u32) {
     if let Some(signal) = &flow.signal {
         let s = shared.clone();
         let on_abort = Closure::<dyn FnMut()>::new(move || {
-            finish(&s, Err(error(ErrorCode::Aborted, "the signal aborted the popup flow")))
+            finish(&s, Err(AuthError::new(ErrorCode::Aborted, "the signal aborted the popup flow")))
         });
         let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         flow.on_abort = Some(on_abort);
@@ -244,7 +240,10 @@ fn tick(shared: &Shared) {
         }
     };
     if closed {
-        finish(shared, Err(error(ErrorCode::PopupClosed, "the popup was closed before the provider answered")));
+        finish(
+            shared,
+            Err(AuthError::new(ErrorCode::PopupClosed, "the popup was closed before the provider answered")),
+        );
     }
 }
 
