@@ -35,21 +35,21 @@
 //!
 //! ```
 //! use bank_link::core::{authorize::begin, callback::handle, config::{validate, ConfigValue},
-//!     entropy::Seed, outcome::AuthorizationResult, store::MemoryStore};
+//!     entropy::Seed, outcome::AuthorizationResult, store::MemoryStore, uri::NativeUrl};
 //! let s = |v: &str| ConfigValue::String(v.into());
 //! let cfg = validate(&[
 //!     ("provider".into(), s("oauth2")),
 //!     ("authorizeUrl".into(), s("https://as.example/authorize")),
 //!     ("clientId".into(), s("my-client")),
 //!     ("redirectUri".into(), s("https://app.example/callback")),
-//! ], "https://app.example")?;
+//! ], "https://app.example", &NativeUrl)?; // in the browser: &bank_link::web::BrowserUrl
 //! let mut store = MemoryStore::default();
 //! let now = 1_700_000_000_000;
 //! let auth = begin(&cfg, &Seed([7; 80]), now, &mut store)?;
 //! assert!(auth.url.starts_with("https://as.example/authorize?response_type=code&client_id=my-client"));
 //!
 //! let callback = format!("https://app.example/callback?code=abc&state={}", auth.state);
-//! let handled = handle(&callback, Ok(&mut store), now + 5_000);
+//! let handled = handle(&callback, Ok(&mut store), now + 5_000, &NativeUrl);
 //! match handled.outcome? {
 //!     Some(AuthorizationResult::Success { code, code_verifier, .. }) => {
 //!         assert_eq!(code.as_deref(), Some("abc"));
@@ -59,7 +59,7 @@
 //! }
 //! assert_eq!(handled.cleaned.as_deref(), Some("https://app.example/callback"));
 //! // A replay (reload, back button) is refused:
-//! let again = handle(&callback, Ok(&mut store), now + 6_000).outcome.unwrap_err();
+//! let again = handle(&callback, Ok(&mut store), now + 6_000, &NativeUrl).outcome.unwrap_err();
 //! assert_eq!(again.code.as_str(), "already_handled");
 //! # Ok::<(), bank_link::core::error::AuthError>(())
 //! ```

@@ -11,6 +11,9 @@
 //!
 //! Deterministic (fixed seeds), so a failure names a reproducible iteration.
 
+mod common;
+use common::parser;
+
 use bank_link::core::authorize::begin;
 use bank_link::core::callback::{handle, parse_callback};
 use bank_link::core::config::{validate, ConfigValue};
@@ -19,6 +22,7 @@ use bank_link::core::error::ErrorCode;
 use bank_link::core::outcome::AuthorizationResult;
 use bank_link::core::pending::{done_key, pending_key};
 use bank_link::core::store::MemoryStore;
+use bank_link::core::store::INDEX_KEY;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -116,7 +120,7 @@ fn store_with_flows() -> (MemoryStore, Vec<String>) {
         ],
     ];
     for (i, cfg) in configs.iter().enumerate() {
-        let cfg = validate(cfg, "https://app.example").unwrap_or_else(|e| panic!("{e}"));
+        let cfg = validate(cfg, "https://app.example", parser()).unwrap_or_else(|e| panic!("{e}"));
         let auth = begin(&cfg, &Seed([i as u8 + 1; 80]), NOW + i as u64, &mut store).unwrap_or_else(|e| panic!("{e}"));
         states.push(auth.state);
     }
@@ -171,17 +175,19 @@ fn mutate(rng: &mut Rng, url: &str) -> String {
 fn check(iteration: usize, href: &str) {
     let (mut store, states) = store_with_flows();
     let before = store.items.clone();
-    let handled = handle(href, Ok(&mut store), NOW + 10_000);
+    let keys = |s: &MemoryStore| s.logical_keys();
+    let handled = handle(href, Ok(&mut store), NOW + 10_000, parser());
     let ctx = || format!("iteration {iteration}: {href:?} → {:?}", handled.outcome);
     let changed = store.items != before;
     match &handled.outcome {
         Ok(Some(result)) => {
             let state = result.state().unwrap_or_else(|| panic!("a result without a state: {}", ctx()));
             assert!(states.iter().any(|s| s == state), "result for a state we never issued: {}", ctx());
-            assert!(!store.items.contains_key(&pending_key(state)), "not consumed: {}", ctx());
-            assert!(store.items.contains_key(&done_key(state)), "no done marker: {}", ctx());
+            assert!(!keys(&store).contains(&pending_key(state)), "not consumed: {}", ctx());
+            assert!(keys(&store).contains(&done_key(state)), "no done marker: {}", ctx());
             for other in states.iter().filter(|s| *s != state) {
-                assert!(store.items.contains_key(&pending_key(other)), "consumed another flow: {}", ctx());
+                assert!(keys(&store).contains(&pending_key(other)), "consumed another flow: {}", ctx());
+                assert!(store.items.get(INDEX_KEY).is_some_and(|i| i.contains(other.as_str())), "unindexed: {}", ctx());
             }
             if let AuthorizationResult::Success { params, .. } = result {
                 assert!(params.iter().any(|(k, _)| k == "state"), "success without its state param: {}", ctx());
@@ -191,7 +197,7 @@ fn check(iteration: usize, href: &str) {
         _ => assert!(!changed, "the store changed without a verified answer: {}", ctx()),
     }
     if let Some(clean) = &handled.cleaned {
-        match parse_callback(clean) {
+        match parse_callback(clean, parser()) {
             Ok(None) => {}
             other => panic!("cleaned address {clean:?} still reads as a callback ({other:?}): {}", ctx()),
         }

@@ -31,6 +31,7 @@
 
 mod common;
 use common::json::expand;
+use common::parser;
 
 use bank_link::core::authorize::begin;
 use bank_link::core::callback::handle;
@@ -293,7 +294,7 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         }
         let entries = flow_config(flow).map_err(|e| format!("flow {i}: {e}"))?;
         let origin = flow.get("origin").and_then(Value::as_str).unwrap_or(ORIGIN);
-        let cfg = validate(&entries, origin).map_err(|e| format!("flow {i}: config rejected: {e}"))?;
+        let cfg = validate(&entries, origin, parser()).map_err(|e| format!("flow {i}: config rejected: {e}"))?;
         let byte = match flow.get("seedByte") {
             None => i as u64 + 1,
             Some(b) => b.as_u64().filter(|b| *b <= 255).ok_or_else(|| format!("flow {i}: seedByte 0..=255"))?,
@@ -354,7 +355,7 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         } else {
             Ok(&mut store)
         };
-        let handled = handle(&href, store_arg, now);
+        let handled = handle(&href, store_arg, now, parser());
         let got = describe(&handled.outcome);
         match normalise(&want, &got) {
             Err(e) => problems.push(format!("call {i}: {e} (got {})", brief(&got))),
@@ -381,7 +382,7 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         _ => return Err("keys must be an array of strings".into()),
     };
     want_keys.sort();
-    let got_keys: Vec<String> = store.items.keys().cloned().collect();
+    let got_keys: Vec<String> = store.logical_keys();
     if got_keys != want_keys {
         problems.push(format!("keys left:\n      expected {want_keys:?}\n      got      {got_keys:?}"));
     }

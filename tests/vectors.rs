@@ -16,6 +16,7 @@
 
 mod common;
 use common::json::{cases, expand};
+use common::parser;
 
 use bank_link::core::authorize::build_authorization;
 use bank_link::core::config::{validate, ConfigValue, ValidatedConfig};
@@ -86,7 +87,7 @@ fn to_entries(config: &Value) -> Result<Vec<(String, ConfigValue)>, String> {
 fn summary(c: &ValidatedConfig) -> Value {
     json!({
         "provider": c.provider.as_str(),
-        "authorizeUrl": c.authorize_url.as_str(),
+        "authorizeUrl": c.authorize_url.href(),
         "clientId": c.client_id,
         "redirectUri": c.redirect_uri,
         "scope": c.scope,
@@ -140,7 +141,7 @@ fn run_config_case(c: &Map<String, Value>) -> Result<(), String> {
         return Err(format!("unknown case key {k:?}"));
     }
     let entries = to_entries(c.get("config").ok_or("missing \"config\"")?)?;
-    let result = validate(&entries, origin(c)?);
+    let result = validate(&entries, origin(c)?, parser());
     let excludes = strings(c.get("messageExcludes"))?;
     let includes = strings(c.get("messageIncludes"))?;
     match (c.get("ok"), c.get("error"), result) {
@@ -228,7 +229,7 @@ fn run_authorize_case(c: &Map<String, Value>) -> Result<(), String> {
         return Err(format!("unknown case key {k:?}"));
     }
     let entries = to_entries(c.get("config").ok_or("missing \"config\"")?)?;
-    let cfg = validate(&entries, origin(c)?).map_err(|e| format!("config rejected: {e}"))?;
+    let cfg = validate(&entries, origin(c)?, parser()).map_err(|e| format!("config rejected: {e}"))?;
     let now = c.get("now").and_then(Value::as_u64).ok_or("\"now\" must be a whole number of ms")?;
     let auth = build_authorization(&cfg, &seed(c)?, now);
     let mut problems = Vec::new();

@@ -4,9 +4,10 @@
 use super::config::ValidatedConfig;
 use super::entropy::Seed;
 use super::error::AuthError;
-use super::pending::{encode, pending_key, PendingFlow};
+use super::pending::PendingFlow;
 use super::pkce::Pkce;
 use super::store::{put_pending, PendingStore};
+use super::urlenc::encode;
 
 /// What `startAuthorization` produced: where to send the user, and the record to keep.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +50,7 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
 
     // The endpoint's own query is kept as given (config validation made sure it names
     // nothing we set); ours follows, each name and value percent-encoded.
-    let mut url = cfg.authorize_url.clone();
-    let mut query = url.query().unwrap_or("").to_owned();
+    let mut query = cfg.authorize_url.query().unwrap_or("").to_owned();
     for (k, v) in &params {
         if !query.is_empty() {
             query.push('&');
@@ -59,19 +59,21 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
         query.push('=');
         query.push_str(&encode(v));
     }
-    url.set_query(Some(&query));
+    // A parser's serialisation with a fully percent-encoded query appended is what the
+    // parser would serialise (the endpoint has no fragment: config validation).
+    let url = cfg.authorize_url.with(Some(&query), None);
 
     let pending = PendingFlow {
         provider: cfg.provider,
         redirect_uri: cfg.redirect_uri.clone(),
         created_ms: now_ms,
-        expires_ms: now_ms + u64::from(cfg.ttl_seconds) * 1000,
+        expires_ms: now_ms.saturating_add(u64::from(cfg.ttl_seconds) * 1000),
         mode: cfg.mode,
         code_verifier: pkce.map(|p| p.verifier),
         app_state: cfg.app_state.clone(),
         issuer: cfg.issuer.clone(),
     };
-    Authorization { url: url.into(), state, pending }
+    Authorization { url, state, pending }
 }
 
 /// Builds the authorization and stores its pending record (written, then read back).
@@ -83,6 +85,6 @@ pub fn begin(
     store: &mut dyn PendingStore,
 ) -> Result<Authorization, AuthError> {
     let auth = build_authorization(cfg, seed, now_ms);
-    put_pending(store, &pending_key(&auth.state), &auth.pending, now_ms)?;
+    put_pending(store, &auth.state, &auth.pending, now_ms)?;
     Ok(auth)
 }

@@ -4,7 +4,8 @@
 
 use super::error::AuthError;
 use super::provider::{is_iso_639_1, Provider, FLINKS_SCOPES};
-use url::Url;
+use super::uri::{UrlParser, UrlParts};
+use super::urlenc::{cat, decimal, names};
 
 /// A config value as the boundary read it, before any rule applied: the core never
 /// sees a `JsValue`, and tests build these from JSON.
@@ -52,7 +53,8 @@ pub struct PopupOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidatedConfig {
     pub provider: Provider,
-    pub authorize_url: Url,
+    /// As the URL parser serialised it; has no fragment.
+    pub authorize_url: UrlParts,
     pub client_id: Option<String>,
     /// Exactly as the caller wrote it: providers compare redirect URIs as strings.
     pub redirect_uri: String,
@@ -132,6 +134,7 @@ fn names_secret(key: &str) -> bool {
 
 struct Reader<'a> {
     entries: &'a [(String, ConfigValue)],
+    parser: &'a dyn UrlParser,
 }
 
 impl<'a> Reader<'a> {
@@ -148,7 +151,7 @@ impl<'a> Reader<'a> {
     }
 
     fn required(&self, key: &str, p: Provider) -> Result<&'a str, AuthError> {
-        self.string(key)?.ok_or_else(|| AuthError::config(key, format!("is required for provider \"{}\"", p.as_str())))
+        self.string(key)?.ok_or_else(|| required_for(key, p))
     }
 
     fn bool(&self, key: &str) -> Result<Option<bool>, AuthError> {
@@ -174,7 +177,11 @@ fn kind(v: &ConfigValue) -> &'static str {
 }
 
 fn wrong_type(key: &str, want: &str, got: &ConfigValue) -> AuthError {
-    AuthError::config(key, format!("must be {want}, not {}", kind(got)))
+    AuthError::config(key, cat(&["must be ", want, ", not ", kind(got)]))
+}
+
+fn required_for(key: &str, p: Provider) -> AuthError {
+    AuthError::config(key, cat(&["is required for provider \"", p.as_str(), "\""]))
 }
 
 /// Identifiers and names: non-empty, bounded, no control characters (they are never
@@ -184,7 +191,7 @@ fn text<'s>(key: &str, s: &'s str) -> Result<&'s str, AuthError> {
         return Err(AuthError::config(key, "must not be empty"));
     }
     if s.len() > MAX_STRING {
-        return Err(AuthError::config(key, format!("must be at most {MAX_STRING} bytes")));
+        return Err(AuthError::config(key, "must be at most 2048 bytes"));
     }
     if s.chars().any(char::is_control) {
         return Err(AuthError::config(key, "must not contain control characters"));
@@ -198,27 +205,51 @@ fn integer(key: &str, v: &ConfigValue, min: u32, max: u32) -> Result<Option<u32>
         ConfigValue::Number(n) if n.is_finite() && n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => {
             Ok(Some(*n as u32))
         }
-        ConfigValue::Number(_) => Err(AuthError::config(key, format!("must be a whole number from {min} to {max}"))),
+        ConfigValue::Number(_) => Err(AuthError::config(
+            key,
+            cat(&["must be a whole number from ", &decimal(min.into()), " to ", &decimal(max.into())]),
+        )),
         other => Err(wrong_type(key, "a number", other)),
     }
 }
 
-pub fn is_loopback(url: &Url) -> bool {
-    matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+pub fn is_loopback(url: &UrlParts) -> bool {
+    matches!(url.host(), "localhost" | "127.0.0.1" | "[::1]")
 }
 
 /// `https:`, or `http:` on a loopback host (RFC 8252 §7.3, RFC 9700 §4.1.1); no
 /// userinfo (RFC 3986 §3.2.1 deprecates it and it is a phishing aid); no fragment
 /// (RFC 6749 §3.1.2). Whitespace and control characters are refused before parsing: the
 /// WHATWG parser would silently strip `\t` and `\n`, so `\tjavascript:` must not reach it.
-pub fn web_url(key: &str, s: &str) -> Result<Url, AuthError> {
+pub fn web_url(key: &str, s: &str, parser: &dyn UrlParser) -> Result<UrlParts, AuthError> {
     if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(AuthError::config(key, "must not contain spaces or control characters"));
     }
     if s.len() > MAX_STRING {
-        return Err(AuthError::config(key, format!("must be at most {MAX_STRING} bytes")));
+        return Err(AuthError::config(key, "must be at most 2048 bytes"));
     }
-    let url = Url::parse(s).map_err(|_| AuthError::config(key, "must be an absolute URL (https://...)"))?;
+    let absolute = || AuthError::config(key, "must be an absolute URL (https://...)");
+    // The string is sent and compared as written, so it must also read the same to an
+    // RFC 3986 parser: the WHATWG parser accepts `https:host/p` and `\` as `/`, drops an
+    // empty `@` userinfo and reads `https:///host` as `https://host`, none of which other
+    // parsers agree with (`https://app.example\@evil.example/` has host `evil.example`
+    // for them).
+    let Some(rest) = s.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
+        return Err(absolute());
+    };
+    if s.contains('\\') {
+        return Err(AuthError::config(key, "must not contain a backslash"));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(AuthError::config(key, "must not contain user information (user:password@)"));
+    }
+    // A browser's parser turns an IDN (or a fullwidth dot) into punycode where another
+    // refuses it: hosts are ASCII as written, so no homograph reaches the address bar.
+    if !authority.is_ascii() {
+        return Err(AuthError::config(key, "must have an ASCII host name (write an IDN in its xn-- form)"));
+    }
+    let url = parser.parse(s).ok_or_else(absolute)?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
@@ -227,20 +258,10 @@ pub fn web_url(key: &str, s: &str) -> Result<Url, AuthError> {
         }
         _ => return Err(AuthError::config(key, "must use https: (http: only on localhost, 127.0.0.1 or [::1])")),
     }
-    // The string is sent and compared as written, so it must also read the same to an
-    // RFC 3986 parser: the WHATWG parser accepts `https:host/p` and `\` as `/`, and drops
-    // an empty `@` userinfo, none of which other parsers agree with
-    // (`https://app.example\@evil.example/` has host `evil.example` for them).
-    let Some(rest) = s.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
-        return Err(AuthError::config(key, "must be an absolute URL (https://...)"));
-    };
-    if s.contains('\\') {
-        return Err(AuthError::config(key, "must not contain a backslash"));
+    if authority.is_empty() {
+        return Err(AuthError::config(key, "must name a host (https://host/...)"));
     }
-    if rest.split(['/', '?', '#']).next().is_some_and(|authority| authority.contains('@')) {
-        return Err(AuthError::config(key, "must not contain user information (user:password@)"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.has_userinfo() {
         return Err(AuthError::config(key, "must not contain user information (user:password@)"));
     }
     if url.fragment().is_some() {
@@ -259,9 +280,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
     let tokens: Vec<&str> = match r.get(key) {
         ConfigValue::Absent => {
             return match p {
-                Provider::Tink | Provider::Flinks => {
-                    Err(AuthError::config(key, format!("is required for provider \"{}\"", p.as_str())))
-                }
+                Provider::Tink | Provider::Flinks => Err(required_for(key, p)),
                 _ => Ok(None),
             }
         }
@@ -299,7 +318,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
         if p == Provider::Flinks {
             if !FLINKS_SCOPES.iter().any(|(s, _)| s == t) {
                 let allowed: Vec<&str> = FLINKS_SCOPES.iter().map(|(s, _)| *s).collect();
-                return Err(AuthError::config(key, format!("must be one or more of {}", allowed.join(", "))));
+                return Err(AuthError::config(key, cat(&["must be one or more of ", &allowed.join(", ")])));
             }
         } else if !is_scope_token(t) {
             return Err(AuthError::config(
@@ -332,7 +351,7 @@ fn lang(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
     }
 }
 
-fn instance_url(r: &Reader) -> Result<Option<Url>, AuthError> {
+fn instance_url(r: &Reader) -> Result<Option<UrlParts>, AuthError> {
     let Some(name) = r.string("instance")? else { return Ok(None) };
     let ok = name.len() <= 50
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -344,25 +363,30 @@ fn instance_url(r: &Reader) -> Result<Option<Url>, AuthError> {
             "must be an instance name like \"toolbox\", \"sandbox\" or \"production\" (a-z, 0-9, -)",
         ));
     }
-    let url = format!("https://{name}-api.private.fin.ag/v3/oauth/authorize");
-    Url::parse(&url).map(Some).map_err(|_| AuthError::config("instance", "does not form a valid host name"))
+    let url = cat(&["https://", name, "-api.private.fin.ag/v3/oauth/authorize"]);
+    r.parser.parse(&url).map(Some).ok_or_else(|| AuthError::config("instance", "does not form a valid host name"))
 }
 
-fn authorize_url(r: &Reader, p: Provider) -> Result<Url, AuthError> {
+fn authorize_url(r: &Reader, p: Provider) -> Result<UrlParts, AuthError> {
     let key = "authorizeUrl";
     let url = match r.string(key)? {
-        Some(s) => web_url(key, s)?,
+        Some(s) => web_url(key, s, r.parser)?,
         None => match (p, p.default_authorize_url()) {
-            (_, Some(default)) => Url::parse(default).map_err(|_| AuthError::config(key, "preset URL is invalid"))?,
+            (_, Some(default)) => {
+                r.parser.parse(default).ok_or_else(|| AuthError::config(key, "preset URL is invalid"))?
+            }
             (Provider::FlinksV3, None) => instance_url(r)?.ok_or_else(|| {
                 AuthError::config("instance", "is required for provider \"flinks-v3\" unless authorizeUrl is given")
             })?,
-            _ => return Err(AuthError::config(key, format!("is required for provider \"{}\"", p.as_str()))),
+            _ => return Err(required_for(key, p)),
         },
     };
-    for (name, _) in url.query_pairs() {
+    for name in names(url.query().unwrap_or("")) {
         if p.sets_param(&name) {
-            return Err(AuthError::config(key, format!("must not carry \"{name}\" in its query: the library sets it")));
+            return Err(AuthError::config(
+                key,
+                cat(&["must not carry \"", &name, "\" in its query: the library sets it"]),
+            ));
         }
     }
     Ok(url)
@@ -371,18 +395,22 @@ fn authorize_url(r: &Reader, p: Provider) -> Result<Url, AuthError> {
 fn redirect_uri(r: &Reader, page_origin: &str) -> Result<String, AuthError> {
     let key = "redirectUri";
     let s = r.string(key)?.ok_or_else(|| AuthError::config(key, "is required"))?;
-    let url = web_url(key, s)?;
-    if url.origin().ascii_serialization() != page_origin {
+    let url = web_url(key, s, r.parser)?;
+    if url.origin() != page_origin {
         return Err(AuthError::config(
             key,
-            format!("must be on this page's origin ({page_origin}): the pending authorization lives in this origin's storage"),
+            cat(&[
+                "must be on this page's origin (",
+                page_origin,
+                "): the pending authorization lives in this origin's storage",
+            ]),
         ));
     }
-    for (name, _) in url.query_pairs() {
-        if CALLBACK_PARAMS.contains(&name.as_ref()) {
+    for name in names(url.query().unwrap_or("")) {
+        if CALLBACK_PARAMS.contains(&name.as_str()) {
             return Err(AuthError::config(
                 key,
-                format!("must not carry \"{name}\" in its query: the callback uses that name"),
+                cat(&["must not carry \"", &name, "\" in its query: the callback uses that name"]),
             ));
         }
     }
@@ -391,7 +419,7 @@ fn redirect_uri(r: &Reader, page_origin: &str) -> Result<String, AuthError> {
 
 fn issuer(r: &Reader) -> Result<Option<String>, AuthError> {
     let Some(s) = r.string("issuer")? else { return Ok(None) };
-    let url = web_url("issuer", s)?;
+    let url = web_url("issuer", s, r.parser)?;
     // RFC 8414 §2: an issuer identifier has no query and no fragment.
     if url.query().is_some() {
         return Err(AuthError::config("issuer", "must not contain a query (RFC 8414 §2)"));
@@ -407,7 +435,7 @@ fn popup(v: &ConfigValue) -> Result<PopupOptions, AuthError> {
     };
     let mut out = PopupOptions::default();
     for (k, v) in entries {
-        let field = format!("popup.{k}");
+        let field = cat(&["popup.", k]);
         match k.as_str() {
             "width" => out.width = integer(&field, v, 200, 10_000)?,
             "height" => out.height = integer(&field, v, 200, 10_000)?,
@@ -425,11 +453,11 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(String, String)>, A
         other => return Err(wrong_type("extraParams", "an object of string values", other)),
     };
     if entries.len() > MAX_EXTRA_PARAMS {
-        return Err(AuthError::config("extraParams", format!("may hold at most {MAX_EXTRA_PARAMS} parameters")));
+        return Err(AuthError::config("extraParams", "may hold at most 32 parameters"));
     }
     let mut out = Vec::with_capacity(entries.len());
     for (k, v) in entries {
-        let field = format!("extraParams.{k}");
+        let field = cat(&["extraParams.", k]);
         if k.is_empty() || k.len() > 256 || k.chars().any(|c| c.is_control()) {
             return Err(AuthError::config(&field, "must be a non-empty name without control characters"));
         }
@@ -444,12 +472,17 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(String, String)>, A
     Ok(out)
 }
 
-/// Validates `entries` for a page on `page_origin` (`window.location.origin`).
-pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<ValidatedConfig, AuthError> {
+/// Validates `entries` for a page on `page_origin` (`window.location.origin`), reading
+/// URLs with `parser`.
+pub fn validate(
+    entries: &[(String, ConfigValue)],
+    page_origin: &str,
+    parser: &dyn UrlParser,
+) -> Result<ValidatedConfig, AuthError> {
     // Secrets first, whatever else is wrong: the caller must learn this before anything.
     let extra = entries.iter().filter(|(k, _)| k == "extraParams");
     let nested = extra.flat_map(|(_, v)| match v {
-        ConfigValue::Map(m) => m.iter().map(|(k, _)| format!("extraParams.{k}")).collect(),
+        ConfigValue::Map(m) => m.iter().map(|(k, _)| cat(&["extraParams.", k])).collect(),
         _ => Vec::new(),
     });
     for key in entries.iter().map(|(k, _)| k.clone()).chain(nested) {
@@ -462,10 +495,10 @@ pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<
     }
     for (key, _) in entries {
         if !FIELDS.contains(&key.as_str()) {
-            return Err(AuthError::config(key, format!("is not a config field (allowed: {})", FIELDS.join(", "))));
+            return Err(AuthError::config(key, cat(&["is not a config field (allowed: ", &FIELDS.join(", "), ")"])));
         }
     }
-    let r = Reader { entries };
+    let r = Reader { entries, parser };
     let provider = match r.get("provider") {
         ConfigValue::String(s) => Provider::parse(s),
         ConfigValue::Absent => None,
@@ -474,7 +507,7 @@ pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<
     .ok_or_else(|| AuthError::config("provider", "must be one of \"tink\", \"flinks\", \"flinks-v3\", \"oauth2\""))?;
     for (key, value) in entries {
         if *value != ConfigValue::Absent && !applies(key, provider) {
-            return Err(AuthError::config(key, format!("is not used by provider \"{}\"", provider.as_str())));
+            return Err(AuthError::config(key, cat(&["is not used by provider \"", provider.as_str(), "\""])));
         }
     }
     let needs_client = provider != Provider::FlinksV3;
@@ -488,9 +521,7 @@ pub fn validate(entries: &[(String, ConfigValue)], page_origin: &str) -> Result<
     let app_state = match r.get("appState") {
         ConfigValue::Absent => None,
         ConfigValue::Json(s) if s.len() <= MAX_APP_STATE => Some(s.clone()),
-        ConfigValue::Json(_) => {
-            return Err(AuthError::config("appState", format!("must be at most {MAX_APP_STATE} bytes as JSON")))
-        }
+        ConfigValue::Json(_) => return Err(AuthError::config("appState", "must be at most 16384 bytes as JSON")),
         other => return Err(wrong_type("appState", "a JSON value", other)),
     };
     let navigate = r.bool("navigate")?.unwrap_or(true);

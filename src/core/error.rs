@@ -8,6 +8,7 @@ use core::fmt;
 pub enum ErrorCode {
     InvalidConfig,
     StorageUnavailable,
+    BrowserUnavailable,
     PopupBlocked,
     PopupClosed,
     PopupTimeout,
@@ -25,6 +26,7 @@ impl ErrorCode {
         match self {
             Self::InvalidConfig => "invalid_config",
             Self::StorageUnavailable => "storage_unavailable",
+            Self::BrowserUnavailable => "browser_unavailable",
             Self::PopupBlocked => "popup_blocked",
             Self::PopupClosed => "popup_closed",
             Self::PopupTimeout => "popup_timeout",
@@ -63,6 +65,11 @@ impl AuthError {
 
     pub fn storage(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::StorageUnavailable, message)
+    }
+
+    /// A browser facility other than storage failed (API.md `browser_unavailable`).
+    pub fn browser(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::BrowserUnavailable, message)
     }
 }
 

@@ -12,3 +12,5 @@ pub mod pkce;
 pub mod popup;
 pub mod provider;
 pub mod store;
+pub mod uri;
+pub mod urlenc;

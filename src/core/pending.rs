@@ -4,15 +4,7 @@
 
 use super::config::Mode;
 use super::provider::Provider;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-/// RFC 3986 unreserved characters stay as they are; everything else is escaped, so a
-/// value round-trips through any form or percent decoder identically.
-pub const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
-}
+use super::urlenc::{cat, decimal, encode, parse_pairs};
 
 /// sessionStorage key prefixes. `done` markers hold no code: only the expiry.
 pub const PENDING_PREFIX: &str = "bank-link:pending:";
@@ -20,11 +12,13 @@ pub const DONE_PREFIX: &str = "bank-link:done:";
 pub const RECORD_VERSION: &str = "1";
 
 pub fn pending_key(state: &str) -> String {
-    format!("{PENDING_PREFIX}{state}")
+    cat(&[PENDING_PREFIX, state])
 }
 
+/// The name tests and the demo give a `done` marker; the markers themselves live in the
+/// store's index.
 pub fn done_key(state: &str) -> String {
-    format!("{DONE_PREFIX}{state}")
+    cat(&[DONE_PREFIX, state])
 }
 
 /// One pending authorization, versioned so a later library can read or sweep it.
@@ -45,19 +39,28 @@ impl PendingFlow {
     /// `v=1&provider=…&redirect_uri=…&created=…&expires=…&mode=…[&code_verifier=…][&app_state=…][&issuer=…]`:
     /// form-encoded so it stays readable in devtools and needs no JSON parser in the wasm.
     pub fn to_record(&self) -> String {
-        let mut s = format!(
-            "v={RECORD_VERSION}&provider={}&redirect_uri={}&created={}&expires={}&mode={}",
+        let mut s = cat(&[
+            "v=",
+            RECORD_VERSION,
+            "&provider=",
             self.provider.as_str(),
-            encode(&self.redirect_uri),
-            self.created_ms,
-            self.expires_ms,
-            self.mode.as_str()
-        );
+            "&redirect_uri=",
+            &encode(&self.redirect_uri),
+            "&created=",
+            &decimal(self.created_ms),
+            "&expires=",
+            &decimal(self.expires_ms),
+            "&mode=",
+            self.mode.as_str(),
+        ]);
         for (name, value) in
             [("code_verifier", &self.code_verifier), ("app_state", &self.app_state), ("issuer", &self.issuer)]
         {
             if let Some(v) = value {
-                s.push_str(&format!("&{name}={}", encode(v)));
+                s.push('&');
+                s.push_str(name);
+                s.push('=');
+                s.push_str(&encode(v));
             }
         }
         s
@@ -68,11 +71,10 @@ impl PendingFlow {
         let mut f: [Option<String>; 9] = Default::default();
         const NAMES: [&str; 9] =
             ["v", "provider", "redirect_uri", "created", "expires", "mode", "code_verifier", "app_state", "issuer"];
-        for (k, v) in url::form_urlencoded::parse(record.as_bytes()) {
+        // Strict: duplicates and bad escapes make the record unreadable.
+        for (k, v) in parse_pairs(record, usize::MAX).ok()? {
             let i = NAMES.iter().position(|n| *n == k)?;
-            if f[i].replace(v.into_owned()).is_some() {
-                return None;
-            }
+            f[i] = Some(v);
         }
         let [v, provider, redirect_uri, created, expires, mode, code_verifier, app_state, issuer] = f;
         if v.as_deref() != Some(RECORD_VERSION) {

@@ -2,12 +2,13 @@
 //! opener waits, the relay message's names, and how a callback page knows it is a
 //! popup's and must hand the callback to its opener instead of verifying it.
 
-use super::callback::{parse_callback, silent_denial_flow};
+use super::callback::{lenient_param, parse_callback, silent_denial_flow, Ledger};
 use super::config::{Mode, ValidatedConfig};
 use super::entropy::is_token;
 use super::pending::{pending_key, PendingFlow};
 use super::store::PendingStore;
-use url::Url;
+use super::uri::UrlParser;
+use super::urlenc::{cat, decimal};
 
 /// `window.open` target names start with this, so the popup can recognise itself while
 /// its opener link is intact (a provider's COOP clears the name with the opener).
@@ -40,9 +41,19 @@ pub struct Frame {
 pub fn features(cfg: &ValidatedConfig, frame: Frame) -> String {
     let width = cfg.popup.width.unwrap_or(DEFAULT_WIDTH);
     let height = cfg.popup.height.unwrap_or(DEFAULT_HEIGHT);
-    let left = (frame.x + (frame.width - f64::from(width)) / 2.0).max(0.0) as i64;
-    let top = (frame.y + (frame.height - f64::from(height)) / 2.0).max(0.0) as i64;
-    format!("popup=yes,width={width},height={height},left={left},top={top}")
+    // `as u64` saturates: NaN and negatives are 0.
+    let left = (frame.x + (frame.width - f64::from(width)) / 2.0) as u64;
+    let top = (frame.y + (frame.height - f64::from(height)) / 2.0) as u64;
+    cat(&[
+        "popup=yes,width=",
+        &decimal(width.into()),
+        ",height=",
+        &decimal(height.into()),
+        ",left=",
+        &decimal(left),
+        ",top=",
+        &decimal(top),
+    ])
 }
 
 /// The wait before `popup_timeout`: `popup.timeoutMs`, else the flow's whole lifetime
@@ -54,11 +65,11 @@ pub fn timeout_ms(cfg: &ValidatedConfig) -> u32 {
 pub fn window_name(state: &str) -> String {
     // A slice of the state keeps two concurrent popups apart; the provider page sees the
     // whole state in its URL anyway.
-    format!("{WINDOW_NAME_PREFIX}{}", &state[..state.len().min(12)])
+    cat(&[WINDOW_NAME_PREFIX, state.get(..12).unwrap_or(state)])
 }
 
 pub fn channel_name(state: &str) -> String {
-    format!("bank-link:{state}")
+    cat(&["bank-link:", state])
 }
 
 /// On a page that may be a popup's callback: the state to relay under, or `None` when
@@ -69,9 +80,15 @@ pub fn channel_name(state: &str) -> String {
 /// window carries our name, or, for Tink's parameterless denial, when a popup-mode Tink
 /// flow is pending for this page. Nothing here consumes: the opener verifies against its
 /// own record.
-pub fn relay_state(href: &str, store: Option<&dyn PendingStore>, window_name: &str, now_ms: u64) -> Option<String> {
+pub fn relay_state(
+    href: &str,
+    store: Option<&mut dyn PendingStore>,
+    window_name: &str,
+    now_ms: u64,
+    parser: &dyn UrlParser,
+) -> Option<String> {
     let named = window_name.starts_with(WINDOW_NAME_PREFIX);
-    match parse_callback(href) {
+    match parse_callback(href, parser) {
         Ok(Some(cb)) => {
             let state = cb.get("state").filter(|s| is_token(s))?;
             let copy = store
@@ -82,12 +99,12 @@ pub fn relay_state(href: &str, store: Option<&dyn PendingStore>, window_name: &s
         }
         // Tink's denial carries no state: the popup-mode Tink flow this tab's copy holds
         // for this page names it (found, not consumed).
-        Ok(None) => silent_denial_flow(&Url::parse(href).ok()?, store?, now_ms, Mode::Popup).map(|(state, _)| state),
+        Ok(None) => {
+            let ledger = Ledger::open(store?, parser).ok()?;
+            silent_denial_flow(&parser.parse(href)?, &ledger, now_ms, Mode::Popup).map(|(state, _)| state)
+        }
         // A broken callback in a popup is still the opener's to report.
-        Err(_) if named => Url::parse(href)
-            .ok()
-            .and_then(|u| u.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()))
-            .filter(|s| is_token(s)),
+        Err(_) if named => parser.parse(href).and_then(|u| lenient_param(&u, "state")).filter(|s| is_token(s)),
         Err(_) => None,
     }
 }
@@ -99,6 +116,7 @@ mod tests {
     use crate::core::config::{validate, ConfigValue};
     use crate::core::entropy::Seed;
     use crate::core::store::MemoryStore;
+    use crate::core::uri::NativeUrl;
 
     const NOW: u64 = 1_700_000_000_000;
 
@@ -115,7 +133,7 @@ mod tests {
         } else {
             entries.push(("authorizeUrl".into(), s("https://as.example/authorize")));
         }
-        match validate(&entries, "https://app.example") {
+        match validate(&entries, "https://app.example", &NativeUrl) {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         }
@@ -139,34 +157,37 @@ mod tests {
 
     #[test]
     fn a_popup_copy_relays_and_a_redirect_record_does_not() {
-        let (store, state) = started("oauth2", "popup");
+        let (mut store, state) = started("oauth2", "popup");
         let href = format!("https://app.example/cb?code=x&state={state}");
-        assert_eq!(relay_state(&href, Some(&store), "", NOW), Some(state.clone()));
-        let (store, state) = started("oauth2", "redirect");
+        assert_eq!(relay_state(&href, Some(&mut store), "", NOW, &NativeUrl), Some(state.clone()));
+        let (mut store, state) = started("oauth2", "redirect");
         let href = format!("https://app.example/cb?code=x&state={state}");
-        assert_eq!(relay_state(&href, Some(&store), "", NOW), None);
+        assert_eq!(relay_state(&href, Some(&mut store), "", NOW, &NativeUrl), None);
         // Our window name is enough when the browser copied no storage.
-        assert_eq!(relay_state(&href, None, &window_name(&state), NOW), Some(state.clone()));
+        assert_eq!(relay_state(&href, None, &window_name(&state), NOW, &NativeUrl), Some(state.clone()));
         // A state not of our shape is never relayed.
-        assert_eq!(relay_state("https://app.example/cb?code=x&state=../x", None, "bank-link-x", NOW), None);
+        assert_eq!(relay_state("https://app.example/cb?code=x&state=../x", None, "bank-link-x", NOW, &NativeUrl), None);
         // Neither is a plain page.
-        assert_eq!(relay_state("https://app.example/cb", Some(&store), "", NOW), None);
+        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), None);
     }
 
     #[test]
     fn tink_silent_denial_in_a_popup_is_relayed_without_consuming_the_copy() {
-        let (store, state) = started("tink", "popup");
-        assert_eq!(relay_state("https://app.example/cb", Some(&store), "", NOW), Some(state.clone()));
+        let (mut store, state) = started("tink", "popup");
+        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), Some(state.clone()));
         assert!(store.items.contains_key(&pending_key(&state)));
-        let (store, _) = started("tink", "redirect");
-        assert_eq!(relay_state("https://app.example/cb", Some(&store), "", NOW), None);
+        let (mut store, _) = started("tink", "redirect");
+        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), None);
     }
 
     #[test]
     fn a_malformed_callback_in_a_named_popup_goes_to_the_opener() {
         let state = "A".repeat(43);
         let href = format!("https://app.example/cb?code=x&code=y&state={state}");
-        assert_eq!(relay_state(&href, None, &window_name(&state), NOW), Some(state));
-        assert_eq!(relay_state("https://app.example/cb?code=x&code=y&state=A", None, "bank-link-A", NOW), None);
+        assert_eq!(relay_state(&href, None, &window_name(&state), NOW, &NativeUrl), Some(state));
+        assert_eq!(
+            relay_state("https://app.example/cb?code=x&code=y&state=A", None, "bank-link-A", NOW, &NativeUrl),
+            None
+        );
     }
 }

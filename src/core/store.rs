@@ -1,8 +1,15 @@
 //! Where pending authorizations live: a trait the browser's sessionStorage implements
-//! (src/web/storage.rs), and an in-memory one for tests and for faults on purpose.
+//! (src/web/storage.rs), an in-memory one for tests and faults on purpose, and our own
+//! index of what we keep there.
+//!
+//! The index (one key) lists every pending flow with its times, and the `done` markers.
+//! Every operation reads it instead of walking `sessionStorage.key(i)`, so a call costs
+//! the same however many keys the app keeps in the tab: one `getItem` for the index, one
+//! for the record a callback names.
 
 use super::error::AuthError;
-use super::pending::{PendingFlow, DONE_PREFIX, PENDING_PREFIX};
+use super::pending::{pending_key, PendingFlow};
+use super::urlenc::decimal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreFault {
@@ -13,91 +20,198 @@ pub enum StoreFault {
     Full,
 }
 
+/// Key/value access to the browser's storage. There is deliberately no way to list keys:
+/// everything goes through the [`Index`].
 pub trait PendingStore {
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault>;
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault>;
     fn remove(&mut self, key: &str) -> Result<(), StoreFault>;
-    fn keys(&self) -> Result<Vec<String>, StoreFault>;
 }
 
 /// At most this many authorizations pend at once; starting another evicts the oldest
 /// (a user who clicked "connect" seventeen times abandoned the first ones).
 pub const MAX_PENDING: usize = 16;
+/// `done` markers kept at once; the oldest goes first. Without its marker a replay is
+/// `unknown_state` instead of `already_handled`: still refused.
+pub const MAX_DONE: usize = 32;
 
-/// Removes expired and unparsable records and expired `done` markers. Faults while
-/// removing are ignored: a sweep is housekeeping, never the reason a flow fails.
-pub fn sweep(store: &mut dyn PendingStore, now_ms: u64) -> Result<(), StoreFault> {
-    for key in store.keys()? {
-        let stale = if key.starts_with(PENDING_PREFIX) {
-            store.get(&key)?.and_then(|r| PendingFlow::from_record(&r)).is_none_or(|f| f.is_expired(now_ms))
-        } else if key.starts_with(DONE_PREFIX) {
-            store.get(&key)?.and_then(|r| r.parse::<u64>().ok()).is_none_or(|exp| now_ms >= exp)
-        } else {
-            false
-        };
-        if stale {
-            let _ = store.remove(&key);
-        }
-    }
-    Ok(())
+pub const INDEX_KEY: &str = "bank-link:index";
+
+/// One pending flow as the index lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub state: String,
+    pub created_ms: u64,
+    pub expires_ms: u64,
 }
 
-/// Pending records, oldest first.
-fn pending_by_age(store: &dyn PendingStore) -> Result<Vec<(u64, String)>, StoreFault> {
-    let mut out = Vec::new();
-    for key in store.keys()? {
-        if key.starts_with(PENDING_PREFIX) {
-            if let Some(flow) = store.get(&key)?.and_then(|r| PendingFlow::from_record(&r)) {
-                out.push((flow.created_ms, key));
+/// Our keys in the store: `p.STATE.CREATED.EXPIRES` and `d.STATE.EXPIRES`, joined by
+/// `,` (states are base64url, so neither separator occurs in them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Index {
+    /// Oldest first.
+    pub pending: Vec<Entry>,
+    /// `(state, expires_ms)` of consumed flows, oldest first.
+    pub done: Vec<(String, u64)>,
+}
+
+impl Index {
+    /// An unreadable index, or entry, is none: its records can no longer be found, and a
+    /// tab's sessionStorage ends with the tab.
+    pub fn parse(s: &str) -> Self {
+        let mut index = Self::default();
+        for item in s.split(',') {
+            let mut f = item.split('.');
+            let (kind, state) = (f.next(), f.next().filter(|s| super::entropy::is_token(s)).map(str::to_owned));
+            let mut time = || f.next().and_then(|t| t.parse::<u64>().ok());
+            match (kind, state) {
+                (Some("p"), Some(state)) => {
+                    if let (Some(created_ms), Some(expires_ms)) = (time(), time()) {
+                        index.pending.push(Entry { state, created_ms, expires_ms });
+                    }
+                }
+                (Some("d"), Some(state)) => {
+                    if let Some(exp) = time() {
+                        index.done.push((state, exp));
+                    }
+                }
+                _ => {}
             }
         }
+        index
     }
-    // At most MAX_PENDING + 1 entries: an insertion sort keeps the generic sort (several
-    // KiB of wasm) out of the module.
-    for i in 1..out.len() {
-        let mut j = i;
-        while j > 0 && out[j - 1] > out[j] {
-            out.swap(j - 1, j);
-            j -= 1;
+
+    pub fn serialize(&self) -> String {
+        let mut parts: Vec<String> = Vec::with_capacity(self.pending.len() + self.done.len());
+        for e in &self.pending {
+            parts.push(super::urlenc::cat(&["p.", &e.state, ".", &decimal(e.created_ms), ".", &decimal(e.expires_ms)]));
+        }
+        for (state, exp) in &self.done {
+            parts.push(super::urlenc::cat(&["d.", state, ".", &decimal(*exp)]));
+        }
+        parts.join(",")
+    }
+
+    pub fn load(store: &dyn PendingStore) -> Result<Self, StoreFault> {
+        Ok(store.get(INDEX_KEY)?.map(|s| Self::parse(&s)).unwrap_or_default())
+    }
+
+    /// Writes the index (removes the key when it lists nothing) and reads it back.
+    pub fn save(&self, store: &mut dyn PendingStore) -> Result<(), StoreFault> {
+        if self.pending.is_empty() && self.done.is_empty() {
+            return store.remove(INDEX_KEY);
+        }
+        let s = self.serialize();
+        store.set(INDEX_KEY, &s)?;
+        match store.get(INDEX_KEY)? {
+            Some(back) if back == s => Ok(()),
+            _ => Err(StoreFault::Unavailable),
         }
     }
-    Ok(out)
+
+    /// Drops one pending flow from the index and its record from the store.
+    pub fn drop_pending(&mut self, store: &mut dyn PendingStore, i: usize) {
+        let e = self.pending.remove(i);
+        let _ = store.remove(&pending_key(&e.state));
+    }
+
+    /// Removes expired flows (and their records) and expired `done` markers. Returns
+    /// whether anything went. Faults while removing are ignored: a sweep is housekeeping,
+    /// never the reason a flow fails.
+    pub fn sweep(&mut self, store: &mut dyn PendingStore, now_ms: u64) -> bool {
+        let before = (self.pending.len(), self.done.len());
+        let mut i = 0;
+        while i < self.pending.len() {
+            if now_ms >= self.pending[i].expires_ms {
+                self.drop_pending(store, i);
+            } else {
+                i += 1;
+            }
+        }
+        self.done.retain(|(_, exp)| now_ms < *exp);
+        before != (self.pending.len(), self.done.len())
+    }
+
+    /// Marks `state` consumed: out of `pending`, into `done` until `expires_ms`.
+    pub fn mark_done(&mut self, state: &str, expires_ms: u64) {
+        self.pending.retain(|e| e.state != state);
+        if self.done.len() >= MAX_DONE {
+            self.done.remove(0);
+        }
+        self.done.push((state.to_owned(), expires_ms));
+    }
 }
 
 fn unavailable(what: &str) -> AuthError {
-    AuthError::storage(format!(
-        "sessionStorage {what}; redirect mode needs it to keep the pending authorization across the redirect"
-    ))
+    AuthError::storage(super::urlenc::cat(&[
+        "sessionStorage ",
+        what,
+        "; redirect mode needs it to keep the pending authorization across the redirect",
+    ]))
 }
 
-/// Writes a pending record and reads it back. On any failure the partial write is
-/// removed and the error is `storage_unavailable`: nothing is left behind.
-pub fn put_pending(store: &mut dyn PendingStore, key: &str, flow: &PendingFlow, now_ms: u64) -> Result<(), AuthError> {
-    sweep(store, now_ms).map_err(|_| unavailable("is not available"))?;
-    let pending = pending_by_age(store).map_err(|_| unavailable("is not available"))?;
-    for (_, old) in pending.iter().take((pending.len() + 1).saturating_sub(MAX_PENDING)) {
-        let _ = store.remove(old);
+/// Writes a pending record under `state`, reads it back, and lists it in the index. On
+/// any failure the record is removed and the error is `storage_unavailable`: nothing is
+/// left behind.
+pub fn put_pending(
+    store: &mut dyn PendingStore,
+    state: &str,
+    flow: &PendingFlow,
+    now_ms: u64,
+) -> Result<(), AuthError> {
+    let mut index = Index::load(store).map_err(|_| unavailable("is not available"))?;
+    index.sweep(store, now_ms);
+    while index.pending.len() >= MAX_PENDING {
+        index.drop_pending(store, 0);
     }
+    let key = pending_key(state);
     let record = flow.to_record();
-    let mut result = store.set(key, &record);
+    let mut result = store.set(&key, &record);
     if result == Err(StoreFault::Full) {
         // QuotaExceededError: make room by dropping every other pending flow of ours
         // once, then try again (the app's own data is never touched).
-        for (_, old) in pending_by_age(store).unwrap_or_default() {
-            let _ = store.remove(&old);
+        while !index.pending.is_empty() {
+            index.drop_pending(store, 0);
         }
-        result = store.set(key, &record);
+        result = store.set(&key, &record);
     }
-    let read_back = result.and_then(|()| store.get(key));
-    if read_back.as_ref().is_ok_and(|got| got.as_deref() == Some(record.as_str())) {
-        return Ok(());
-    }
-    let _ = store.remove(key);
-    Err(match read_back {
-        Err(StoreFault::Full) => unavailable("is full"),
-        Err(StoreFault::Unavailable) => unavailable("refused the write"),
-        Ok(_) => unavailable("did not keep the record"),
+    let read_back = result.and_then(|()| store.get(&key));
+    let fault = match read_back {
+        Ok(Some(got)) if got == record => {
+            index.pending.push(Entry {
+                state: state.to_owned(),
+                created_ms: flow.created_ms,
+                expires_ms: flow.expires_ms,
+            });
+            match index.save(store) {
+                Ok(()) => return Ok(()),
+                Err(f) => {
+                    index.pending.pop();
+                    Some(f)
+                }
+            }
+        }
+        Ok(_) => None,
+        Err(f) => Some(f),
+    };
+    let _ = store.remove(&key);
+    // What the sweep and evictions removed is gone either way; the index says so.
+    let _ = index.save(store);
+    Err(match fault {
+        Some(StoreFault::Full) => unavailable("is full"),
+        Some(StoreFault::Unavailable) => unavailable("refused the write"),
+        None => unavailable("did not keep the record"),
     })
+}
+
+/// Removes a flow that never left (its navigation or popup failed): the record, and its
+/// entry in the index. Best effort.
+pub fn forget(store: &mut dyn PendingStore, state: &str) {
+    let _ = store.remove(&pending_key(state));
+    if let Ok(mut index) = Index::load(store) {
+        index.pending.retain(|p| p.state != state);
+        let _ = index.save(store);
+    }
 }
 
 /// Key/value pairs kept sorted by key in a plain vector: the few records a flow needs do
@@ -148,6 +262,17 @@ impl MemoryStore {
     fn used(&self) -> usize {
         self.items.iter().map(|(k, v)| k.len() + v.len()).sum()
     }
+
+    /// What the store holds of ours, as one key per fact: each pending record's key, and
+    /// `bank-link:done:STATE` for each `done` marker the index lists (the index key
+    /// itself is not listed). The app's own keys are listed as they are.
+    pub fn logical_keys(&self) -> Vec<String> {
+        let index = self.items.get(INDEX_KEY).map(|s| Index::parse(s)).unwrap_or_default();
+        let mut keys: Vec<String> = self.items.keys().filter(|k| *k != INDEX_KEY).cloned().collect();
+        keys.extend(index.done.iter().map(|(s, _)| super::pending::done_key(s)));
+        keys.sort();
+        keys
+    }
 }
 
 impl PendingStore for MemoryStore {
@@ -177,10 +302,21 @@ impl PendingStore for MemoryStore {
             }
         }
     }
-    fn keys(&self) -> Result<Vec<String>, StoreFault> {
-        match &self.fail {
-            Some(f) if *f == StoreFault::Unavailable => Err(f.clone()),
-            _ => Ok(self.items.keys().cloned().collect()),
-        }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_round_trips_and_drops_what_it_cannot_read() {
+        let s = "A".repeat(43);
+        let i = Index {
+            pending: vec![Entry { state: s.clone(), created_ms: 1, expires_ms: 2 }],
+            done: vec![(s.clone(), 3)],
+        };
+        assert_eq!(Index::parse(&i.serialize()), i);
+        let garbled = format!("{},p.short.1.2,d.{s}.x,q.{s}.1,,p.{s}.1", i.serialize());
+        assert_eq!(Index::parse(&garbled), i);
     }
 }

@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 
 pub fn to_js(e: &AuthError) -> JsValue {
     let message = match &e.field {
-        Some(field) => format!("{field} {}", e.message),
+        Some(field) => crate::core::urlenc::cat(&[field, " ", &e.message]),
         None => e.message.clone(),
     };
     let err = js_sys::Error::new(&message);

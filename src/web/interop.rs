@@ -30,7 +30,7 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
     for key in keys.iter() {
         // Symbol keys are not config fields; JSON ignores them too.
         let Some(name) = key.as_string() else { continue };
-        let field = format!("{prefix}{name}");
+        let field = crate::core::urlenc::cat(&[prefix, &name]);
         let value = Reflect::get(obj, &key).map_err(|_| unreadable(&field))?;
         let converted = match (depth, name.as_str()) {
             (0, "appState") => app_state(&value)?,
@@ -71,7 +71,7 @@ fn convert(v: &JsValue, depth: u32, field: &str) -> Result<ConfigValue, AuthErro
         }
         ConfigValue::List(items)
     } else if v.is_object() {
-        ConfigValue::Map(entries(v, depth + 1, &format!("{field}."))?)
+        ConfigValue::Map(entries(v, depth + 1, &crate::core::urlenc::cat(&[field, "."]))?)
     } else {
         ConfigValue::Other("an unsupported value")
     })

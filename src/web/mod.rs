@@ -6,28 +6,30 @@ mod interop;
 mod popup;
 mod random;
 mod storage;
+mod url;
 
 use crate::core::authorize::begin;
 use crate::core::callback::{handle, Handled};
 use crate::core::config::{validate, ConfigValue, Mode};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
-use crate::core::pending::pending_key;
-use crate::core::store::PendingStore;
+use crate::core::store::{forget, PendingStore};
 use js_sys::Promise;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 pub use error::to_js as auth_error_to_js;
 pub use interop::result_to_js;
+pub use url::BrowserUrl;
 
 fn window() -> Result<web_sys::Window, AuthError> {
-    web_sys::window().ok_or_else(|| AuthError::storage("bank-link needs a browser window (not a worker)"))
+    web_sys::window().ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
 }
 
+/// A browser call other than storage threw: `browser_unavailable`, with its message.
 fn js_err(e: JsValue) -> AuthError {
     let msg = e.dyn_ref::<js_sys::Error>().map_or_else(|| "a browser call failed".to_owned(), |e| e.message().into());
-    AuthError::storage(msg)
+    AuthError::browser(msg)
 }
 
 /// A started authorization: where the user goes, and the state that identifies it.
@@ -60,16 +62,16 @@ pub fn start_authorization_rs(entries: &[(String, ConfigValue)]) -> Result<Start
     let window = window()?;
     let location = window.location();
     let origin = location.origin().map_err(js_err)?;
-    let cfg = validate(entries, &origin)?;
+    let cfg = validate(entries, &origin, &BrowserUrl)?;
     if cfg.mode == Mode::Popup {
         return Err(AuthError::config("mode", "\"popup\" resolves with the result: call start_popup_rs"));
     }
-    let seed = random::seed(&window).map_err(js_err)?;
+    let seed = random::seed()?;
     let mut store = storage::session_store(&window)?;
     let auth = begin(&cfg, &seed, js_sys::Date::now() as u64, &mut store)?;
     if cfg.navigate {
         if let Err(e) = location.assign(&auth.url) {
-            let _ = store.remove(&pending_key(&auth.state));
+            forget(&mut store, &auth.state);
             return Err(js_err(e));
         }
     }
@@ -85,11 +87,11 @@ pub fn start_popup_rs(
 ) -> Result<Promise, AuthError> {
     let window = window()?;
     let origin = window.location().origin().map_err(js_err)?;
-    let cfg = validate(entries, &origin)?;
+    let cfg = validate(entries, &origin, &BrowserUrl)?;
     if cfg.mode != Mode::Popup {
         return Err(AuthError::config("mode", "must be \"popup\" for start_popup_rs"));
     }
-    let seed = random::seed(&window).map_err(js_err)?;
+    let seed = random::seed()?;
     popup::start(&window, &cfg, &seed, js_sys::Date::now() as u64, signal)
 }
 
@@ -133,7 +135,7 @@ pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
     }
     let mut store = storage::session_store(&window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
-    let Handled { outcome, cleaned } = handle(href, store_ref, js_sys::Date::now() as u64);
+    let Handled { outcome, cleaned } = handle(href, store_ref, js_sys::Date::now() as u64, &BrowserUrl);
     // Only this page's own address bar is cleaned; a URL passed in is just read.
     if let (Some(clean), true) = (&cleaned, href == current) {
         if let Ok(history) = window.history() {

@@ -4,18 +4,17 @@
 //! `BroadcastChannel` named after the state when a provider's COOP severed the opener
 //! link). It then verifies with the core exactly as a redirect callback is verified.
 
-use super::{interop, js_err, storage};
+use super::{interop, js_err, storage, BrowserUrl};
 use crate::core::authorize::begin;
 use crate::core::callback::{ct_eq, verify_relayed, MAX_URL};
 use crate::core::config::ValidatedConfig;
 use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::outcome::AuthorizationResult;
-use crate::core::pending::pending_key;
 use crate::core::popup::{
     channel_name, features, relay_state, timeout_ms, window_name, Frame, CLOSED_GRACE_MS, POLL_MS,
 };
-use crate::core::store::{put_pending, MemoryStore, PendingStore};
+use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -78,13 +77,12 @@ pub fn start(
     let origin = window.location().origin().map_err(js_err)?;
     let mut store = MemoryStore::default();
     let auth = begin(cfg, seed, now_ms, &mut store)?;
-    let key = pending_key(&auth.state);
     // A copy in sessionStorage, written before `open`, is what the browser copies into
     // the popup so its callback page knows to relay. Best effort: without storage the
     // window name still tells it, and the opener never needs this copy.
     let mut session = storage::session_store(window).ok();
     if let Some(s) = session.as_mut() {
-        let _ = put_pending(s, &key, &auth.pending, now_ms);
+        let _ = put_pending(s, &auth.state, &auth.pending, now_ms);
     }
     let opened = window.open_with_url_and_target_and_features(
         &auth.url,
@@ -93,7 +91,7 @@ pub fn start(
     );
     let Ok(Some(popup)) = opened else {
         if let Some(s) = session.as_mut() {
-            let _ = s.remove(&key);
+            forget(s, &auth.state);
         }
         return Err(AuthError::new(
             ErrorCode::PopupBlocked,
@@ -197,7 +195,7 @@ fn received(shared: &Shared, data: &JsValue) {
         if href.len() > MAX_URL || !ct_eq(state.as_bytes(), flow.state.as_bytes()) {
             return;
         }
-        match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64) {
+        match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
             Ok(Some(result)) => Ok(result),
             Ok(None) => return,
             Err(e) if e.code == ErrorCode::UnknownState => return,
@@ -264,7 +262,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
         let _ = signal.remove_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
     }
     if let Ok(mut s) = storage::session_store(&flow.window) {
-        let _ = s.remove(&pending_key(&flow.state));
+        forget(&mut s, &flow.state);
     }
     let _ = flow.popup.close();
     let _ = match outcome {
@@ -279,9 +277,9 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 /// for when COOP severed `window.opener`), close this window, and answer `true`.
 pub fn relay_if_popup(window: &Window, href: &str) -> bool {
     let name = window.name().unwrap_or_default();
-    let session = storage::session_store(window).ok();
-    let store = session.as_ref().map(|s| s as &dyn PendingStore);
-    let Some(state) = relay_state(href, store, &name, js_sys::Date::now() as u64) else { return false };
+    let mut session = storage::session_store(window).ok();
+    let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
+    let Some(state) = relay_state(href, store, &name, js_sys::Date::now() as u64, &BrowserUrl) else { return false };
     let Ok(origin) = window.location().origin() else { return false };
     let message = interop::relay_to_js(&state, href);
     if let Ok(opener) = window.opener() {

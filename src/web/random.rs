@@ -1,11 +1,13 @@
-//! Randomness from `crypto.getRandomValues`, in one call per start.
+//! Randomness from `crypto.getRandomValues`, through `getrandom` (its `wasm_js` back end),
+//! in one call per start.
 
 use crate::core::entropy::{Seed, SEED_BYTES};
-use wasm_bindgen::JsValue;
+use crate::core::error::{AuthError, ErrorCode};
 
-pub fn seed(window: &web_sys::Window) -> Result<Seed, JsValue> {
+pub fn seed() -> Result<Seed, AuthError> {
     let mut bytes = [0u8; SEED_BYTES];
-    let crypto = window.crypto()?;
-    crypto.get_random_values_with_u8_array(&mut bytes)?;
+    getrandom::fill(&mut bytes).map_err(|_| {
+        AuthError::new(ErrorCode::BrowserUnavailable, "crypto.getRandomValues failed; no state was made")
+    })?;
     Ok(Seed(bytes))
 }

@@ -37,14 +37,4 @@ impl PendingStore for SessionStore {
     fn remove(&mut self, key: &str) -> Result<(), StoreFault> {
         self.0.remove_item(key).map_err(fault)
     }
-    fn keys(&self) -> Result<Vec<String>, StoreFault> {
-        let n = self.0.length().map_err(fault)?;
-        let mut out = Vec::with_capacity(n as usize);
-        for i in 0..n {
-            if let Some(k) = self.0.key(i).map_err(fault)? {
-                out.push(k);
-            }
-        }
-        Ok(out)
-    }
 }

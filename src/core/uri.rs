@@ -1,0 +1,150 @@
+//! The URL seam. The core decides on URLs but does not parse them: a WHATWG parser does
+//! (in the browser build, the browser's own `URL`, the parser that will navigate, so the
+//! library and the browser never read a URL differently; natively, the `url` crate). The
+//! parser hands back the serialised `href` and the `origin`; every part the core reads is
+//! a slice of that serialisation, which is unambiguous: in a WHATWG `href` a `?` or `#`
+//! never appears in the path, nor a `#` in the query.
+
+/// A URL as a WHATWG parser serialised it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts {
+    href: String,
+    origin: String,
+}
+
+/// A WHATWG URL parser: `None` when `input` is no absolute URL.
+pub trait UrlParser {
+    fn parse(&self, input: &str) -> Option<UrlParts>;
+}
+
+impl UrlParts {
+    /// From a parser's serialisation: `href` and `origin` exactly as it gives them.
+    pub fn new(href: String, origin: String) -> Self {
+        Self { href, origin }
+    }
+
+    pub fn href(&self) -> &str {
+        &self.href
+    }
+
+    /// `scheme://host[:port]`, or `null` for opaque origins.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Without the `:`, lower case as serialised.
+    pub fn scheme(&self) -> &str {
+        self.href.split_once(':').map_or("", |(s, _)| s)
+    }
+
+    /// Everything before the query and fragment.
+    pub fn base(&self) -> &str {
+        let end = self.href.find(['?', '#']).unwrap_or(self.href.len());
+        &self.href[..end]
+    }
+
+    /// The authority (`user:pass@host:port`) of a `scheme://` URL, else `""`.
+    fn authority(&self) -> &str {
+        let Some(rest) = self.href.split_once("://").map(|(_, r)| r) else { return "" };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    pub fn has_userinfo(&self) -> bool {
+        self.authority().contains('@')
+    }
+
+    /// The host as serialised (`app.example`, `127.0.0.1`, `[::1]`), without port.
+    pub fn host(&self) -> &str {
+        let a = self.authority();
+        let a = a.rsplit_once('@').map_or(a, |(_, h)| h);
+        match a.rfind(':') {
+            Some(i) if !a[i..].contains(']') => &a[..i],
+            _ => a,
+        }
+    }
+
+    /// The path: after the authority (or the `scheme:`), before the query.
+    pub fn path(&self) -> &str {
+        let base = self.base();
+        match base.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => base.split_once(':').map_or("", |(_, p)| p),
+        }
+    }
+
+    /// The query without its `?`; `Some("")` for a bare `?`.
+    pub fn query(&self) -> Option<&str> {
+        let before_fragment = self.href.split('#').next().unwrap_or("");
+        before_fragment.split_once('?').map(|(_, q)| q)
+    }
+
+    /// The fragment without its `#`.
+    pub fn fragment(&self) -> Option<&str> {
+        self.href.split_once('#').map(|(_, f)| f)
+    }
+
+    /// The serialisation with the query and fragment replaced. Given components that came
+    /// from a WHATWG serialisation (or are fully percent-encoded), the result is what the
+    /// parser would serialise them as.
+    pub fn with(&self, query: Option<&str>, fragment: Option<&str>) -> String {
+        let mut out = String::from(self.base());
+        if let Some(q) = query {
+            out.push('?');
+            out.push_str(q);
+        }
+        if let Some(f) = fragment {
+            out.push('#');
+            out.push_str(f);
+        }
+        out
+    }
+}
+
+/// The `url` crate as the parser: on native targets, and as the browser suites' oracle.
+/// The browser build's exports never reach it, so none of it is in the shipped wasm.
+pub struct NativeUrl;
+
+impl UrlParser for NativeUrl {
+    fn parse(&self, input: &str) -> Option<UrlParts> {
+        let url = url::Url::parse(input).ok()?;
+        Some(UrlParts::new(url.as_str().to_owned(), url.origin().ascii_serialization()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(s: &str) -> UrlParts {
+        NativeUrl.parse(s).unwrap_or_else(|| panic!("{s}"))
+    }
+
+    #[test]
+    fn slices_agree_with_the_url_crate() {
+        for s in [
+            "https://app.example/cb?x=1#frag",
+            "https://u:p@app.example:8443/a/b?q#f?g",
+            "http://[::1]:8080/cb",
+            "http://127.0.0.1/",
+            "https://app.example",
+            "https://app.example/cb?",
+            "https://app.example/cb#",
+            "https://app.example/%3Fcb?x#y",
+            "about:blank",
+            "javascript:alert(1)",
+        ] {
+            let u = url::Url::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            let p = parts(s);
+            assert_eq!(p.scheme(), u.scheme(), "{s}");
+            assert_eq!(p.query(), u.query(), "{s}");
+            assert_eq!(p.fragment(), u.fragment(), "{s}");
+            assert_eq!(p.path(), u.path(), "{s}");
+            if let Some(h) = u.host_str() {
+                assert_eq!(p.host(), h, "{s}");
+            }
+            assert_eq!(p.has_userinfo(), !u.username().is_empty() || u.password().is_some(), "{s}");
+            assert_eq!(p.with(u.query(), u.fragment()), u.as_str(), "{s}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! application/x-www-form-urlencoded, written out by hand: the authorize URL's query,
+//! the callback's parameters and the pending record all use it, and hand-written code is a
+//! few hundred bytes of wasm where a crate's generic decoder is kilobytes.
+
+use super::error::AuthError;
+
+/// API.md: one callback value may hold at most this many bytes.
+pub const MAX_VALUE: usize = 2 * 1024;
+
+/// RFC 3986 unreserved characters stay as they are; everything else is escaped, so a
+/// value round-trips through any form or percent decoder identically.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes `+` and `%XX`. Strict: a `%` not followed by two hex digits, or bytes that are
+/// not UTF-8, are `None` (never replaced by U+FFFD, which would let two different inputs
+/// decode to the same value).
+fn decode(raw: &str, strict: bool) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ if strict => return None,
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(s) => Some(s),
+        Err(_) if strict => None,
+        Err(e) => Some(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
+}
+
+/// Strict decoding of one name or value; see [`decode`].
+pub fn decode_component(raw: &str) -> Result<String, AuthError> {
+    decode(raw, true)
+        .ok_or_else(|| AuthError::malformed("a callback parameter has an invalid percent-escape or is not UTF-8"))
+}
+
+/// Lenient decoding, as a browser's `URLSearchParams` reads: bad escapes stay, bad
+/// UTF-8 becomes U+FFFD. For recognising names only, never for values we act on.
+pub fn decode_lenient(raw: &str) -> String {
+    decode(raw, false).unwrap_or_default()
+}
+
+/// The name of each `&`-separated segment, decoded leniently.
+pub fn names(raw: &str) -> impl Iterator<Item = String> + '_ {
+    raw.split('&').filter(|s| !s.is_empty()).map(|seg| decode_lenient(seg.split_once('=').map_or(seg, |(n, _)| n)))
+}
+
+/// Splits `a=1&b=2` into strictly decoded pairs, refusing duplicates of a decoded name
+/// (`state=A&%73tate=A` is a duplicate) and values over `max_value` bytes.
+pub fn parse_pairs(raw: &str, max_value: usize) -> Result<Vec<(String, String)>, AuthError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for segment in raw.split('&').filter(|s| !s.is_empty()) {
+        let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
+        let name = decode_component(name)?;
+        let value = decode_component(value)?;
+        if value.len() > max_value {
+            return Err(AuthError::malformed("a callback value is longer than 2048 bytes"));
+        }
+        if out.iter().any(|(k, _)| *k == name) {
+            return Err(AuthError::malformed("a callback parameter appears more than once"));
+        }
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+/// Decimal digits of `n`: `u64::to_string` would bring `core::fmt` into the wasm.
+pub fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[i..].iter().map(|&d| char::from(d)).collect()
+}
+
+/// Joins string pieces: error messages and keys without `format!` (and so without
+/// `core::fmt` in the wasm).
+pub fn cat(parts: &[&str]) -> String {
+    parts.concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_matches_rfc3986_unreserved() {
+        assert_eq!(encode("a b&c=d/é~._-"), "a%20b%26c%3Dd%2F%C3%A9~._-");
+    }
+
+    #[test]
+    fn strict_and_lenient_decoding() {
+        assert_eq!(decode_component("a+b%20c%C3%A9").as_deref(), Ok("a b cé"));
+        assert!(
+            decode_component("%zz").is_err() && decode_component("%2").is_err() && decode_component("%FF").is_err()
+        );
+        assert_eq!(decode_lenient("%73tate%"), "state%");
+        assert_eq!(decode_lenient("%FFx"), "\u{FFFD}x");
+    }
+
+    #[test]
+    fn decimal_digits() {
+        for n in [0, 7, 10, 1_700_000_000_000, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+}
