@@ -93,7 +93,7 @@ export type AuthorizationResult =
     };
 
 export type AuthErrorCode =
-  | "invalid_config" | "storage_unavailable" | "popup_blocked" | "popup_closed"
+  | "invalid_config" | "storage_unavailable" | "browser_unavailable" | "popup_blocked" | "popup_closed"
   | "popup_timeout" | "aborted" | "unknown_state" | "missing_state" | "expired"
   | "already_handled" | "malformed_callback" | "issuer_mismatch";
 

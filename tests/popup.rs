@@ -31,7 +31,10 @@ fn get(v: &JsValue, k: &str) -> JsValue {
 /// sessionStorage keys of ours.
 fn ours() -> Vec<String> {
     let s = window().session_storage().unwrap().unwrap();
-    (0..s.length().unwrap()).filter_map(|i| s.key(i).unwrap()).filter(|k| k.starts_with("bank-link:")).collect()
+    (0..s.length().unwrap())
+        .filter_map(|i| s.key(i).unwrap())
+        .filter(|k| k.starts_with("bank-link:") && k != "bank-link:index")
+        .collect()
 }
 
 fn clear() {
@@ -39,6 +42,7 @@ fn clear() {
     for k in ours() {
         s.remove_item(&k).unwrap();
     }
+    s.remove_item("bank-link:index").unwrap();
 }
 
 /// Wraps `window.open` and the `message` listener registry so a test can see what the

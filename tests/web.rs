@@ -20,13 +20,17 @@ fn storage() -> web_sys::Storage {
 
 fn ours() -> Vec<String> {
     let s = storage();
-    (0..s.length().unwrap()).filter_map(|i| s.key(i).unwrap()).filter(|k| k.starts_with("bank-link:")).collect()
+    (0..s.length().unwrap())
+        .filter_map(|i| s.key(i).unwrap())
+        .filter(|k| k.starts_with("bank-link:") && k != "bank-link:index")
+        .collect()
 }
 
 fn clear() {
     for k in ours() {
         storage().remove_item(&k).unwrap();
     }
+    storage().remove_item("bank-link:index").unwrap();
 }
 
 /// A config from JSON text with `{origin}` replaced by this page's origin.
@@ -239,8 +243,9 @@ async fn round_trip_returns_code_verifier_and_app_state_then_single_use() {
     assert_eq!(get(&get(&r, "params"), "state").as_string(), Some(state.clone()));
     // The record is consumed; only a marker without the code remains.
     assert!(storage().get_item(&format!("bank-link:pending:{state}")).unwrap().is_none());
-    let marker = storage().get_item(&format!("bank-link:done:{state}")).unwrap().unwrap();
-    assert!(!marker.contains("abc"));
+    // The marker is the state and its expiry in our index.
+    let index = storage().get_item("bank-link:index").unwrap().unwrap();
+    assert!(index.contains(&format!("d.{state}.")) && !index.contains("abc"), "{index}");
     // Same URL again in this page: the same result.
     let again = callback(&url).unwrap();
     assert_eq!(JSON::stringify(&again).unwrap(), JSON::stringify(&r).unwrap());

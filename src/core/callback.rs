@@ -407,6 +407,6 @@ fn handle_in(
 pub fn lenient_param(url: &UrlParts, name: &str) -> Option<String> {
     url.query()?.split('&').find_map(|seg| {
         let (k, v) = seg.split_once('=').unwrap_or((seg, ""));
-        (decode_lenient(k) == name).then(|| decode_lenient(v))
+        (decode_lenient(k)? == name).then(|| decode_lenient(v)).flatten()
     })
 }

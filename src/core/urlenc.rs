@@ -56,11 +56,7 @@ fn decode(raw: &str, strict: bool) -> Option<String> {
         }
         i += 1;
     }
-    match String::from_utf8(out) {
-        Ok(s) => Some(s),
-        Err(_) if strict => None,
-        Err(e) => Some(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    }
+    String::from_utf8(out).ok()
 }
 
 /// Strict decoding of one name or value; see [`decode`].
@@ -69,15 +65,18 @@ pub fn decode_component(raw: &str) -> Result<String, AuthError> {
         .ok_or_else(|| AuthError::malformed("a callback parameter has an invalid percent-escape or is not UTF-8"))
 }
 
-/// Lenient decoding, as a browser's `URLSearchParams` reads: bad escapes stay, bad
-/// UTF-8 becomes U+FFFD. For recognising names only, never for values we act on.
-pub fn decode_lenient(raw: &str) -> String {
-    decode(raw, false).unwrap_or_default()
+/// Lenient decoding: a `%` without two hex digits stays as it is. For recognising names
+/// (which are ASCII: bytes that are not UTF-8 can never spell one, so they give `None`)
+/// and reading a state to relay, never for values we act on.
+pub fn decode_lenient(raw: &str) -> Option<String> {
+    decode(raw, false)
 }
 
-/// The name of each `&`-separated segment, decoded leniently.
+/// The name of each `&`-separated segment that decodes.
 pub fn names(raw: &str) -> impl Iterator<Item = String> + '_ {
-    raw.split('&').filter(|s| !s.is_empty()).map(|seg| decode_lenient(seg.split_once('=').map_or(seg, |(n, _)| n)))
+    raw.split('&')
+        .filter(|s| !s.is_empty())
+        .filter_map(|seg| decode_lenient(seg.split_once('=').map_or(seg, |(n, _)| n)))
 }
 
 /// Splits `a=1&b=2` into strictly decoded pairs, refusing duplicates of a decoded name
@@ -135,8 +134,8 @@ mod tests {
         assert!(
             decode_component("%zz").is_err() && decode_component("%2").is_err() && decode_component("%FF").is_err()
         );
-        assert_eq!(decode_lenient("%73tate%"), "state%");
-        assert_eq!(decode_lenient("%FFx"), "\u{FFFD}x");
+        assert_eq!(decode_lenient("%73tate%").as_deref(), Some("state%"));
+        assert_eq!(decode_lenient("%FFx"), None);
     }
 
     #[test]

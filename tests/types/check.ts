@@ -29,7 +29,7 @@ async function valid(): Promise<void> {
   handleCallback("https://app.example/cb");
   try { handleCallback(location); } catch (e) {
     const err = e as AuthError;
-    const code: "invalid_config" | "storage_unavailable" | "popup_blocked" | "popup_closed" | "popup_timeout"
+    const code: "invalid_config" | "storage_unavailable" | "browser_unavailable" | "popup_blocked" | "popup_closed" | "popup_timeout"
       | "aborted" | "unknown_state" | "missing_state" | "expired" | "already_handled" | "malformed_callback"
       | "issuer_mismatch" = err.code;
     void code;
