@@ -26,6 +26,65 @@ pub const POLL_MS: i32 = 250;
 /// After `closed` reads true, a relay that raced the closing may still be in flight.
 pub const CLOSED_GRACE_MS: f64 = 600.0;
 
+/// What the opener concludes from one look at `popup.closed` and its own focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// Open, or too early to tell.
+    Wait,
+    /// The user closed the popup: `popup_closed`.
+    Closed,
+}
+
+/// The `popup.closed` rule. A popup whose provider sent COOP reads as closed while it is
+/// still open, and no API tells the two apart; what a page can see is the focus. A window
+/// the user closed hands the focus back to its opener, a severed one keeps it. So where
+/// the browser models focus (the opener lost it while the popup was open), `closed` with
+/// the focus back within [`CLOSED_GRACE_MS`] is a close, and without it a severance: the
+/// focus may come back a few milliseconds after `closed` turns true (window managers, a
+/// busy machine), so the first look that sees `closed` decides nothing alone. Where the
+/// browser does not model focus (headless engines), `closed` after the window was seen
+/// open is a close, and `closed` from the very first look is the severance of a COOP first
+/// page. A severed flow never reports `popup_closed`: callback, timeout or signal end it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClosedWatch {
+    /// When `closed` was first seen true.
+    closed_at: Option<f64>,
+    /// `closed` read false at some look: the window was seen open.
+    seen_open: bool,
+    /// The opener lost the focus while the popup was open.
+    lost_focus: bool,
+    /// The focus came back after `closed` turned true.
+    focus_back: bool,
+    severed: bool,
+}
+
+impl ClosedWatch {
+    pub fn look(&mut self, closed: bool, focused: bool, now_ms: f64) -> Look {
+        if self.severed {
+            return Look::Wait;
+        }
+        if !closed {
+            self.seen_open = true;
+            self.lost_focus |= !focused;
+            return Look::Wait;
+        }
+        let at = *self.closed_at.get_or_insert(now_ms);
+        if !self.lost_focus {
+            self.severed = !self.seen_open && now_ms == at;
+            return if !self.severed && now_ms - at >= CLOSED_GRACE_MS { Look::Closed } else { Look::Wait };
+        }
+        self.focus_back |= focused;
+        match (self.focus_back, now_ms - at >= CLOSED_GRACE_MS) {
+            (true, true) => Look::Closed,
+            (false, true) => {
+                self.severed = true;
+                Look::Wait
+            }
+            _ => Look::Wait,
+        }
+    }
+}
+
 /// The opener window's outer box in screen coordinates (`screenX`, `screenY`,
 /// `outerWidth`, `outerHeight`), to centre the popup over it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,6 +202,36 @@ mod tests {
         let mut store = MemoryStore::default();
         let auth = begin(&cfg(provider, mode), &Seed([3; 80]), NOW, &mut store).unwrap_or_else(|e| panic!("{e}"));
         (store, auth.state)
+    }
+
+    /// Looks every 250 ms: `(closed, focused)` per look; the verdict of each.
+    fn timeline(looks: &[(bool, bool)]) -> Vec<Look> {
+        let mut w = ClosedWatch::default();
+        looks.iter().enumerate().map(|(i, &(c, f))| w.look(c, f, i as f64 * 250.0)).collect()
+    }
+
+    #[test]
+    fn closed_watch_timelines() {
+        use Look::{Closed as C, Wait as W};
+        // Headless (focus never lost): seen open, then closed → a close after the grace.
+        assert_eq!(timeline(&[(false, true), (true, true), (true, true), (true, true), (true, true)]), [W, W, W, W, C]);
+        // Closed from the very first look: a COOP first page severed the link, never a close.
+        assert_eq!(timeline(&[(true, true); 6]), [W; 6]);
+        // Focus modelled: the user closes it and the focus comes back at once.
+        assert_eq!(
+            timeline(&[(false, false), (true, true), (true, true), (true, true), (true, true)]),
+            [W, W, W, W, C]
+        );
+        // The focus comes back one look late (a slow window manager): still a close.
+        assert_eq!(
+            timeline(&[(false, false), (true, false), (true, true), (true, true), (true, true)]),
+            [W, W, W, W, C]
+        );
+        // The focus never comes back: COOP severed a popup that was open and focused.
+        assert_eq!(
+            timeline(&[(false, false), (true, false), (true, false), (true, false), (true, false), (true, true)]),
+            [W; 6]
+        );
     }
 
     #[test]

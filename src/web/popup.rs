@@ -12,7 +12,7 @@ use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::{
-    channel_name, features, relay_state, timeout_ms, window_name, Frame, CLOSED_GRACE_MS, POLL_MS,
+    channel_name, features, relay_state, timeout_ms, window_name, ClosedWatch, Frame, Look, POLL_MS,
 };
 use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
 use js_sys::{Function, Promise};
@@ -35,14 +35,8 @@ struct Flow {
     channel: Option<BroadcastChannel>,
     interval: i32,
     timeout: i32,
-    /// When `closed` was first seen true, if it was taken for a close.
-    closed_at: Option<f64>,
-    /// `closed` read false at some poll: the window was seen open.
-    seen_open: bool,
-    /// The opener lost the focus while the popup was open (browsers that model focus).
-    lost_focus: bool,
-    /// `closed` turned true in a way a COOP severance explains: never reported as closed.
-    severed: bool,
+    /// The `popup.closed` rule's state.
+    watch: ClosedWatch,
     on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_channel: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_tick: Option<Closure<dyn FnMut()>>,
@@ -112,10 +106,7 @@ pub fn start(
             channel: None,
             interval: 0,
             timeout: 0,
-            closed_at: None,
-            seen_open: false,
-            lost_focus: false,
-            severed: false,
+            watch: ClosedWatch::default(),
             on_message: None,
             on_channel: None,
             on_tick: None,
@@ -205,37 +196,14 @@ fn received(shared: &Shared, data: &JsValue) {
     finish(shared, outcome);
 }
 
-/// `popup.closed` polling. A popup whose provider sent COOP reads as closed while it is
-/// still open, and no API tells the two apart; what a page can see is the focus. A
-/// window the user closed hands the focus back to its opener, a severed one keeps it.
-/// So where the browser models focus (the opener lost it while the popup was open),
-/// `closed` with the focus back is a close and `closed` without it a severance. Where
-/// it does not (headless engines), `closed` after the window was seen open is a close,
-/// and `closed` from the very first look is the severance of a COOP first page. A
-/// severed flow never reports `popup_closed`: callback, timeout or signal end it.
+/// `popup.closed` polling: the web layer samples, `ClosedWatch` decides.
 fn tick(shared: &Shared) {
     let closed = {
         let mut guard = shared.borrow_mut();
         let Some(flow) = guard.as_mut() else { return };
-        if flow.severed {
-            return;
-        }
         let focused = flow.window.document().and_then(|d| d.has_focus().ok()).unwrap_or(true);
-        let now = js_sys::Date::now();
-        match (flow.popup.closed().unwrap_or(true), flow.closed_at) {
-            (false, _) => {
-                flow.seen_open = true;
-                flow.lost_focus |= !focused;
-                false
-            }
-            (true, None) => {
-                let by_user = if flow.lost_focus { focused } else { flow.seen_open };
-                flow.severed = !by_user;
-                flow.closed_at = Some(now);
-                false
-            }
-            (true, Some(at)) => now - at >= CLOSED_GRACE_MS,
-        }
+        let closed = flow.popup.closed().unwrap_or(true);
+        flow.watch.look(closed, focused, js_sys::Date::now()) == Look::Closed
     };
     if closed {
         finish(
