@@ -215,7 +215,7 @@ fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow) -> Result<(), A
     ledger.index.mark_done(state, flow.expires_ms);
     // Best effort: without the marker a replay is `unknown_state`, still refused, and an
     // index entry without its record is no flow.
-    let _ = ledger.index.save(ledger.store);
+    let _ = ledger.index.write(ledger.store);
     Ok(())
 }
 
@@ -394,7 +394,7 @@ fn handle_in(
                 };
                 // After verifying, so an expired flow answers `expired`, not `unknown_state`.
                 if ledger.index.sweep(ledger.store, now_ms) {
-                    let _ = ledger.index.save(ledger.store);
+                    let _ = ledger.index.write(ledger.store);
                 }
                 outcome
             }

@@ -98,15 +98,21 @@ impl Index {
 
     /// Writes the index (removes the key when it lists nothing) and reads it back.
     pub fn save(&self, store: &mut dyn PendingStore) -> Result<(), StoreFault> {
+        match self.write(store)? {
+            Some(s) if store.get(INDEX_KEY)?.as_deref() != Some(s.as_str()) => Err(StoreFault::Unavailable),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the index without reading it back: for the best-effort writes (a `done`
+    /// marker, a sweep), where nothing would be done with a mismatch. Returns what it wrote.
+    pub fn write(&self, store: &mut dyn PendingStore) -> Result<Option<String>, StoreFault> {
         if self.pending.is_empty() && self.done.is_empty() {
-            return store.remove(INDEX_KEY);
+            return store.remove(INDEX_KEY).map(|()| None);
         }
         let s = self.serialize();
         store.set(INDEX_KEY, &s)?;
-        match store.get(INDEX_KEY)? {
-            Some(back) if back == s => Ok(()),
-            _ => Err(StoreFault::Unavailable),
-        }
+        Ok(Some(s))
     }
 
     /// Drops one pending flow from the index and its record from the store.
