@@ -26,7 +26,8 @@
 //! `true`/`false` (presence) or the exact verifier; `appState` is the JSON value.
 //!
 //! In every string, `{stateN}` / `{verifierN}` stand for flow N's state and PKCE
-//! verifier; `{"$repeat": [s, n]}` is `s` n times, `{"$concat": [..]}` joins strings,
+//! verifier, and `{entryN}` for flow N's entry as stored under `bank-link` (to write the
+//! key again around it in `items`); `{"$repeat": [s, n]}` is `s` n times, `{"$concat": [..]}` joins strings,
 //! and `{"$seq": [template, n]}` joins `template` with `{i}` replaced by 0..n.
 
 mod common;
@@ -39,7 +40,7 @@ use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::error::AuthError;
 use bank_link::core::outcome::AuthorizationResult;
-use bank_link::core::store::{MemoryStore, PendingStore, StoreFault};
+use bank_link::core::store::{Index, MemoryStore, PendingStore, StoreFault};
 use serde_json::{json, Map, Value};
 
 #[cfg(target_arch = "wasm32")]
@@ -307,6 +308,9 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
             .map_err(|e| format!("flow {i}: begin failed: {e}"))?;
         vars.push((format!("{{state{i}}}"), auth.state.clone()));
         vars.push((format!("{{verifier{i}}}"), auth.pending.code_verifier.clone().unwrap_or_default()));
+        let entry = Index::load(&store).ok().and_then(|x| x.pending.into_iter().find(|e| e.state == auth.state));
+        let entry = Index { pending: entry.into_iter().collect(), done: Vec::new() }.serialize();
+        vars.push((format!("{{entry{i}}}"), entry));
     }
     // Longest placeholder first, so `{state1}` never eats the start of `{state10}`.
     vars.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));

@@ -4,6 +4,8 @@
 //! end-to-end suite, which drives a real provider round trip.
 #![cfg(target_arch = "wasm32")]
 
+use bank_link::core::pending::{done_key, pending_key};
+use bank_link::core::store::{Index, INDEX_KEY};
 use bank_link::web::start_authorization;
 use js_sys::{Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -28,21 +30,17 @@ fn get(v: &JsValue, k: &str) -> JsValue {
     Reflect::get(v, &k.into()).unwrap()
 }
 
-/// sessionStorage keys of ours.
+/// Ours in sessionStorage, one name per fact (`bank-link:pending:STATE`,
+/// `bank-link:done:STATE`), read from our one key with the core's own parser of it.
 fn ours() -> Vec<String> {
-    let s = window().session_storage().unwrap().unwrap();
-    (0..s.length().unwrap())
-        .filter_map(|i| s.key(i).unwrap())
-        .filter(|k| k.starts_with("bank-link:") && k != "bank-link:index")
-        .collect()
+    let blob = window().session_storage().unwrap().unwrap().get_item(INDEX_KEY).unwrap().unwrap_or_default();
+    let index = Index::parse(&blob);
+    let pending = index.pending.iter().map(|e| pending_key(&e.state));
+    pending.chain(index.done.iter().map(|(s, _)| done_key(s))).collect()
 }
 
 fn clear() {
-    let s = window().session_storage().unwrap().unwrap();
-    for k in ours() {
-        s.remove_item(&k).unwrap();
-    }
-    s.remove_item("bank-link:index").unwrap();
+    window().session_storage().unwrap().unwrap().remove_item(INDEX_KEY).unwrap();
 }
 
 /// Wraps `window.open` and the `message` listener registry so a test can see what the

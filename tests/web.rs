@@ -2,6 +2,8 @@
 //! `crypto.getRandomValues`, in Chromium, Firefox ESR and WebKitGTK.
 #![cfg(target_arch = "wasm32")]
 
+use bank_link::core::pending::{done_key, pending_key};
+use bank_link::core::store::{Index, INDEX_KEY};
 use bank_link::web::start_authorization;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,19 +20,23 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().session_storage().unwrap().unwrap()
 }
 
+/// Ours in sessionStorage, one name per fact (`bank-link:pending:STATE`,
+/// `bank-link:done:STATE`), read from our one key with the core's own parser of it.
 fn ours() -> Vec<String> {
-    let s = storage();
-    (0..s.length().unwrap())
-        .filter_map(|i| s.key(i).unwrap())
-        .filter(|k| k.starts_with("bank-link:") && k != "bank-link:index")
-        .collect()
+    let blob = storage().get_item(INDEX_KEY).unwrap().unwrap_or_default();
+    let index = Index::parse(&blob);
+    let pending = index.pending.iter().map(|e| pending_key(&e.state));
+    pending.chain(index.done.iter().map(|(s, _)| done_key(s))).collect()
+}
+
+/// The stored record of the flow `state`, if it pends.
+fn record(state: &str) -> Option<String> {
+    let blob = storage().get_item(INDEX_KEY).unwrap().unwrap_or_default();
+    Index::parse(&blob).pending.into_iter().find(|e| e.state == state).map(|e| e.record)
 }
 
 fn clear() {
-    for k in ours() {
-        storage().remove_item(&k).unwrap();
-    }
-    storage().remove_item("bank-link:index").unwrap();
+    storage().remove_item(INDEX_KEY).unwrap();
 }
 
 /// A config from JSON text with `{origin}` replaced by this page's origin.
@@ -66,7 +72,7 @@ async fn navigate_false_stores_a_record_and_resolves_url_and_state() {
     assert!(url.starts_with("https://as.example/authorize?response_type=code&client_id=c1&redirect_uri="));
     assert!(url.contains(&format!("&state={state}&code_challenge=")));
     assert!(url.ends_with("&code_challenge_method=S256"));
-    let record = storage().get_item(&format!("bank-link:pending:{state}")).unwrap().unwrap();
+    let record = record(&state).unwrap();
     assert!(record.starts_with("v=1&provider=oauth2&redirect_uri="), "{record}");
     assert!(record.contains("&code_verifier="));
     assert!(record.contains("&app_state=%7B%22n%22%3A1%7D"), "{record}");
@@ -178,7 +184,7 @@ async fn full_storage_gives_storage_unavailable_and_leaves_no_partial_record() {
     clear();
     let restore = override_storage(
         "const orig = Storage.prototype.setItem;
-         Storage.prototype.setItem = function (k, v) { if (k.startsWith('bank-link:')) throw new DOMException('full', 'QuotaExceededError'); return orig.call(this, k, v); };
+         Storage.prototype.setItem = function (k, v) { if (k === 'bank-link') throw new DOMException('full', 'QuotaExceededError'); return orig.call(this, k, v); };
          return () => { Storage.prototype.setItem = orig; };",
     );
     let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
@@ -193,7 +199,7 @@ async fn a_write_that_does_not_stick_is_detected_by_the_read_back() {
     clear();
     let restore = override_storage(
         "const orig = Storage.prototype.setItem;
-         Storage.prototype.setItem = function (k, v) { return orig.call(this, k, k.startsWith('bank-link:') ? v.slice(0, 10) : v); };
+         Storage.prototype.setItem = function (k, v) { return orig.call(this, k, k === 'bank-link' ? v.slice(0, 10) : v); };
          return () => { Storage.prototype.setItem = orig; };",
     );
     let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
@@ -242,9 +248,9 @@ async fn round_trip_returns_code_verifier_and_app_state_then_single_use() {
     assert_eq!(JSON::stringify(&get(&r, "appState")).unwrap(), "{\"cart\":[1,2]}");
     assert_eq!(get(&get(&r, "params"), "state").as_string(), Some(state.clone()));
     // The record is consumed; only a marker without the code remains.
-    assert!(storage().get_item(&format!("bank-link:pending:{state}")).unwrap().is_none());
-    // The marker is the state and its expiry in our index.
-    let index = storage().get_item("bank-link:index").unwrap().unwrap();
+    assert!(record(&state).is_none());
+    // The marker is the state and its expiry, beside our other flows.
+    let index = storage().get_item(INDEX_KEY).unwrap().unwrap();
     assert!(index.contains(&format!("d.{state}.")) && !index.contains("abc"), "{index}");
     // Same URL again in this page: the same result.
     let again = callback(&url).unwrap();
@@ -290,7 +296,7 @@ async fn forged_callbacks_consume_nothing() {
     for (url, want) in &forged {
         assert_eq!(&code_of(&callback(url).unwrap_err()), want, "{url}");
     }
-    assert!(storage().get_item(&format!("bank-link:pending:{state}")).unwrap().is_some());
+    assert!(record(&state).is_some());
     clear();
 }
 

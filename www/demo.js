@@ -6,13 +6,11 @@ const config = await (await fetch("/mock-config.json")).json();
 const P = config.providerOrigin;
 const redirectUri = `${location.origin}/callback.html`;
 
+// bank-link keeps every flow under one key: `p.STATE.CREATED.EXPIRES.RECORD` pends,
+// `d.STATE.EXPIRES` is done (README "Pending authorizations").
 function showPending() {
-  const lines = [];
-  for (let i = 0; i < sessionStorage.length; i++) {
-    const key = sessionStorage.key(i);
-    if (key.startsWith("bank-link:")) lines.push(`${key}\n  ${sessionStorage.getItem(key)}`);
-  }
-  $("pending").textContent = lines.length ? lines.join("\n") : "(none)";
+  const entries = (sessionStorage.getItem("bank-link") || "").split(",").filter(Boolean);
+  $("pending").textContent = entries.length ? entries.join("\n") : "(none)";
 }
 
 function show(value, outcome = {}) {

@@ -6,7 +6,7 @@ use super::config::{Mode, CALLBACK_PARAMS};
 use super::entropy::is_token;
 use super::error::{AuthError, ErrorCode};
 use super::outcome::{map_error, AuthorizationResult};
-use super::pending::{pending_key, PendingFlow};
+use super::pending::PendingFlow;
 use super::provider::Provider;
 use super::store::{Index, PendingStore, StoreFault};
 use super::uri::{UrlParser, UrlParts};
@@ -141,10 +141,6 @@ impl<'a> Ledger<'a> {
         let index = Index::load(store)?;
         Ok(Self { store, index, parser })
     }
-
-    fn record(&self, state: &str) -> Option<PendingFlow> {
-        self.store.get(&pending_key(state)).ok().flatten().and_then(|r| PendingFlow::from_record(&r))
-    }
 }
 
 /// Verifies a parsed callback and consumes the pending authorization it answers.
@@ -169,12 +165,10 @@ pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Resul
         }
         return Err(AuthError::new(ErrorCode::UnknownState, "no pending authorization matches the callback's state"));
     };
-    let key = pending_key(state);
-    let record = ledger.store.get(&key).map_err(storage_fault)?;
-    let Some(flow) = record.as_deref().and_then(PendingFlow::from_record) else {
+    let Some(flow) = PendingFlow::from_record(&ledger.index.pending[i].record) else {
         // Not a flow of ours any more (tampered, or written by another version): forgotten.
-        ledger.index.drop_pending(ledger.store, i);
-        let _ = ledger.index.save(ledger.store);
+        ledger.index.pending.remove(i);
+        let _ = ledger.index.write(ledger.store);
         return Err(AuthError::new(ErrorCode::UnknownState, "the pending authorization for this state is unreadable"));
     };
     // RFC 9207 §2.4: when the issuer is known, `iss` must be present and equal.
@@ -204,19 +198,19 @@ pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Resul
     Ok(result)
 }
 
-/// Single use: the record goes before the result is returned, and a marker that holds
-/// no code (only its expiry) turns a replay into `already_handled`.
+/// Single use: the flow goes, and its removal is read back, before the result is
+/// returned; a marker that holds no code (only its expiry) turns a replay into
+/// `already_handled`.
 fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow) -> Result<(), AuthError> {
-    let key = pending_key(state);
-    ledger.store.remove(&key).map_err(storage_fault)?;
-    if ledger.store.get(&key).map_err(storage_fault)?.is_some() {
-        return Err(AuthError::storage("sessionStorage did not remove the pending authorization"));
-    }
     ledger.index.mark_done(state, flow.expires_ms);
-    // Best effort: without the marker a replay is `unknown_state`, still refused, and an
-    // index entry without its record is no flow.
-    let _ = ledger.index.write(ledger.store);
-    Ok(())
+    let mut saved = ledger.index.save(ledger.store);
+    if saved == Err(StoreFault::Full) {
+        // Quota: without the marker what we keep only shrinks, which a full storage still
+        // takes; a replay is then `unknown_state`, still refused.
+        ledger.index.done.pop();
+        saved = ledger.index.save(ledger.store);
+    }
+    saved.map_err(|_| AuthError::storage("sessionStorage did not keep the removal of the pending authorization"))
 }
 
 fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<AuthorizationResult, AuthError> {
@@ -268,7 +262,7 @@ pub fn silent_denial_flow(page: &UrlParts, ledger: &Ledger, now_ms: u64, mode: M
         if now_ms >= e.expires_ms || newest.as_ref().is_some_and(|(_, n)| e.created_ms < n.created_ms) {
             continue;
         }
-        let Some(flow) = ledger.record(&e.state) else { continue };
+        let Some(flow) = PendingFlow::from_record(&e.record) else { continue };
         if flow.provider == Provider::Tink
             && flow.mode == mode
             && !flow.is_expired(now_ms)
@@ -393,7 +387,7 @@ fn handle_in(
                     Ok(None) => page.as_ref().map_or(Ok(None), |page| silent_denial(page, &mut ledger, now_ms, mode)),
                 };
                 // After verifying, so an expired flow answers `expired`, not `unknown_state`.
-                if ledger.index.sweep(ledger.store, now_ms) {
+                if ledger.index.sweep(now_ms) {
                     let _ = ledger.index.write(ledger.store);
                 }
                 outcome

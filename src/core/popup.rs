@@ -5,8 +5,8 @@
 use super::callback::{lenient_param, parse_callback, silent_denial_flow, Ledger};
 use super::config::{Mode, ValidatedConfig};
 use super::entropy::is_token;
-use super::pending::{pending_key, PendingFlow};
-use super::store::PendingStore;
+use super::pending::PendingFlow;
+use super::store::{Index, PendingStore};
 use super::uri::UrlParser;
 use super::urlenc::{cat, decimal};
 
@@ -151,8 +151,10 @@ pub fn relay_state(
         Ok(Some(cb)) => {
             let state = cb.get("state").filter(|s| is_token(s))?;
             let copy = store
-                .and_then(|s| s.get(&pending_key(state)).ok().flatten())
-                .and_then(|r| PendingFlow::from_record(&r))
+                .and_then(|s| Index::load(s).ok())
+                .and_then(|index| {
+                    index.position(state).and_then(|i| PendingFlow::from_record(&index.pending[i].record))
+                })
                 .is_some_and(|f| f.mode == Mode::Popup);
             (copy || named).then(|| state.to_owned())
         }
@@ -264,7 +266,7 @@ mod tests {
     fn tink_silent_denial_in_a_popup_is_relayed_without_consuming_the_copy() {
         let (mut store, state) = started("tink", "popup");
         assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), Some(state.clone()));
-        assert!(store.items.contains_key(&pending_key(&state)));
+        assert!(store.logical_keys().contains(&crate::core::pending::pending_key(&state)));
         let (mut store, _) = started("tink", "redirect");
         assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), None);
     }

@@ -1,15 +1,16 @@
 //! Where pending authorizations live: a trait the browser's sessionStorage implements
-//! (src/web/storage.rs), an in-memory one for tests and faults on purpose, and our own
-//! index of what we keep there.
+//! (src/web/storage.rs), an in-memory one for tests and faults on purpose, and the one
+//! key that holds every flow of ours.
 //!
-//! The index (one key) lists every pending flow with its times, and the `done` markers.
-//! Every operation reads it instead of walking `sessionStorage.key(i)`, so a call costs
-//! the same however many keys the app keeps in the tab: one `getItem` for the index, one
-//! for the record a callback names.
+//! One key, [`INDEX_KEY`], holds every pending flow (its times and its record) and the
+//! `done` markers. A start or a callback reads it once and writes it once, whatever else
+//! the app keeps in the tab: no walk over `sessionStorage.key(i)`, no key per flow (every
+//! `setItem` is a round of the browser's storage machinery, the dearest call we make).
 
+use super::entropy::is_token;
 use super::error::AuthError;
-use super::pending::{pending_key, PendingFlow};
-use super::urlenc::decimal;
+use super::pending::PendingFlow;
+use super::urlenc::{cat, decimal};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreFault {
@@ -21,7 +22,7 @@ pub enum StoreFault {
 }
 
 /// Key/value access to the browser's storage. There is deliberately no way to list keys:
-/// everything goes through the [`Index`].
+/// everything of ours is under [`INDEX_KEY`].
 pub trait PendingStore {
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault>;
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault>;
@@ -32,21 +33,26 @@ pub trait PendingStore {
 /// (a user who clicked "connect" seventeen times abandoned the first ones).
 pub const MAX_PENDING: usize = 16;
 /// `done` markers kept at once; the oldest goes first. Without its marker a replay is
-/// `unknown_state` instead of `already_handled`: still refused.
-pub const MAX_DONE: usize = 32;
+/// `unknown_state` instead of `already_handled`: still refused. Few, because every write
+/// copies the whole key: a page that completed hundreds of flows within the TTL (the
+/// benchmark) would otherwise pay for their markers on every call.
+pub const MAX_DONE: usize = 8;
 
-pub const INDEX_KEY: &str = "bank-link:index";
+pub const INDEX_KEY: &str = "bank-link";
 
-/// One pending flow as the index lists it.
+/// One pending flow: its state, its times (to sweep and evict without reading the
+/// record) and its record ([`PendingFlow::to_record`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub state: String,
     pub created_ms: u64,
     pub expires_ms: u64,
+    pub record: String,
 }
 
-/// Our keys in the store: `p.STATE.CREATED.EXPIRES` and `d.STATE.EXPIRES`, joined by
-/// `,` (states are base64url, so neither separator occurs in them).
+/// Our flows in the store: `p.STATE.CREATED.EXPIRES.RECORD` and `d.STATE.EXPIRES`,
+/// joined by `,`. States are base64url and records form-encoded, so neither separator
+/// occurs inside a field (a record's own `.` is only ever in its last field).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Index {
     /// Oldest first.
@@ -56,18 +62,17 @@ pub struct Index {
 }
 
 impl Index {
-    /// An unreadable index, or entry, is none: its records can no longer be found, and a
-    /// tab's sessionStorage ends with the tab.
+    /// An unreadable entry is none: a tab's sessionStorage ends with the tab.
     pub fn parse(s: &str) -> Self {
         let mut index = Self::default();
         for item in s.split(',') {
-            let mut f = item.split('.');
-            let (kind, state) = (f.next(), f.next().filter(|s| super::entropy::is_token(s)).map(str::to_owned));
+            let mut f = item.splitn(5, '.');
+            let (kind, state) = (f.next(), f.next().filter(|s| is_token(s)).map(str::to_owned));
             let mut time = || f.next().and_then(|t| t.parse::<u64>().ok());
             match (kind, state) {
                 (Some("p"), Some(state)) => {
-                    if let (Some(created_ms), Some(expires_ms)) = (time(), time()) {
-                        index.pending.push(Entry { state, created_ms, expires_ms });
+                    if let (Some(created_ms), Some(expires_ms), Some(record)) = (time(), time(), f.next()) {
+                        index.pending.push(Entry { state, created_ms, expires_ms, record: record.to_owned() });
                     }
                 }
                 (Some("d"), Some(state)) => {
@@ -84,10 +89,19 @@ impl Index {
     pub fn serialize(&self) -> String {
         let mut parts: Vec<String> = Vec::with_capacity(self.pending.len() + self.done.len());
         for e in &self.pending {
-            parts.push(super::urlenc::cat(&["p.", &e.state, ".", &decimal(e.created_ms), ".", &decimal(e.expires_ms)]));
+            parts.push(cat(&[
+                "p.",
+                &e.state,
+                ".",
+                &decimal(e.created_ms),
+                ".",
+                &decimal(e.expires_ms),
+                ".",
+                &e.record,
+            ]));
         }
         for (state, exp) in &self.done {
-            parts.push(super::urlenc::cat(&["d.", state, ".", &decimal(*exp)]));
+            parts.push(cat(&["d.", state, ".", &decimal(*exp)]));
         }
         parts.join(",")
     }
@@ -96,16 +110,17 @@ impl Index {
         Ok(store.get(INDEX_KEY)?.map(|s| Self::parse(&s)).unwrap_or_default())
     }
 
-    /// Writes the index (removes the key when it lists nothing) and reads it back.
+    /// Writes the flows (removes the key when there are none) and reads them back.
     pub fn save(&self, store: &mut dyn PendingStore) -> Result<(), StoreFault> {
         match self.write(store)? {
             Some(s) if store.get(INDEX_KEY)?.as_deref() != Some(s.as_str()) => Err(StoreFault::Unavailable),
+            None if store.get(INDEX_KEY)?.is_some() => Err(StoreFault::Unavailable),
             _ => Ok(()),
         }
     }
 
-    /// Writes the index without reading it back: for the best-effort writes (a `done`
-    /// marker, a sweep), where nothing would be done with a mismatch. Returns what it wrote.
+    /// Writes the flows without reading them back: for the best-effort writes (a sweep),
+    /// where nothing would be done with a mismatch. Returns what it wrote.
     pub fn write(&self, store: &mut dyn PendingStore) -> Result<Option<String>, StoreFault> {
         if self.pending.is_empty() && self.done.is_empty() {
             return store.remove(INDEX_KEY).map(|()| None);
@@ -115,25 +130,16 @@ impl Index {
         Ok(Some(s))
     }
 
-    /// Drops one pending flow from the index and its record from the store.
-    pub fn drop_pending(&mut self, store: &mut dyn PendingStore, i: usize) {
-        let e = self.pending.remove(i);
-        let _ = store.remove(&pending_key(&e.state));
+    /// The pending flow under `state`, found by exact comparison (callers that compare
+    /// an untrusted state use a constant-time lookup of their own).
+    pub fn position(&self, state: &str) -> Option<usize> {
+        self.pending.iter().position(|e| e.state == state)
     }
 
-    /// Removes expired flows (and their records) and expired `done` markers. Returns
-    /// whether anything went. Faults while removing are ignored: a sweep is housekeeping,
-    /// never the reason a flow fails.
-    pub fn sweep(&mut self, store: &mut dyn PendingStore, now_ms: u64) -> bool {
+    /// Removes expired flows and expired `done` markers. Returns whether anything went.
+    pub fn sweep(&mut self, now_ms: u64) -> bool {
         let before = (self.pending.len(), self.done.len());
-        let mut i = 0;
-        while i < self.pending.len() {
-            if now_ms >= self.pending[i].expires_ms {
-                self.drop_pending(store, i);
-            } else {
-                i += 1;
-            }
-        }
+        self.pending.retain(|e| now_ms < e.expires_ms);
         self.done.retain(|(_, exp)| now_ms < *exp);
         before != (self.pending.len(), self.done.len())
     }
@@ -149,16 +155,15 @@ impl Index {
 }
 
 fn unavailable(what: &str) -> AuthError {
-    AuthError::storage(super::urlenc::cat(&[
+    AuthError::storage(cat(&[
         "sessionStorage ",
         what,
         "; redirect mode needs it to keep the pending authorization across the redirect",
     ]))
 }
 
-/// Writes a pending record under `state`, reads it back, and lists it in the index. On
-/// any failure the record is removed and the error is `storage_unavailable`: nothing is
-/// left behind.
+/// Adds a pending flow under `state` and reads it back. On any failure the stored flows
+/// are as they were and the error is `storage_unavailable`: nothing is left behind.
 pub fn put_pending(
     store: &mut dyn PendingStore,
     state: &str,
@@ -166,57 +171,42 @@ pub fn put_pending(
     now_ms: u64,
 ) -> Result<(), AuthError> {
     let mut index = Index::load(store).map_err(|_| unavailable("is not available"))?;
-    index.sweep(store, now_ms);
+    index.sweep(now_ms);
     while index.pending.len() >= MAX_PENDING {
-        index.drop_pending(store, 0);
+        index.pending.remove(0);
     }
-    let key = pending_key(state);
-    let record = flow.to_record();
-    let mut result = store.set(&key, &record);
+    index.pending.push(Entry {
+        state: state.to_owned(),
+        created_ms: flow.created_ms,
+        expires_ms: flow.expires_ms,
+        record: flow.to_record(),
+    });
+    let mut result = index.save(store);
     if result == Err(StoreFault::Full) {
         // QuotaExceededError: make room by dropping every other pending flow of ours
         // once, then try again (the app's own data is never touched).
-        while !index.pending.is_empty() {
-            index.drop_pending(store, 0);
-        }
-        result = store.set(&key, &record);
+        index.pending.drain(..index.pending.len() - 1);
+        result = index.save(store);
     }
-    let read_back = result.and_then(|()| store.get(&key));
-    let fault = match read_back {
-        Ok(Some(got)) if got == record => {
-            index.pending.push(Entry {
-                state: state.to_owned(),
-                created_ms: flow.created_ms,
-                expires_ms: flow.expires_ms,
-            });
-            match index.save(store) {
-                Ok(()) => return Ok(()),
-                Err(f) => {
-                    index.pending.pop();
-                    Some(f)
-                }
-            }
+    match result {
+        Ok(()) => Ok(()),
+        Err(fault) => {
+            // A write that went through but did not read back: take our flow out again.
+            index.pending.pop();
+            let _ = index.write(store);
+            Err(match fault {
+                StoreFault::Full => unavailable("is full"),
+                StoreFault::Unavailable => unavailable("did not keep the pending authorization"),
+            })
         }
-        Ok(_) => None,
-        Err(f) => Some(f),
-    };
-    let _ = store.remove(&key);
-    // What the sweep and evictions removed is gone either way; the index says so.
-    let _ = index.save(store);
-    Err(match fault {
-        Some(StoreFault::Full) => unavailable("is full"),
-        Some(StoreFault::Unavailable) => unavailable("refused the write"),
-        None => unavailable("did not keep the record"),
-    })
+    }
 }
 
-/// Removes a flow that never left (its navigation or popup failed): the record, and its
-/// entry in the index. Best effort.
+/// Removes a flow that never left (its navigation or popup failed). Best effort.
 pub fn forget(store: &mut dyn PendingStore, state: &str) {
-    let _ = store.remove(&pending_key(state));
     if let Ok(mut index) = Index::load(store) {
         index.pending.retain(|p| p.state != state);
-        let _ = index.save(store);
+        let _ = index.write(store);
     }
 }
 
@@ -269,12 +259,13 @@ impl MemoryStore {
         self.items.iter().map(|(k, v)| k.len() + v.len()).sum()
     }
 
-    /// What the store holds of ours, as one key per fact: each pending record's key, and
-    /// `bank-link:done:STATE` for each `done` marker the index lists (the index key
-    /// itself is not listed). The app's own keys are listed as they are.
+    /// What the store holds, one name per fact: `bank-link:pending:STATE` for each pending
+    /// flow and `bank-link:done:STATE` for each `done` marker of ours (our key itself is
+    /// not listed), and the app's own keys as they are.
     pub fn logical_keys(&self) -> Vec<String> {
         let index = self.items.get(INDEX_KEY).map(|s| Index::parse(s)).unwrap_or_default();
         let mut keys: Vec<String> = self.items.keys().filter(|k| *k != INDEX_KEY).cloned().collect();
+        keys.extend(index.pending.iter().map(|e| super::pending::pending_key(&e.state)));
         keys.extend(index.done.iter().map(|(s, _)| super::pending::done_key(s)));
         keys.sort();
         keys
@@ -318,11 +309,11 @@ mod tests {
     fn index_round_trips_and_drops_what_it_cannot_read() {
         let s = "A".repeat(43);
         let i = Index {
-            pending: vec![Entry { state: s.clone(), created_ms: 1, expires_ms: 2 }],
+            pending: vec![Entry { state: s.clone(), created_ms: 1, expires_ms: 2, record: "v=1&a=b.c%2C".into() }],
             done: vec![(s.clone(), 3)],
         };
         assert_eq!(Index::parse(&i.serialize()), i);
-        let garbled = format!("{},p.short.1.2,d.{s}.x,q.{s}.1,,p.{s}.1", i.serialize());
+        let garbled = format!("{},p.short.1.2.r,d.{s}.x,q.{s}.1,,p.{s}.1.2", i.serialize());
         assert_eq!(Index::parse(&garbled), i);
     }
 }

@@ -172,8 +172,10 @@ impl Ctx<'_> {
     }
 
     fn pending(&self) -> Res<usize> {
-        let v =
-            self.s.exec("return Object.keys(sessionStorage).filter(k => k.startsWith('bank-link:pending:')).length")?;
+        // bank-link keeps its flows under one key: `p.` entries pend, `d.` ones are done.
+        let v = self.s.exec(
+            "return (sessionStorage.getItem('bank-link') || '').split(',').filter(e => e.startsWith('p.')).length",
+        )?;
         Ok(v.as_u64().unwrap_or(99) as usize)
     }
 
