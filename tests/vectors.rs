@@ -16,7 +16,7 @@
 
 mod common;
 use common::json::{cases, expand};
-use common::parser;
+use common::{each_parser, parser};
 
 use bank_link::core::authorize::build_authorization;
 use bank_link::core::config::{validate, ConfigValue, ValidatedConfig};
@@ -270,7 +270,7 @@ fn run_all(file: &str, cases: &[Map<String, Value>], run: fn(&Map<String, Value>
 fn config_vectors() {
     let cases = cases(CONFIG_VECTORS, "config.json");
     assert!(cases.len() >= 400, "config.json: only {} cases", cases.len());
-    run_all("config.json", &cases, run_config_case);
+    each_parser(|name| run_all(&format!("config.json with {name}"), &cases, run_config_case));
 }
 
 /// Every provider and every config field is both accepted and rejected somewhere, so a
@@ -317,5 +317,5 @@ fn authorize_vectors() {
         let n = cases.iter().filter(|c| c["config"].get("provider").and_then(Value::as_str) == Some(p)).count();
         assert!(n >= 3, "authorize.json: only {n} cases for {p}");
     }
-    run_all("authorize.json", &cases, run_authorize_case);
+    each_parser(|name| run_all(&format!("authorize.json with {name}"), &cases, run_authorize_case));
 }

@@ -3,17 +3,38 @@
 
 pub mod json;
 
-use bank_link::core::uri::UrlParser;
+use bank_link::core::uri::{NativeUrl, UrlParser};
+use std::cell::Cell;
 
-/// The URL parser the shipped build uses where the test runs: the browser's own `URL` in
-/// the browser suites, the `url` crate natively.
-pub fn parser() -> &'static dyn UrlParser {
+/// The URL parsers the vectors run under. In the browser suites: the browser's own `URL`
+/// (the shipped build's parser) and the `url` crate (the native build's), so the same
+/// expectations hold for both and any disagreement that changes an outcome fails the
+/// suite. Natively: the `url` crate.
+fn parsers() -> Vec<(&'static str, &'static dyn UrlParser)> {
     #[cfg(target_arch = "wasm32")]
     {
-        &bank_link::web::BrowserUrl
+        vec![("the browser's URL", &bank_link::web::BrowserUrl), ("the url crate", &NativeUrl)]
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        &bank_link::core::uri::NativeUrl
+        vec![("the url crate", &NativeUrl)]
     }
+}
+
+thread_local! {
+    static CURRENT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The parser of the run in progress (see [`each_parser`]); the first one outside.
+pub fn parser() -> &'static dyn UrlParser {
+    parsers()[CURRENT.get()].1
+}
+
+/// Runs `f` once per parser; `f` gets the parser's name for its failure messages.
+pub fn each_parser(f: impl Fn(&str)) {
+    for (i, (name, _)) in parsers().into_iter().enumerate() {
+        CURRENT.set(i);
+        f(name);
+    }
+    CURRENT.set(0);
 }
