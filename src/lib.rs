@@ -64,6 +64,14 @@
 //! # Ok::<(), bank_link::core::error::AuthError>(())
 //! ```
 
+// The npm package's allocator (Cargo.toml, feature `small-alloc`). A wasm page runs the
+// module on one thread, which is what `AssumeSingleThreaded` requires.
+#[cfg(all(target_arch = "wasm32", feature = "small-alloc"))]
+#[global_allocator]
+static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: the npm build is single-threaded wasm (no shared memory, no atomics).
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
