@@ -91,6 +91,11 @@ fn read_callback(url: UrlParts, href_len: usize) -> Result<Option<Callback>, Aut
         },
     };
     let cb = Callback { url, params };
+    // This library runs the code flow only: tokens in a redirect are a misconfigured or
+    // hostile server's, and must reach neither the app nor the history (they are cleaned).
+    if ["access_token", "id_token"].iter().any(|t| cb.params.iter().any(|(k, _)| k == t)) {
+        return Err(AuthError::malformed("the callback carries a token; this library runs the code flow only"));
+    }
     if cb.get("error").is_some() && ["code", "loginId", "credentials_id"].iter().any(|p| cb.get(p).is_some()) {
         return Err(AuthError::malformed("the callback carries both a result and an error"));
     }

@@ -85,8 +85,20 @@ pub const MAX_APP_STATE: usize = 16 * 1024;
 pub const MAX_EXTRA_PARAMS: usize = 32;
 
 /// Names the callback carries: a redirect URI that already uses one would be ambiguous.
-pub const CALLBACK_PARAMS: [&str; 8] =
-    ["code", "state", "error", "error_description", "error_uri", "iss", "loginId", "credentials_id"];
+/// `access_token` and `id_token` are an implicit-flow answer, which this library never
+/// asks for: such a callback is refused (API.md, "Token leakage") and cleaned away.
+pub const CALLBACK_PARAMS: [&str; 10] = [
+    "code",
+    "state",
+    "error",
+    "error_description",
+    "error_uri",
+    "iss",
+    "loginId",
+    "credentials_id",
+    "access_token",
+    "id_token",
+];
 
 const FIELDS: [&str; 21] = [
     "provider",
@@ -461,8 +473,11 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(String, String)>, A
         if k.is_empty() || k.len() > 256 || k.chars().any(|c| c.is_control()) {
             return Err(AuthError::config(&field, "must be a non-empty name without control characters"));
         }
-        if p.sets_param(k) {
-            return Err(AuthError::config(&field, "is set by the library and may not be overridden"));
+        if p.reserves_param(k) {
+            return Err(AuthError::config(
+                &field,
+                "is reserved: the library sets it, or it would change how or where the answer is delivered, or who asks",
+            ));
         }
         match v {
             ConfigValue::String(s) => out.push((k.clone(), text(&field, s)?.to_owned())),

@@ -17,6 +17,23 @@ pub enum Provider {
 /// RFC 7636 §4.3 parameters, which every preset may send when PKCE is on.
 pub const PKCE_PARAMS: [&str; 2] = ["code_challenge", "code_challenge_method"];
 
+/// Parameters `extraParams` may never name, for any preset (API.md, "Reserved
+/// parameters"): they change how or where the answer is delivered (`response_mode`,
+/// `redirect_uri`, a JAR `request` or `request_uri` that would carry its own), which flow
+/// runs, or who asks, whether or not the preset sends them itself.
+pub const RESERVED_PARAMS: [&str; 10] = [
+    "response_type",
+    "response_mode",
+    "redirect_uri",
+    "state",
+    "client_id",
+    "code_challenge",
+    "code_challenge_method",
+    "request",
+    "request_uri",
+    "scope",
+];
+
 impl Provider {
     pub const ALL: [Provider; 4] = [Self::Tink, Self::Flinks, Self::FlinksV3, Self::OAuth2];
 
@@ -56,6 +73,12 @@ impl Provider {
     /// case: a server that reads `State` as `state` must not be handed a second one).
     pub fn sets_param(self, name: &str) -> bool {
         self.params().iter().chain(PKCE_PARAMS.iter()).any(|p| p.eq_ignore_ascii_case(name))
+    }
+
+    /// True when `extraParams` may not name `name`: what this preset sets, and the
+    /// [`RESERVED_PARAMS`] of every preset (compared without case).
+    pub fn reserves_param(self, name: &str) -> bool {
+        self.sets_param(name) || RESERVED_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
     }
 
     /// Tink's documented endpoint. The document shows `http://`; we never send a user to
