@@ -153,7 +153,11 @@ pub fn relay_state(
             let copy = store
                 .and_then(|s| Index::load(s).ok())
                 .and_then(|index| {
-                    index.position(state).and_then(|i| PendingFlow::from_record(&index.pending[i].record))
+                    index
+                        .pending
+                        .into_iter()
+                        .find(|e| e.state == state)
+                        .and_then(|e| PendingFlow::from_record(&e.record))
                 })
                 .is_some_and(|f| f.mode == Mode::Popup);
             (copy || named).then(|| state.to_owned())

@@ -130,12 +130,6 @@ impl Index {
         Ok(Some(s))
     }
 
-    /// The pending flow under `state`, found by exact comparison (callers that compare
-    /// an untrusted state use a constant-time lookup of their own).
-    pub fn position(&self, state: &str) -> Option<usize> {
-        self.pending.iter().position(|e| e.state == state)
-    }
-
     /// Removes expired flows and expired `done` markers. Returns whether anything went.
     pub fn sweep(&mut self, now_ms: u64) -> bool {
         let before = (self.pending.len(), self.done.len());
