@@ -55,6 +55,8 @@ const PIECES: &[&str] = &[
     "iss",
     "loginId",
     "credentials_id",
+    "access_token",
+    "id_token",
     "%73tate",
     "c%6fde",
     "=",
