@@ -37,12 +37,13 @@
 //! use bank_link::core::{authorize::begin, callback::handle, config::{validate, ConfigValue},
 //!     entropy::Seed, outcome::AuthorizationResult, store::MemoryStore, uri::NativeUrl};
 //! let s = |v: &str| ConfigValue::String(v.into());
-//! let cfg = validate(&[
+//! let entries = [
 //!     ("provider".into(), s("oauth2")),
 //!     ("authorizeUrl".into(), s("https://as.example/authorize")),
 //!     ("clientId".into(), s("my-client")),
 //!     ("redirectUri".into(), s("https://app.example/callback")),
-//! ], "https://app.example", &NativeUrl)?; // in the browser: &bank_link::web::BrowserUrl
+//! ];
+//! let cfg = validate(&entries, "https://app.example", &NativeUrl)?; // in the browser: &bank_link::web::BrowserUrl
 //! let mut store = MemoryStore::default();
 //! let now = 1_700_000_000_000;
 //! let auth = begin(&cfg, &Seed([7; 80]), now, &mut store)?;

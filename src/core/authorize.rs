@@ -21,43 +21,45 @@ pub struct Authorization {
 pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> Authorization {
     let state = seed.state();
     let pkce = cfg.pkce.then(|| Pkce::generate(seed));
-    let mut params: Vec<(&str, String)> = Vec::new();
-    for name in cfg.provider.params() {
-        let value = match *name {
-            "client_id" => cfg.client_id.clone(),
-            "redirect_uri" => Some(cfg.redirect_uri.clone()),
-            "scope" => cfg.scope.clone(),
-            "state" => Some(state.clone()),
-            "response_type" => Some("code".to_owned()),
-            "provider_id" => cfg.provider_id.clone(),
-            // Flinks correlates requests with it; one is made when the app has none.
-            "correlation_id" => Some(cfg.correlation_id.clone().unwrap_or_else(|| seed.uuid())),
-            "lang" => cfg.lang.clone(),
-            "institution_id" => cfg.institution_id.clone(),
-            "tag" => cfg.tag.clone(),
-            "recipientId" => cfg.recipient_id.clone(),
-            _ => None,
-        };
-        if let Some(v) = value {
-            params.push((name, v));
-        }
-    }
-    if let Some(p) = &pkce {
-        params.push(("code_challenge", p.challenge.clone()));
-        params.push(("code_challenge_method", "S256".to_owned()));
-    }
-    params.extend(cfg.extra_params.iter().map(|(k, v)| (k.as_str(), v.clone())));
-
     // The endpoint's own query is kept as given (config validation made sure it names
     // nothing we set); ours follows, each name and value percent-encoded.
     let mut query = cfg.authorize_url.query().unwrap_or("").to_owned();
-    for (k, v) in &params {
+    let mut add = |k: &str, v: &str| {
         if !query.is_empty() {
             query.push('&');
         }
         query.push_str(&encode(k));
         query.push('=');
         query.push_str(&encode(v));
+    };
+    // Flinks correlates requests with a correlation_id; one is made when the app has none.
+    let generated = cfg.correlation_id.is_none() && cfg.provider.params().contains(&"correlation_id");
+    let uuid = if generated { seed.uuid() } else { String::new() };
+    for name in cfg.provider.params() {
+        let value = match *name {
+            "client_id" => cfg.client_id,
+            "redirect_uri" => Some(cfg.redirect_uri),
+            "scope" => cfg.scope.as_deref(),
+            "state" => Some(state.as_str()),
+            "response_type" => Some("code"),
+            "provider_id" => cfg.provider_id,
+            "correlation_id" => Some(cfg.correlation_id.unwrap_or(&uuid)),
+            "lang" => cfg.lang,
+            "institution_id" => cfg.institution_id,
+            "tag" => cfg.tag,
+            "recipientId" => cfg.recipient_id,
+            _ => None,
+        };
+        if let Some(v) = value {
+            add(name, v);
+        }
+    }
+    if let Some(p) = &pkce {
+        add("code_challenge", &p.challenge);
+        add("code_challenge_method", "S256");
+    }
+    for (k, v) in &cfg.extra_params {
+        add(k, v);
     }
     // A parser's serialisation with a fully percent-encoded query appended is what the
     // parser would serialise (the endpoint has no fragment: config validation).
@@ -65,13 +67,13 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
 
     let pending = PendingFlow {
         provider: cfg.provider,
-        redirect_uri: cfg.redirect_uri.clone(),
+        redirect_uri: cfg.redirect_uri.to_owned(),
         created_ms: now_ms,
         expires_ms: now_ms.saturating_add(u64::from(cfg.ttl_seconds) * 1000),
         mode: cfg.mode,
         code_verifier: pkce.map(|p| p.verifier),
-        app_state: cfg.app_state.clone(),
-        issuer: cfg.issuer.clone(),
+        app_state: cfg.app_state.map(str::to_owned),
+        issuer: cfg.issuer.map(str::to_owned),
     };
     Authorization { url, state, pending }
 }

@@ -10,7 +10,7 @@ use super::pending::PendingFlow;
 use super::provider::Provider;
 use super::store::{Index, PendingStore, StoreFault};
 use super::uri::{UrlParser, UrlParts};
-use super::urlenc::{decode_lenient, names, parse_pairs, MAX_VALUE};
+use super::urlenc::{decode_lenient, join, names, parse_pairs, MAX_VALUE};
 
 /// API.md size cap: a larger callback is `malformed_callback`, never truncated.
 pub const MAX_URL: usize = 8 * 1024;
@@ -313,7 +313,7 @@ pub fn strip_callback_params(url: &UrlParts) -> Option<String> {
         if kept.is_empty() {
             None
         } else {
-            Some(kept.join("&"))
+            Some(join(&kept, "&"))
         }
     };
     let query = url.query().filter(|q| holds_callback_param(q)).map(strip);

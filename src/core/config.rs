@@ -5,7 +5,7 @@
 use super::error::AuthError;
 use super::provider::{is_iso_639_1, Provider, FLINKS_SCOPES};
 use super::uri::{UrlParser, UrlParts};
-use super::urlenc::{cat, decimal, names};
+use super::urlenc::{cat, decimal, find_str, join, names};
 
 /// A config value as the boundary read it, before any rule applied: the core never
 /// sees a `JsValue`, and tests build these from JSON.
@@ -50,29 +50,33 @@ pub struct PopupOptions {
 }
 
 /// A config that passed every rule: what `authorize` needs and nothing else.
+///
+/// Its strings borrow from the entries it was validated from: no copies, and an early
+/// `?` in `validate` has next to nothing to drop (each owned field that a failing rule
+/// would have to free costs wasm bytes on every later return path).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidatedConfig {
+pub struct ValidatedConfig<'a> {
     pub provider: Provider,
     /// As the URL parser serialised it; has no fragment.
     pub authorize_url: UrlParts,
-    pub client_id: Option<String>,
+    pub client_id: Option<&'a str>,
     /// Exactly as the caller wrote it: providers compare redirect URIs as strings.
-    pub redirect_uri: String,
+    pub redirect_uri: &'a str,
     pub scope: Option<String>,
-    pub provider_id: Option<String>,
-    pub correlation_id: Option<String>,
-    pub institution_id: Option<String>,
-    pub tag: Option<String>,
-    pub recipient_id: Option<String>,
-    pub lang: Option<String>,
+    pub provider_id: Option<&'a str>,
+    pub correlation_id: Option<&'a str>,
+    pub institution_id: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub recipient_id: Option<&'a str>,
+    pub lang: Option<&'a str>,
     pub mode: Mode,
     pub navigate: bool,
     pub popup: PopupOptions,
     pub pkce: bool,
-    pub extra_params: Vec<(String, String)>,
-    pub app_state: Option<String>,
+    pub extra_params: Vec<(&'a str, &'a str)>,
+    pub app_state: Option<&'a str>,
     pub ttl_seconds: u32,
-    pub issuer: Option<String>,
+    pub issuer: Option<&'a str>,
 }
 
 pub const DEFAULT_TTL_SECONDS: u32 = 600;
@@ -141,7 +145,7 @@ fn applies(field: &str, p: Provider) -> bool {
 /// never repeats its value.
 fn names_secret(key: &str) -> bool {
     let k: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    ["secret", "password", "privatekey", "authkey", "apikey"].iter().any(|s| k.contains(s))
+    ["secret", "password", "privatekey", "authkey", "apikey"].iter().any(|s| find_str(&k, s).is_some())
 }
 
 struct Reader<'a> {
@@ -330,7 +334,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
         if p == Provider::Flinks {
             if !FLINKS_SCOPES.iter().any(|(s, _)| s == t) {
                 let allowed: Vec<&str> = FLINKS_SCOPES.iter().map(|(s, _)| *s).collect();
-                return Err(AuthError::config(key, cat(&["must be one or more of ", &allowed.join(", ")])));
+                return Err(AuthError::config(key, cat(&["must be one or more of ", &join(&allowed, ", ")])));
             }
         } else if !is_scope_token(t) {
             return Err(AuthError::config(
@@ -345,10 +349,10 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
     if p == Provider::Flinks && !tokens.contains(&"ACCOUNT_BASIC") {
         return Err(AuthError::config(key, "must include ACCOUNT_BASIC (the minimum Flinks scope)"));
     }
-    Ok(Some(tokens.join(" ")))
+    Ok(Some(join(&tokens, " ")))
 }
 
-fn lang(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
+fn lang<'a>(r: &Reader<'a>, p: Provider) -> Result<Option<&'a str>, AuthError> {
     let given = r.string("lang")?;
     let lang = given.unwrap_or("en");
     match p {
@@ -358,7 +362,7 @@ fn lang(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
         Provider::FlinksV3 if !is_iso_639_1(lang) => {
             Err(AuthError::config("lang", "must be an ISO 639-1 two-letter code in lower case, like \"en\" or \"fr\""))
         }
-        Provider::Flinks | Provider::FlinksV3 => Ok(Some(lang.to_owned())),
+        Provider::Flinks | Provider::FlinksV3 => Ok(Some(lang)),
         _ => Ok(None),
     }
 }
@@ -404,7 +408,7 @@ fn authorize_url(r: &Reader, p: Provider) -> Result<UrlParts, AuthError> {
     Ok(url)
 }
 
-fn redirect_uri(r: &Reader, page_origin: &str) -> Result<String, AuthError> {
+fn redirect_uri<'a>(r: &Reader<'a>, page_origin: &str) -> Result<&'a str, AuthError> {
     let key = "redirectUri";
     let s = r.string(key)?.ok_or_else(|| AuthError::config(key, "is required"))?;
     let url = web_url(key, s, r.parser)?;
@@ -426,17 +430,17 @@ fn redirect_uri(r: &Reader, page_origin: &str) -> Result<String, AuthError> {
             ));
         }
     }
-    Ok(s.to_owned())
+    Ok(s)
 }
 
-fn issuer(r: &Reader) -> Result<Option<String>, AuthError> {
+fn issuer<'a>(r: &Reader<'a>) -> Result<Option<&'a str>, AuthError> {
     let Some(s) = r.string("issuer")? else { return Ok(None) };
     let url = web_url("issuer", s, r.parser)?;
     // RFC 8414 §2: an issuer identifier has no query and no fragment.
     if url.query().is_some() {
         return Err(AuthError::config("issuer", "must not contain a query (RFC 8414 §2)"));
     }
-    Ok(Some(s.to_owned()))
+    Ok(Some(s))
 }
 
 fn popup(v: &ConfigValue) -> Result<PopupOptions, AuthError> {
@@ -458,7 +462,7 @@ fn popup(v: &ConfigValue) -> Result<PopupOptions, AuthError> {
     Ok(out)
 }
 
-fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(String, String)>, AuthError> {
+fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(&str, &str)>, AuthError> {
     let entries = match v {
         ConfigValue::Absent => return Ok(Vec::new()),
         ConfigValue::Map(entries) => entries,
@@ -480,7 +484,7 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(String, String)>, A
             ));
         }
         match v {
-            ConfigValue::String(s) => out.push((k.clone(), text(&field, s)?.to_owned())),
+            ConfigValue::String(s) => out.push((k.as_str(), text(&field, s)?)),
             other => return Err(wrong_type(&field, "a string", other)),
         }
     }
@@ -489,11 +493,11 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(String, String)>, A
 
 /// Validates `entries` for a page on `page_origin` (`window.location.origin`), reading
 /// URLs with `parser`.
-pub fn validate(
-    entries: &[(String, ConfigValue)],
+pub fn validate<'a>(
+    entries: &'a [(String, ConfigValue)],
     page_origin: &str,
-    parser: &dyn UrlParser,
-) -> Result<ValidatedConfig, AuthError> {
+    parser: &'a dyn UrlParser,
+) -> Result<ValidatedConfig<'a>, AuthError> {
     // Secrets first, whatever else is wrong: the caller must learn this before anything.
     let extra = entries.iter().filter(|(k, _)| k == "extraParams");
     let nested = extra.flat_map(|(_, v)| match v {
@@ -510,7 +514,7 @@ pub fn validate(
     }
     for (key, _) in entries {
         if !FIELDS.contains(&key.as_str()) {
-            return Err(AuthError::config(key, cat(&["is not a config field (allowed: ", &FIELDS.join(", "), ")"])));
+            return Err(AuthError::config(key, cat(&["is not a config field (allowed: ", &join(&FIELDS, ", "), ")"])));
         }
     }
     let r = Reader { entries, parser };
@@ -535,7 +539,7 @@ pub fn validate(
     };
     let app_state = match r.get("appState") {
         ConfigValue::Absent => None,
-        ConfigValue::Json(s) if s.len() <= MAX_APP_STATE => Some(s.clone()),
+        ConfigValue::Json(s) if s.len() <= MAX_APP_STATE => Some(s.as_str()),
         ConfigValue::Json(_) => return Err(AuthError::config("appState", "must be at most 16384 bytes as JSON")),
         other => return Err(wrong_type("appState", "a JSON value", other)),
     };
@@ -553,17 +557,17 @@ pub fn validate(
     Ok(ValidatedConfig {
         provider,
         authorize_url: authorize_url(&r, provider)?,
-        client_id: if needs_client { Some(r.required("clientId", provider)?.to_owned()) } else { None },
+        client_id: if needs_client { Some(r.required("clientId", provider)?) } else { None },
         redirect_uri: redirect_uri(&r, page_origin)?,
         scope: scope(&r, provider)?,
         provider_id: match provider {
-            Provider::Flinks => Some(r.required("providerId", provider)?.to_owned()),
+            Provider::Flinks => Some(r.required("providerId", provider)?),
             _ => None,
         },
-        correlation_id: r.string("correlationId")?.map(str::to_owned),
-        institution_id: r.string("institutionId")?.map(str::to_owned),
-        tag: r.string("tag")?.map(str::to_owned),
-        recipient_id: r.string("recipientId")?.map(str::to_owned),
+        correlation_id: r.string("correlationId")?,
+        institution_id: r.string("institutionId")?,
+        tag: r.string("tag")?,
+        recipient_id: r.string("recipientId")?,
         lang: lang(&r, provider)?,
         mode,
         navigate,

@@ -4,7 +4,7 @@
 
 use super::config::Mode;
 use super::provider::Provider;
-use super::urlenc::{cat, decimal, encode, parse_pairs};
+use super::urlenc::{cat, decimal, encode, parse_decimal, parse_pairs};
 
 /// sessionStorage key prefixes. `done` markers hold no code: only the expiry.
 pub const PENDING_PREFIX: &str = "bank-link:pending:";
@@ -83,8 +83,8 @@ impl PendingFlow {
         Some(Self {
             provider: Provider::parse(provider.as_deref()?)?,
             redirect_uri: redirect_uri?,
-            created_ms: created?.parse().ok()?,
-            expires_ms: expires?.parse().ok()?,
+            created_ms: parse_decimal(&created?)?,
+            expires_ms: parse_decimal(&expires?)?,
             mode: match mode.as_deref()? {
                 "redirect" => Mode::Redirect,
                 "popup" => Mode::Popup,

@@ -185,7 +185,8 @@ mod tests {
 
     const NOW: u64 = 1_700_000_000_000;
 
-    fn cfg(provider: &str, mode: &str) -> ValidatedConfig {
+    /// The config entries of a minimal flow (a `ValidatedConfig` borrows from them).
+    fn entries(provider: &str, mode: &str) -> Vec<(String, ConfigValue)> {
         let s = |v: &str| ConfigValue::String(v.into());
         let mut entries = vec![
             ("provider".into(), s(provider)),
@@ -198,7 +199,11 @@ mod tests {
         } else {
             entries.push(("authorizeUrl".into(), s("https://as.example/authorize")));
         }
-        match validate(&entries, "https://app.example", &NativeUrl) {
+        entries
+    }
+
+    fn cfg(entries: &[(String, ConfigValue)]) -> ValidatedConfig<'_> {
+        match validate(entries, "https://app.example", &NativeUrl) {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         }
@@ -206,7 +211,8 @@ mod tests {
 
     fn started(provider: &str, mode: &str) -> (MemoryStore, String) {
         let mut store = MemoryStore::default();
-        let auth = begin(&cfg(provider, mode), &Seed([3; 80]), NOW, &mut store).unwrap_or_else(|e| panic!("{e}"));
+        let auth =
+            begin(&cfg(&entries(provider, mode)), &Seed([3; 80]), NOW, &mut store).unwrap_or_else(|e| panic!("{e}"));
         (store, auth.state)
     }
 
@@ -242,7 +248,8 @@ mod tests {
 
     #[test]
     fn features_centre_the_window_and_never_go_off_screen() {
-        let c = cfg("oauth2", "popup");
+        let e = entries("oauth2", "popup");
+        let c = cfg(&e);
         let f = features(&c, Frame { x: 100.0, y: 50.0, width: 1300.0, height: 900.0 });
         assert_eq!(f, "popup=yes,width=500,height=700,left=500,top=150");
         let f = features(&c, Frame { x: 0.0, y: 0.0, width: 300.0, height: 300.0 });

@@ -10,7 +10,7 @@
 use super::entropy::is_token;
 use super::error::AuthError;
 use super::pending::PendingFlow;
-use super::urlenc::{cat, decimal};
+use super::urlenc::{cat, decimal, parse_decimal};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreFault {
@@ -68,7 +68,7 @@ impl Index {
         for item in s.split(',') {
             let mut f = item.splitn(5, '.');
             let (kind, state) = (f.next(), f.next().filter(|s| is_token(s)).map(str::to_owned));
-            let mut time = || f.next().and_then(|t| t.parse::<u64>().ok());
+            let mut time = || f.next().and_then(parse_decimal);
             match (kind, state) {
                 (Some("p"), Some(state)) => {
                     if let (Some(created_ms), Some(expires_ms), Some(record)) = (time(), time(), f.next()) {
@@ -87,23 +87,20 @@ impl Index {
     }
 
     pub fn serialize(&self) -> String {
-        let mut parts: Vec<String> = Vec::with_capacity(self.pending.len() + self.done.len());
+        let mut out = String::new();
+        let mut add = |parts: &[&str]| {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(&cat(parts));
+        };
         for e in &self.pending {
-            parts.push(cat(&[
-                "p.",
-                &e.state,
-                ".",
-                &decimal(e.created_ms),
-                ".",
-                &decimal(e.expires_ms),
-                ".",
-                &e.record,
-            ]));
+            add(&["p.", &e.state, ".", &decimal(e.created_ms), ".", &decimal(e.expires_ms), ".", &e.record]);
         }
         for (state, exp) in &self.done {
-            parts.push(cat(&["d.", state, ".", &decimal(*exp)]));
+            add(&["d.", state, ".", &decimal(*exp)]);
         }
-        parts.join(",")
+        out
     }
 
     pub fn load(store: &dyn PendingStore) -> Result<Self, StoreFault> {

@@ -5,6 +5,8 @@
 //! a slice of that serialisation, which is unambiguous: in a WHATWG `href` a `?` or `#`
 //! never appears in the path, nor a `#` in the query.
 
+use super::urlenc::find_str;
+
 /// A URL as a WHATWG parser serialised it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlParts {
@@ -45,7 +47,7 @@ impl UrlParts {
 
     /// The authority (`user:pass@host:port`) of a `scheme://` URL, else `""`.
     fn authority(&self) -> &str {
-        let Some(rest) = self.href.split_once("://").map(|(_, r)| r) else { return "" };
+        let Some(rest) = after_slashes(&self.href) else { return "" };
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         &rest[..end]
     }
@@ -57,9 +59,11 @@ impl UrlParts {
     /// The host as serialised (`app.example`, `127.0.0.1`, `[::1]`), without port.
     pub fn host(&self) -> &str {
         let a = self.authority();
-        let a = a.rsplit_once('@').map_or(a, |(_, h)| h);
-        match a.rfind(':') {
-            Some(i) if !a[i..].contains(']') => &a[..i],
+        // Byte scans from the end: `rsplit_once`/`rfind` link the reverse char searcher.
+        let b = a.as_bytes();
+        let a = b.iter().rposition(|&c| c == b'@').and_then(|i| a.get(i + 1..)).unwrap_or(a);
+        match a.bytes().rposition(|c| c == b':') {
+            Some(i) if !a.as_bytes()[i..].contains(&b']') => a.get(..i).unwrap_or(a),
             _ => a,
         }
     }
@@ -67,8 +71,8 @@ impl UrlParts {
     /// The path: after the authority (or the `scheme:`), before the query.
     pub fn path(&self) -> &str {
         let base = self.base();
-        match base.split_once("://") {
-            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        match after_slashes(base) {
+            Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
             None => base.split_once(':').map_or("", |(_, p)| p),
         }
     }
@@ -99,6 +103,12 @@ impl UrlParts {
         }
         out
     }
+}
+
+/// What follows the first `://` (a byte scan: `split_once("://")` links the two-way
+/// string searcher into the wasm).
+fn after_slashes(s: &str) -> Option<&str> {
+    find_str(s, "://").and_then(|i| s.get(i + 3..))
 }
 
 /// The `url` crate as the parser: on native targets, and as the browser suites' oracle.

@@ -113,10 +113,42 @@ pub fn decimal(mut n: u64) -> String {
     digits[i..].iter().map(|&d| char::from(d)).collect()
 }
 
+/// The value of plain decimal digits (no sign, no spaces), `None` on overflow: what
+/// `decimal` writes. `str::parse::<u64>` would do, at three times the wasm.
+pub fn parse_decimal(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        let d = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(d))
+    })
+}
+
 /// Joins string pieces: error messages and keys without `format!` (and so without
 /// `core::fmt` in the wasm).
 pub fn cat(parts: &[&str]) -> String {
-    parts.concat()
+    join(parts, "")
+}
+
+/// `parts` with `sep` between them. One plain loop instead of `[&str]::join` and
+/// `concat`, whose generic copies cost about 1 KB of wasm per element type.
+pub fn join(parts: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+/// Where `needle` first occurs in `hay`. A naive scan: our haystacks are short, and
+/// `str::find(&str)` links the two-way searcher (about 1.5 KB of wasm).
+pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..(h.len() + 1).saturating_sub(n.len())).find(|&i| h.get(i..i + n.len()) == Some(n))
 }
 
 #[cfg(test)]
@@ -139,9 +171,24 @@ mod tests {
     }
 
     #[test]
+    fn join_and_find() {
+        assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
+        assert_eq!(join(&[], ","), "");
+        assert_eq!(cat(&["x", "", "y"]), "xy");
+        assert_eq!(find_str("https://h/p", "://"), Some(5));
+        assert_eq!(find_str("ab", "abc"), None);
+        assert_eq!(find_str("abc", ""), Some(0));
+        assert_eq!(find_str("xxsecret", "secret"), Some(2));
+    }
+
+    #[test]
     fn decimal_digits() {
         for n in [0, 7, 10, 1_700_000_000_000, u64::MAX] {
             assert_eq!(decimal(n), n.to_string());
+            assert_eq!(parse_decimal(&decimal(n)), Some(n));
+        }
+        for bad in ["", "+1", "-1", " 1", "1a", "18446744073709551616"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
         }
     }
 }

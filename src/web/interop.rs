@@ -22,9 +22,9 @@ pub fn config_entries(config: &JsValue) -> Result<Vec<(String, ConfigValue)>, Au
 fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, ConfigValue)>, AuthError> {
     let unreadable = |field: &str| AuthError::config(field, "could not be read");
     let target: &Object = obj.unchecked_ref();
-    let keys = Reflect::own_keys(target).map_err(|_| unreadable(prefix.trim_end_matches('.')))?;
+    let keys = Reflect::own_keys(target).map_err(|_| unreadable(field_name(prefix)))?;
     if keys.length() > MAX_KEYS {
-        return Err(AuthError::config(prefix.trim_end_matches('.'), "has too many keys"));
+        return Err(AuthError::config(field_name(prefix), "has too many keys"));
     }
     let mut out = Vec::with_capacity(keys.length() as usize);
     for key in keys.iter() {
@@ -40,6 +40,11 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         out.push((name, converted));
     }
     Ok(out)
+}
+
+/// `"popup."` → `"popup"`: the field an object prefix names.
+fn field_name(prefix: &str) -> &str {
+    prefix.strip_suffix('.').unwrap_or(prefix)
 }
 
 fn convert(v: &JsValue, depth: u32, field: &str) -> Result<ConfigValue, AuthError> {
