@@ -34,7 +34,7 @@
 //! runs (and is tested) natively. The whole round trip, with an in-memory store:
 //!
 //! ```
-//! use bank_link::core::{authorize::begin, callback::handle, config::{validate, ConfigValue},
+//! use bank_link::core::{authorize::begin, callback::{handle, Navigation}, config::{validate, ConfigValue},
 //!     entropy::Seed, outcome::AuthorizationResult, store::MemoryStore, uri::NativeUrl};
 //! let s = |v: &str| ConfigValue::String(v.into());
 //! let entries = [
@@ -50,7 +50,7 @@
 //! assert!(auth.url.starts_with("https://as.example/authorize?response_type=code&client_id=my-client"));
 //!
 //! let callback = format!("https://app.example/callback?code=abc&state={}", auth.state);
-//! let handled = handle(&callback, Ok(&mut store), now + 5_000, &NativeUrl);
+//! let handled = handle(&callback, Ok(&mut store), now + 5_000, Navigation::Navigate, &NativeUrl);
 //! match handled.outcome? {
 //!     Some(AuthorizationResult::Success { code, code_verifier, .. }) => {
 //!         assert_eq!(code.as_deref(), Some("abc"));
@@ -60,7 +60,7 @@
 //! }
 //! assert_eq!(handled.cleaned.as_deref(), Some("https://app.example/callback"));
 //! // A replay (reload, back button) is refused:
-//! let again = handle(&callback, Ok(&mut store), now + 6_000, &NativeUrl).outcome.unwrap_err();
+//! let again = handle(&callback, Ok(&mut store), now + 6_000, Navigation::Navigate, &NativeUrl).outcome.unwrap_err();
 //! assert_eq!(again.code.as_str(), "already_handled");
 //! # Ok::<(), bank_link::core::error::AuthError>(())
 //! ```

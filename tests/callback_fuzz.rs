@@ -15,7 +15,7 @@ mod common;
 use common::parser;
 
 use bank_link::core::authorize::begin;
-use bank_link::core::callback::{handle, parse_callback};
+use bank_link::core::callback::{handle, parse_callback, Navigation};
 use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::Seed;
 use bank_link::core::error::ErrorCode;
@@ -178,7 +178,7 @@ fn check(iteration: usize, href: &str) {
     let (mut store, states) = store_with_flows();
     let before = store.items.clone();
     let keys = |s: &MemoryStore| s.logical_keys();
-    let handled = handle(href, Ok(&mut store), NOW + 10_000, parser());
+    let handled = handle(href, Ok(&mut store), NOW + 10_000, Navigation::Navigate, parser());
     let ctx = || format!("iteration {iteration}: {href:?} → {:?}", handled.outcome);
     let changed = store.items != before;
     match &handled.outcome {

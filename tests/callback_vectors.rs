@@ -14,8 +14,10 @@
 //!   an app's own key);
 //! - `storage`: `"ok"` (default); `"error"` passes `Err(AuthError::storage(..))` as the
 //!   store; `"unavailable"` / `"full"` make the `MemoryStore` fault after setup;
-//! - `calls`: `handle(href, store, now)` in order, each with `href`, `now` (default
-//!   [`T0`] + 60 s), `expect` and `cleaned` (the exact URL or `null`);
+//! - `calls`: `handle(href, store, now, navigation)` in order, each with `href`, `now`
+//!   (default [`T0`] + 60 s), `navigation` (`"navigate"`, the default, or `"reload"`,
+//!   `"back_forward"`, `"other"`: how the page was reached), `expect` and `cleaned` (the
+//!   exact URL or `null`);
 //! - `keys`: every key left in the store after the last call.
 //!
 //! `expect` is `null` (no callback), `{"throws": code}` (an `AuthError`), or a result:
@@ -35,7 +37,7 @@ use common::json::expand;
 use common::{each_parser, parser};
 
 use bank_link::core::authorize::begin;
-use bank_link::core::callback::handle;
+use bank_link::core::callback::{handle, Navigation};
 use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::error::AuthError;
@@ -339,7 +341,7 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
     let mut hrefs = Vec::new();
     for (i, call) in calls.iter().enumerate() {
         let Value::Object(call) = call else { return Err(format!("call {i} is not an object")) };
-        const CALL_KEYS: [&str; 4] = ["href", "now", "expect", "cleaned"];
+        const CALL_KEYS: [&str; 5] = ["href", "now", "navigation", "expect", "cleaned"];
         if let Some(k) = call.keys().find(|k| !CALL_KEYS.contains(&k.as_str())) {
             return Err(format!("call {i}: unknown key {k:?}"));
         }
@@ -347,6 +349,11 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         let now = match call.get("now") {
             None => T0 + 60_000,
             Some(n) => n.as_u64().ok_or_else(|| format!("call {i}: now must be whole ms"))?,
+        };
+        let nav = match call.get("navigation").map(|n| n.as_str()) {
+            None | Some(Some("navigate")) => Navigation::Navigate,
+            Some(Some("reload" | "back_forward" | "other")) => Navigation::Other,
+            Some(other) => return Err(format!("call {i}: navigation {other:?}")),
         };
         let want = subst(&expand(call.get("expect").ok_or_else(|| format!("call {i}: missing expect"))?)?, &vars);
         if !call.contains_key("cleaned") {
@@ -359,7 +366,7 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         } else {
             Ok(&mut store)
         };
-        let handled = handle(&href, store_arg, now, parser());
+        let handled = handle(&href, store_arg, now, nav, parser());
         let got = describe(&handled.outcome);
         match normalise(&want, &got) {
             Err(e) => problems.push(format!("call {i}: {e} (got {})", brief(&got))),

@@ -92,11 +92,12 @@ fn code_of(e: &JsValue) -> String {
     get(e, "code").as_string().unwrap()
 }
 
-/// The single pending state of the running flow (the storage copy made for the popup).
-fn pending_state() -> String {
-    let keys: Vec<String> = ours().into_iter().filter(|k| k.starts_with("bank-link:pending:")).collect();
-    assert_eq!(keys.len(), 1, "{keys:?}");
-    keys[0].trim_start_matches("bank-link:pending:").to_owned()
+/// The state of the flow the probe saw opened, read from the authorize URL (the opener
+/// keeps no storage copy: the popup got the only one at `window.open`).
+fn opened_state(p: &JsValue) -> String {
+    let args = get(p, "args").unchecked_into::<js_sys::Array>().to_vec();
+    let url = args[0].as_string().unwrap();
+    url.split("state=").nth(1).unwrap()[..43].to_owned()
 }
 
 fn relay(state: &str, href: &str) -> JsValue {
@@ -168,7 +169,10 @@ async fn popup_opens_synchronously_with_size_and_our_name() {
     assert!(features.contains("width=420") && features.contains("height=640"), "{features}");
     // The flow is alive until something ends it: here the abort-free timeout path is not
     // wanted, so close it by sending a provider error through the channel.
-    let state = pending_state();
+    let state = opened_state(&p);
+    // The opener dropped its copy right after `window.open`: it never takes itself for
+    // the popup (API.md "Who relays a popup callback").
+    assert!(ours().is_empty(), "{:?}", ours());
     broadcast(
         &format!("bank-link:{state}"),
         &relay(&state, &format!("{}/cb?error=access_denied&state={state}", origin())),
@@ -207,7 +211,7 @@ async fn abort_closes_the_popup_removes_the_record_and_every_listener() {
     if blocked_here(&p, &promise).await {
         return;
     }
-    assert_eq!(ours().len(), 1);
+    assert!(ours().is_empty(), "the opener keeps no copy: {:?}", ours());
     sleep(300).await;
     assert!(settled(&promise, 10).await.is_none(), "nothing ends the flow by itself");
     ctl.abort();
@@ -248,7 +252,7 @@ async fn forged_foreign_and_malformed_messages_are_ignored_then_the_real_one_cou
     if blocked_here(&p, &promise).await {
         return;
     }
-    let state = pending_state();
+    let state = opened_state(&p);
     let channel = format!("bank-link:{state}");
     let good = format!("{}/cb?code=the-code&state={state}", origin());
     let other_state = "B".repeat(43);
@@ -261,7 +265,6 @@ async fn forged_foreign_and_malformed_messages_are_ignored_then_the_real_one_cou
         relay(&other_state, &good),
         relay(&state, &format!("{}/cb?code=x&state={other_state}", origin())),
         relay(&state, &format!("{}/cb?tab=2", origin())),
-        relay(&state, &format!("{}/cb?code={}&state={state}", origin(), "x".repeat(9000))),
         js("const o = {}; Object.defineProperty(o, 'type', { get() { throw new Error('boom') } }); return o;"),
     ] {
         broadcast(&channel, &msg);
@@ -269,7 +272,7 @@ async fn forged_foreign_and_malformed_messages_are_ignored_then_the_real_one_cou
     // A channel of another state.
     broadcast(&format!("bank-link:{other_state}"), &relay(&state, &good));
     assert!(settled(&promise, 400).await.is_none(), "no forged message may settle the flow");
-    assert_eq!(ours().len(), 1, "nothing consumed by forgeries");
+    assert!(ours().is_empty(), "the opener keeps no copy: {:?}", ours());
 
     broadcast(&channel, &relay(&state, &good));
     let r = JsFuture::from(promise).await.unwrap();
@@ -294,7 +297,7 @@ async fn a_relayed_callback_that_fails_verification_rejects_with_its_code() {
     if blocked_here(&p, &promise).await {
         return;
     }
-    let state = pending_state();
+    let state = opened_state(&p);
     let href = format!("{}/cb?code=c&state={state}&iss=https%3A%2F%2Fevil.example", origin());
     broadcast(&format!("bank-link:{state}"), &relay(&state, &href));
     let r = JsFuture::from(promise).await;
@@ -304,26 +307,62 @@ async fn a_relayed_callback_that_fails_verification_rejects_with_its_code() {
 }
 
 #[wasm_bindgen_test]
-async fn popup_mode_works_without_session_storage() {
+async fn a_relayed_callback_too_large_to_read_rejects_with_malformed_callback() {
+    clear();
+    let p = probe(false);
+    let promise = start_authorization(config(""));
+    if blocked_here(&p, &promise).await {
+        return;
+    }
+    let state = opened_state(&p);
+    let href = format!("{}/cb?code={}&state={state}", origin(), "x".repeat(9000));
+    broadcast(&format!("bank-link:{state}"), &relay(&state, &href));
+    let r = settled(&promise, 2000).await.expect("the flow ends with the reason, not a timeout");
+    assert_eq!(code_of(&r.unwrap_err()), "malformed_callback");
+    restore(&p);
+}
+
+#[wasm_bindgen_test]
+async fn the_opener_handling_its_own_callback_url_neither_relays_nor_cancels_its_flow() {
+    clear();
+    let p = probe(false);
+    let promise = start_authorization(config(""));
+    if blocked_here(&p, &promise).await {
+        return;
+    }
+    let state = opened_state(&p);
+    let w = window();
+    let history = w.history().unwrap();
+    let original = w.location().href().unwrap();
+    // The opener's own address carries the flow's state (an app whose button lives on the
+    // callback page, reloaded or duplicated): it is verified here as a redirect callback,
+    // finds no record of its own, and the popup flow goes on.
+    let path = w.location().pathname().unwrap();
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?code=x&state={state}"))).unwrap();
+    let here = bank_link::web::handle_callback(JsValue::UNDEFINED);
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    assert_eq!(code_of(&here.unwrap_err()), "unknown_state");
+    assert!(settled(&promise, 300).await.is_none(), "the popup flow must still be waiting");
+    assert!(!w.closed().unwrap());
+    broadcast(&format!("bank-link:{state}"), &relay(&state, &format!("{}/cb?code=k&state={state}", origin())));
+    let r = JsFuture::from(promise).await.unwrap();
+    assert_eq!(get(&r, "code").as_string().as_deref(), Some("k"));
+    restore(&p);
+}
+
+#[wasm_bindgen_test]
+async fn popup_mode_without_session_storage_opens_nothing() {
     clear();
     let p = probe(false);
     let undo = js("const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
          Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
          return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };");
     let promise = start_authorization(config(""));
-    if opened(&p)[0].is_null() {
-        undo.unchecked_into::<Function>().call0(&JsValue::NULL).unwrap();
-        blocked_here(&p, &promise).await;
-        return;
-    }
-    let args = get(&p, "args").unchecked_into::<js_sys::Array>().to_vec();
-    let url = args[0].as_string().unwrap();
-    let state = url.split("state=").nth(1).unwrap()[..43].to_owned();
-    broadcast(&format!("bank-link:{state}"), &relay(&state, &format!("{}/cb?code=k&state={state}", origin())));
-    let r = JsFuture::from(promise).await;
     undo.unchecked_into::<Function>().call0(&JsValue::NULL).unwrap();
-    let r = r.unwrap();
-    assert_eq!(get(&r, "code").as_string().as_deref(), Some("k"));
+    // Without the storage copy the popup could never tell it is one: nothing opens.
+    assert!(opened(&p).is_empty());
+    let r = JsFuture::from(promise).await;
+    assert_eq!(code_of(&r.unwrap_err()), "storage_unavailable");
     restore(&p);
 }
 

@@ -316,16 +316,80 @@ async fn issuer_is_enforced_when_configured() {
     clear();
 }
 
+/// `handleCallback()` on this page's own address, set to `path_and_query` first.
+fn own_load(path_and_query: &str) -> Result<JsValue, JsValue> {
+    let w = web_sys::window().unwrap();
+    let history = w.history().unwrap();
+    let original = w.location().href().unwrap();
+    history.replace_state_with_url(&JsValue::NULL, "", Some(path_and_query)).unwrap();
+    let r = handle_callback(JsValue::UNDEFINED);
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    r
+}
+
 #[wasm_bindgen_test]
-async fn tink_silent_denial_and_not_a_callback() {
+async fn tink_silent_denial_only_at_exactly_the_redirect_uri_on_a_fresh_load() {
     clear();
-    let here = format!("{}{}", origin(), path());
-    assert!(callback(&here).unwrap().is_null());
-    let state = started_here(r#""provider":"tink","clientId":"c","scope":"accounts:read""#).await;
-    let r = callback(&format!("{here}?")).unwrap();
+    // A path of its own: the page remembers each URL's outcome (StrictMode-style), and
+    // other tests read this page's own path.
+    let own = "/tink-silent-denial";
+    let nav = js_sys::eval("performance.getEntriesByType('navigation')[0].type").unwrap();
+    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "the test page was reached by a navigation");
+    assert!(own_load(&format!("{own}?plain=1")).unwrap().is_null());
+    let json = format!(
+        r#"{{"provider":"tink","clientId":"c","scope":"accounts:read","redirectUri":"{{origin}}{own}","navigate":false}}"#
+    );
+    let state = get(&start(cfg(&json)).await.unwrap(), "state").as_string().unwrap();
+    // Anything added: null, still pending. (A URL passed in has no navigation of its own
+    // and is never a denial: the native vectors' `navigation: "other"` cases; here the
+    // page would remember that null for the same URL.)
+    for added in ["?utm_source=mail", "#/route", "?"] {
+        assert!(own_load(&format!("{own}{added}")).unwrap().is_null(), "{added}");
+    }
+    assert!(ours().iter().any(|k| k.starts_with("bank-link:pending:")), "{:?}", ours());
+    let r = own_load(own).unwrap();
     assert_eq!(get(&r, "error").as_string().as_deref(), Some("access_denied"));
     assert_eq!(get(&r, "state").as_string(), Some(state));
     assert!(ours().iter().all(|k| !k.starts_with("bank-link:pending:")));
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn results_read_nothing_from_a_polluted_object_prototype() {
+    clear();
+    let fields =
+        ["code", "loginId", "credentialsId", "codeVerifier", "appState", "errorDescription", "errorUri", "state"];
+    let pollute = |on: bool| {
+        for f in fields {
+            let proto: js_sys::Object = js_sys::eval("Object.prototype").unwrap().unchecked_into();
+            if on {
+                Reflect::set(&proto, &f.into(), &"attacker".into()).unwrap();
+            } else {
+                Reflect::delete_property(&proto, &f.into()).unwrap();
+            }
+        }
+    };
+    // A path of its own: the page remembers each outcome under the cleaned URL too.
+    let here = format!("{}/polluted", origin());
+    // A flow without PKCE and without appState: a success with no codeVerifier, appState,
+    // loginId or credentialsId; then a failure with no description, uri or appState.
+    let plain = format!(
+        r#""provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1","pkce":false,"redirectUri":"{here}","navigate":false"#
+    );
+    let s1 = get(&start(cfg(&format!("{{{plain}}}"))).await.unwrap(), "state").as_string().unwrap();
+    let s2 = get(&start(cfg(&format!("{{{plain}}}"))).await.unwrap(), "state").as_string().unwrap();
+    pollute(true);
+    let ok = callback(&format!("{here}?code=c&state={s1}"));
+    let failed = callback(&format!("{here}?error=access_denied&state={s2}"));
+    pollute(false);
+    let (ok, failed) = (ok.unwrap(), failed.unwrap());
+    for f in ["loginId", "credentialsId", "codeVerifier", "appState"] {
+        assert!(get(&ok, f).is_undefined(), "success.{f}");
+    }
+    for f in ["errorDescription", "errorUri", "appState"] {
+        assert!(get(&failed, f).is_undefined(), "failure.{f}");
+    }
+    assert_eq!(get(&ok, "code").as_string().as_deref(), Some("c"));
     clear();
 }
 
@@ -369,10 +433,35 @@ async fn callback_without_storage_is_storage_unavailable_and_plain_page_is_null(
 
 #[wasm_bindgen_test]
 fn location_argument_types() {
-    let here = format!("{}{}", origin(), path());
-    let url = web_sys::Url::new(&here).unwrap();
+    // Paths no other test handles: the page remembers each URL's outcome (StrictMode).
+    let url = web_sys::Url::new(&format!("{}/location-types", origin())).unwrap();
     assert!(handle_callback(url.into()).unwrap().is_null());
-    assert!(handle_callback(web_sys::window().unwrap().location().into()).unwrap().is_null());
+    let w = web_sys::window().unwrap();
+    let original = w.location().href().unwrap();
+    w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some("/location-object")).unwrap();
+    let by_location = handle_callback(w.location().into());
+    w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    assert!(by_location.unwrap().is_null());
     assert_eq!(code_of(&handle_callback(JsValue::from_f64(1.0)).unwrap_err()), "malformed_callback");
     assert_eq!(code_of(&callback("not a url").unwrap_err()), "malformed_callback");
+}
+
+#[wasm_bindgen_test]
+async fn oversized_href_and_app_state_are_refused_by_their_length() {
+    clear();
+    let memory = || {
+        let m = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+        Reflect::get(&m.buffer(), &"byteLength".into()).unwrap().as_f64().unwrap()
+    };
+    let before = memory();
+    // 8 MB strings made in JS: copied into wasm memory (which never shrinks), each would
+    // grow it by more than that.
+    let huge_href = js_sys::eval("location.origin + '/cb?pad=' + 'x'.repeat(8 << 20)").unwrap();
+    assert_eq!(code_of(&handle_callback(huge_href).unwrap_err()), "malformed_callback");
+    let config = cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb","navigate":false}"#);
+    Reflect::set(&config, &"appState".into(), &js_sys::eval("'y'.repeat(8 << 20)").unwrap()).unwrap();
+    assert_eq!(start_err(config).await, ("invalid_config".into(), Some("appState".into())));
+    assert!(ours().is_empty(), "{:?}", ours());
+    let grown = memory() - before;
+    assert!(grown < f64::from(2 << 20), "wasm memory grew by {grown} bytes");
 }

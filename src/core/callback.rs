@@ -123,10 +123,37 @@ fn lookup(index: &Index, state: &str) -> Option<usize> {
     found
 }
 
-/// RFC 9700 §4.4 mix-up defence, in the form a browser can check: the flow was started
-/// for this very redirect URI (origin and path, which the browser normalises).
+/// How the page was reached (`PerformanceNavigationTiming.type`). Tink's silent denial
+/// is only read on a fresh navigation: a reload, Back or a restored tab is never one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Navigation {
+    /// `navigate`: a link, a redirect, the address bar.
+    Navigate,
+    /// `reload`, `back_forward`, or not known (a URL passed in, no timing API).
+    Other,
+}
+
+/// The non-empty `&`-separated segments of a query, as written.
+fn segments(query: Option<&str>) -> impl Iterator<Item = &str> {
+    query.unwrap_or("").split('&').filter(|s| !s.is_empty())
+}
+
+/// RFC 9700 §4.4 mix-up defence: the callback arrived at the very redirect URI the flow
+/// was sent with, its own query included (apps that tell servers apart by `?as=a` and
+/// `?as=b`, as §4.4.2 suggests, are protected too). The origin and path are equal, and the
+/// redirect URI's query segments open the callback's query in order: RFC 6749 §3.1.2 has
+/// the server retain that query and add its own parameters, so what follows them is the
+/// provider's (`code`, `state`, and extras such as Tink's `message` or OIDC's `scope`).
 fn bound_to(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool {
-    parser.parse(&flow.redirect_uri).is_some_and(|r| r.origin() == page.origin() && r.path() == page.path())
+    let Some(r) = parser.parse(&flow.redirect_uri) else { return false };
+    let mut got = segments(page.query());
+    r.origin() == page.origin() && r.path() == page.path() && segments(r.query()).all(|own| got.next() == Some(own))
+}
+
+/// Tink's silent denial: the page is the flow's redirect URI exactly, nothing added
+/// (no query, no fragment), reached by a fresh navigation.
+fn is_bare_redirect(flow: &PendingFlow, page: &UrlParts, nav: Navigation, parser: &dyn UrlParser) -> bool {
+    nav == Navigation::Navigate && parser.parse(&flow.redirect_uri).is_some_and(|r| r.href() == page.href())
 }
 
 fn storage_fault(_: StoreFault) -> AuthError {
@@ -257,11 +284,21 @@ fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<Authorizati
     })
 }
 
-/// The flow Tink's documented denial answers: back at the redirect URI with no
-/// parameters at all means the newest Tink flow of this `mode` pending for this page.
-/// Read only. The mode keeps a popup flow's record (which its opener holds) from being
-/// taken by a plain load of the redirect page in the opener's tab.
-pub fn silent_denial_flow(page: &UrlParts, ledger: &Ledger, now_ms: u64, mode: Mode) -> Option<(String, PendingFlow)> {
+/// The flow Tink's documented denial answers: a fresh navigation to exactly the redirect
+/// URI, with no parameters at all, means the newest Tink flow of this `mode` pending for
+/// that URI. Read only. A reload, Back, `?utm_source=…` or `#/route` is no denial: the
+/// flow stays pending. The mode keeps a popup flow's record (which its opener holds)
+/// from being taken by a plain load of the redirect page in the opener's tab.
+pub fn silent_denial_flow(
+    page: &UrlParts,
+    ledger: &Ledger,
+    now_ms: u64,
+    mode: Mode,
+    nav: Navigation,
+) -> Option<(String, PendingFlow)> {
+    if nav != Navigation::Navigate {
+        return None;
+    }
     let mut newest: Option<(String, PendingFlow)> = None;
     for e in &ledger.index.pending {
         if now_ms >= e.expires_ms || newest.as_ref().is_some_and(|(_, n)| e.created_ms < n.created_ms) {
@@ -271,7 +308,7 @@ pub fn silent_denial_flow(page: &UrlParts, ledger: &Ledger, now_ms: u64, mode: M
         if flow.provider == Provider::Tink
             && flow.mode == mode
             && !flow.is_expired(now_ms)
-            && bound_to(&flow, page, ledger.parser)
+            && is_bare_redirect(&flow, page, nav, ledger.parser)
         {
             newest = Some((e.state.clone(), flow));
         }
@@ -286,8 +323,9 @@ pub fn silent_denial(
     ledger: &mut Ledger,
     now_ms: u64,
     mode: Mode,
+    nav: Navigation,
 ) -> Result<Option<AuthorizationResult>, AuthError> {
-    let Some((state, flow)) = silent_denial_flow(page, ledger, now_ms, mode) else { return Ok(None) };
+    let Some((state, flow)) = silent_denial_flow(page, ledger, now_ms, mode, nav) else { return Ok(None) };
     consume(ledger, &state, &flow)?;
     Ok(Some(AuthorizationResult::Failure {
         provider: Provider::Tink,
@@ -337,25 +375,30 @@ pub struct Handled {
 /// Parses, verifies and consumes a redirect-mode callback. `store` is `Err` when the
 /// browser's storage is not available: then a callback cannot be verified
 /// (`storage_unavailable`), and a page that is no callback is simply no callback.
+/// `nav` is how the page was reached ([`Navigation::Other`] for a URL that is not this
+/// page's own load).
 pub fn handle(
     href: &str,
     store: Result<&mut dyn PendingStore, AuthError>,
     now_ms: u64,
+    nav: Navigation,
     parser: &dyn UrlParser,
 ) -> Handled {
-    handle_in(href, store, now_ms, Mode::Redirect, parser)
+    handle_in(href, store, now_ms, Mode::Redirect, nav, parser)
 }
 
 /// What the opener of a popup does with the callback URL its popup relayed: the same
 /// checks against the opener's own record (`store` holds that one flow), Tink's silent
-/// denial included. The popup's storage is only a copy and is never trusted.
+/// denial included. The popup's storage is only a copy and is never trusted. The popup
+/// relays a parameterless page only after a fresh navigation (`relay_state`), so the
+/// relayed URL counts as one.
 pub fn verify_relayed(
     href: &str,
     store: &mut dyn PendingStore,
     now_ms: u64,
     parser: &dyn UrlParser,
 ) -> Result<Option<AuthorizationResult>, AuthError> {
-    handle_in(href, Ok(store), now_ms, Mode::Popup, parser).outcome
+    handle_in(href, Ok(store), now_ms, Mode::Popup, Navigation::Navigate, parser).outcome
 }
 
 fn handle_in(
@@ -363,6 +406,7 @@ fn handle_in(
     store: Result<&mut dyn PendingStore, AuthError>,
     now_ms: u64,
     mode: Mode,
+    nav: Navigation,
     parser: &dyn UrlParser,
 ) -> Handled {
     // Parsed once: cleaning, reading and Tink's silent denial all look at the same URL.
@@ -389,7 +433,9 @@ fn handle_in(
                 let outcome = match parsed {
                     Err(e) => Err(e),
                     Ok(Some(cb)) => verify_callback(&cb, &mut ledger, now_ms).map(Some),
-                    Ok(None) => page.as_ref().map_or(Ok(None), |page| silent_denial(page, &mut ledger, now_ms, mode)),
+                    Ok(None) => {
+                        page.as_ref().map_or(Ok(None), |page| silent_denial(page, &mut ledger, now_ms, mode, nav))
+                    }
                 };
                 // After verifying, so an expired flow answers `expired`, not `unknown_state`.
                 if ledger.index.sweep(now_ms) {

@@ -2,11 +2,11 @@
 //! opener waits, the relay message's names, and how a callback page knows it is a
 //! popup's and must hand the callback to its opener instead of verifying it.
 
-use super::callback::{lenient_param, parse_callback, silent_denial_flow, Ledger};
+use super::callback::{lenient_param, parse_callback, silent_denial_flow, Ledger, Navigation};
 use super::config::{Mode, ValidatedConfig};
 use super::entropy::is_token;
 use super::pending::PendingFlow;
-use super::store::{Index, PendingStore};
+use super::store::PendingStore;
 use super::uri::UrlParser;
 use super::urlenc::{cat, decimal};
 
@@ -134,44 +134,36 @@ pub fn channel_name(state: &str) -> String {
 /// On a page that may be a popup's callback: the state to relay under, or `None` when
 /// this page must handle the callback itself.
 ///
-/// A page is a popup's when the record for the callback's state in this tab's storage
-/// (the copy the browser made when the opener opened the popup) says `popup`, when the
-/// window carries our name, or, for Tink's parameterless denial, when a popup-mode Tink
-/// flow is pending for this page. Nothing here consumes: the opener verifies against its
-/// own record.
+/// A page is a popup's when this tab's storage holds the popup-mode record copy for the
+/// callback's state: the browser copied it into the popup at `window.open`, and the opener
+/// removes its own copy right after (web `popup::start`), so the opener's tab never holds
+/// one, whether it reloads, is duplicated or calls `handleCallback` on its own URL. The
+/// window name is not asked: any page can open a window named `bank-link-…`, and a
+/// provider's COOP clears the name together with `window.opener`, which this rule must
+/// survive (the popup then relays on the BroadcastChannel). A window that is itself
+/// waiting for the state (`listening`) never relays to itself. Tink's parameterless denial
+/// is relayed only on a fresh navigation to exactly the flow's redirect URI. Nothing here
+/// consumes: the opener verifies against its own record.
 pub fn relay_state(
     href: &str,
     store: Option<&mut dyn PendingStore>,
-    window_name: &str,
+    nav: Navigation,
+    listening: &[String],
     now_ms: u64,
     parser: &dyn UrlParser,
 ) -> Option<String> {
-    let named = window_name.starts_with(WINDOW_NAME_PREFIX);
-    match parse_callback(href, parser) {
-        Ok(Some(cb)) => {
-            let state = cb.get("state").filter(|s| is_token(s))?;
-            let copy = store
-                .and_then(|s| Index::load(s).ok())
-                .and_then(|index| {
-                    index
-                        .pending
-                        .into_iter()
-                        .find(|e| e.state == state)
-                        .and_then(|e| PendingFlow::from_record(&e.record))
-                })
-                .is_some_and(|f| f.mode == Mode::Popup);
-            (copy || named).then(|| state.to_owned())
-        }
-        // Tink's denial carries no state: the popup-mode Tink flow this tab's copy holds
-        // for this page names it (found, not consumed).
+    let ledger = Ledger::open(store?, parser).ok()?;
+    let state = match parse_callback(href, parser) {
+        Ok(Some(cb)) => cb.get("state").filter(|s| is_token(s))?.to_owned(),
         Ok(None) => {
-            let ledger = Ledger::open(store?, parser).ok()?;
-            silent_denial_flow(&parser.parse(href)?, &ledger, now_ms, Mode::Popup).map(|(state, _)| state)
+            let (state, _) = silent_denial_flow(&parser.parse(href)?, &ledger, now_ms, Mode::Popup, nav)?;
+            state
         }
         // A broken callback in a popup is still the opener's to report.
-        Err(_) if named => parser.parse(href).and_then(|u| lenient_param(&u, "state")).filter(|s| is_token(s)),
-        Err(_) => None,
-    }
+        Err(_) => parser.parse(href).and_then(|u| lenient_param(&u, "state")).filter(|s| is_token(s))?,
+    };
+    let copy = ledger.index.pending.iter().find(|e| e.state == state).and_then(|e| PendingFlow::from_record(&e.record));
+    (copy.is_some_and(|f| f.mode == Mode::Popup) && !listening.contains(&state)).then_some(state)
 }
 
 #[cfg(test)]
@@ -257,39 +249,53 @@ mod tests {
         assert_eq!(timeout_ms(&c), 600_000);
     }
 
+    const NAV: Navigation = Navigation::Navigate;
+
     #[test]
     fn a_popup_copy_relays_and_a_redirect_record_does_not() {
         let (mut store, state) = started("oauth2", "popup");
         let href = format!("https://app.example/cb?code=x&state={state}");
-        assert_eq!(relay_state(&href, Some(&mut store), "", NOW, &NativeUrl), Some(state.clone()));
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), Some(state.clone()));
+        // The window that waits for this state (the opener) never relays to itself.
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[state.clone()], NOW, &NativeUrl), None);
         let (mut store, state) = started("oauth2", "redirect");
         let href = format!("https://app.example/cb?code=x&state={state}");
-        assert_eq!(relay_state(&href, Some(&mut store), "", NOW, &NativeUrl), None);
-        // Our window name is enough when the browser copied no storage.
-        assert_eq!(relay_state(&href, None, &window_name(&state), NOW, &NativeUrl), Some(state.clone()));
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
+        // No copy, no relay: a window name alone (any page can pick one) is not enough.
+        assert_eq!(relay_state(&href, None, NAV, &[], NOW, &NativeUrl), None);
         // A state not of our shape is never relayed.
-        assert_eq!(relay_state("https://app.example/cb?code=x&state=../x", None, "bank-link-x", NOW, &NativeUrl), None);
+        let mut empty = MemoryStore::default();
+        let odd = "https://app.example/cb?code=x&state=../x";
+        assert_eq!(relay_state(odd, Some(&mut empty), NAV, &[], NOW, &NativeUrl), None);
         // Neither is a plain page.
-        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), None);
+        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
     }
 
     #[test]
     fn tink_silent_denial_in_a_popup_is_relayed_without_consuming_the_copy() {
         let (mut store, state) = started("tink", "popup");
-        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), Some(state.clone()));
+        let bare = "https://app.example/cb";
+        assert_eq!(relay_state(bare, Some(&mut store), NAV, &[], NOW, &NativeUrl), Some(state.clone()));
         assert!(store.logical_keys().contains(&crate::core::pending::pending_key(&state)));
+        // Only a fresh navigation to exactly the redirect URI is Tink's denial.
+        let other = Navigation::Other;
+        assert_eq!(relay_state(bare, Some(&mut store), other, &[], NOW, &NativeUrl), None);
+        for href in ["https://app.example/cb?utm_source=x", "https://app.example/cb#/route", "https://app.example/cb/"]
+        {
+            assert_eq!(relay_state(href, Some(&mut store), NAV, &[], NOW, &NativeUrl), None, "{href}");
+        }
+        assert_eq!(relay_state(bare, Some(&mut store), NAV, &[state], NOW, &NativeUrl), None);
         let (mut store, _) = started("tink", "redirect");
-        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), "", NOW, &NativeUrl), None);
+        assert_eq!(relay_state(bare, Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
     }
 
     #[test]
-    fn a_malformed_callback_in_a_named_popup_goes_to_the_opener() {
-        let state = "A".repeat(43);
+    fn a_malformed_callback_in_a_popup_goes_to_the_opener() {
+        let (mut store, state) = started("oauth2", "popup");
         let href = format!("https://app.example/cb?code=x&code=y&state={state}");
-        assert_eq!(relay_state(&href, None, &window_name(&state), NOW, &NativeUrl), Some(state));
-        assert_eq!(
-            relay_state("https://app.example/cb?code=x&code=y&state=A", None, "bank-link-A", NOW, &NativeUrl),
-            None
-        );
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), Some(state.clone()));
+        assert_eq!(relay_state(&href, None, NAV, &[], NOW, &NativeUrl), None);
+        let bad = "https://app.example/cb?code=x&code=y&state=A";
+        assert_eq!(relay_state(bad, Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
     }
 }

@@ -1,7 +1,8 @@
 //! All JsValue ↔ Rust conversion lives here. Reading a config never runs into a JS
 //! exception we don't catch: getters and proxies that throw become `invalid_config`.
 
-use crate::core::config::ConfigValue;
+use crate::core::callback::MAX_URL;
+use crate::core::config::{ConfigValue, MAX_APP_STATE};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::MESSAGE_TYPE;
@@ -88,8 +89,14 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
     if v.is_undefined() {
         return Ok(ConfigValue::Absent);
     }
-    match JSON::stringify(v).ok().and_then(|s| JsValue::from(s).as_string()) {
-        Some(json) => Ok(ConfigValue::Json(json)),
+    let json = JSON::stringify(v).ok().filter(|s| JsValue::from(s).is_string());
+    match json {
+        // Refused by its length in JS (UTF-16 units, each at least one UTF-8 byte) before
+        // a many-MB value is copied into wasm memory, which never shrinks again.
+        Some(s) if s.length() as usize > MAX_APP_STATE => {
+            Err(AuthError::config("appState", "must be at most 16384 bytes as JSON"))
+        }
+        Some(s) => Ok(ConfigValue::Json(String::from(s))),
         None => Err(AuthError::config("appState", "must be a JSON value (JSON.stringify failed)")),
     }
 }
@@ -112,6 +119,27 @@ pub fn relay_to_js(state: &str, href: &str) -> JsValue {
     set(&obj, "state", &state.into());
     set(&obj, "href", &href.into());
     obj.into()
+}
+
+/// `{ type }`: the opener's word that it settled a flow.
+pub fn settled_to_js(kind: &str) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "type", &kind.into());
+    obj.into()
+}
+
+pub fn is_settled(data: &JsValue, kind: &str) -> bool {
+    data.is_object() && Reflect::get(data, &"type".into()).ok().and_then(|t| t.as_string()).is_some_and(|t| t == kind)
+}
+
+/// A popup whose opener is gone: the page says where to go instead of closing silently
+/// (the user may still want the app). Plain text: nothing a provider sent is shown.
+pub fn say_return_to_app(window: &web_sys::Window) {
+    let Some(body) = window.document().and_then(|d| Reflect::get(&d, &"body".into()).ok()) else { return };
+    if body.is_object() {
+        let text = "This sign-in is finished. You can close this window and return to the app.";
+        let _ = Reflect::set(&body, &"textContent".into(), &text.into());
+    }
 }
 
 /// `(state, href)` from a relay message; `None` for anything else (other libraries'
@@ -141,8 +169,12 @@ pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthEr
     if location.is_undefined() || location.is_null() {
         return Ok(current.to_owned());
     }
-    if let Some(s) = location.as_string() {
-        return Ok(s);
+    if let Some(s) = location.dyn_ref::<js_sys::JsString>() {
+        // Over the cap by its JS length alone: refused before it is copied into wasm.
+        if s.length() as usize > MAX_URL {
+            return Err(AuthError::malformed("the callback URL is longer than 8192 bytes"));
+        }
+        return Ok(String::from(s));
     }
     let is_location = location.is_instance_of::<web_sys::Location>() || location.is_instance_of::<web_sys::Url>();
     match is_location.then(|| Reflect::get(location, &"href".into()).ok()).flatten().and_then(|h| h.as_string()) {
@@ -156,10 +188,12 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &key.into(), value);
 }
 
+/// An optional field is always an own property (`undefined` when absent), so a polluted
+/// `Object.prototype.code` or `.appState` is never read through a result (API.md
+/// "Result objects"); the objects keep their prototype, so `hasOwnProperty` and
+/// `String(result)` work as apps expect.
 fn set_opt(obj: &Object, key: &str, value: &Option<String>) {
-    if let Some(v) = value {
-        set(obj, key, &v.into());
-    }
+    set(obj, key, &value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from));
 }
 
 fn params_object(params: &[(String, String)]) -> Object {
@@ -172,9 +206,8 @@ fn params_object(params: &[(String, String)]) -> Object {
 }
 
 fn app_state_value(obj: &Object, app_state: &Option<String>) {
-    if let Some(v) = app_state.as_deref().and_then(|json| JSON::parse(json).ok()) {
-        set(obj, "appState", &v);
-    }
+    let v = app_state.as_deref().and_then(|json| JSON::parse(json).ok());
+    set(obj, "appState", &v.unwrap_or(JsValue::UNDEFINED));
 }
 
 /// The `AuthorizationResult` union as a plain JS object.

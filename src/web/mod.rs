@@ -9,7 +9,7 @@ mod storage;
 mod url;
 
 use crate::core::authorize::begin;
-use crate::core::callback::{handle, Handled};
+use crate::core::callback::{handle, Handled, Navigation};
 use crate::core::config::{validate, ConfigValue, Mode};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
@@ -68,7 +68,7 @@ pub fn start_authorization_rs(entries: &[(String, ConfigValue)]) -> Result<Start
     }
     let seed = random::seed()?;
     let mut store = storage::session_store(&window)?;
-    let auth = begin(&cfg, &seed, js_sys::Date::now() as u64, &mut store)?;
+    let auth = begin(&cfg, &seed, start_time()?, &mut store)?;
     if cfg.navigate {
         if let Err(e) = location.assign(&auth.url) {
             forget(&mut store, &auth.state);
@@ -92,10 +92,49 @@ pub fn start_popup_rs(
         return Err(AuthError::config("mode", "must be \"popup\" for start_popup_rs"));
     }
     let seed = random::seed()?;
-    popup::start(&window, &cfg, &seed, js_sys::Date::now() as u64, signal)
+    popup::start(&window, &cfg, &seed, start_time()?, signal)
 }
 
 type Outcome = Result<Option<AuthorizationResult>, AuthError>;
+
+/// `Date.now()` in whole ms. A patched clock (`NaN`, `Infinity`, `1e20`) saturates to
+/// 0 or `u64::MAX` (`as` saturates; time math in the core saturates too): a callback then
+/// reads `expired` or `unknown_state`, never a panic or a wrap.
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// The latest time JS can represent (`new Date(8.64e15)`): a start at a later "now" would
+/// make a record that never expires, so it is refused.
+const MAX_DATE_MS: u64 = 8_640_000_000_000_000;
+
+/// `now()` for starting a flow: a clock that is not a real time is refused.
+fn start_time() -> Result<u64, AuthError> {
+    let t = js_sys::Date::now();
+    if t.is_finite() && t > 0.0 && (t as u64) < MAX_DATE_MS {
+        Ok(t as u64)
+    } else {
+        Err(AuthError::config("ttlSeconds", "cannot be counted: Date.now() returned no valid time"))
+    }
+}
+
+/// `performance.getEntriesByType("navigation")[0].type == "navigate"` (Navigation Timing
+/// Level 2); anything else, or no such API, is [`Navigation::Other`].
+fn navigation(window: &web_sys::Window) -> Navigation {
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
+    let entry = get(window, "performance")
+        .filter(|p| p.is_object())
+        .and_then(|p| {
+            let by_type = get(&p, "getEntriesByType")?.dyn_into::<js_sys::Function>().ok()?;
+            by_type.call1(&p, &"navigation".into()).ok()
+        })
+        .and_then(|list| js_sys::Reflect::get_u32(&list, 0).ok())
+        .filter(JsValue::is_object);
+    match entry.and_then(|e| get(&e, "type")).and_then(|t| t.as_string()) {
+        Some(t) if t == "navigate" => Navigation::Navigate,
+        _ => Navigation::Other,
+    }
+}
 
 thread_local! {
     /// Outcomes already handled in this page, by URL (before and after cleaning), so
@@ -128,14 +167,16 @@ pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
     if let Some(done) = HANDLED.with_borrow(|h| h.iter().find(|(u, _)| u == href).map(|(_, o)| o.clone())) {
         return done;
     }
+    // Only this page's own load has a navigation type; a URL passed in is read as is.
+    let nav = if href == current { navigation(&window) } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
-    if href == current && popup::relay_if_popup(&window, href) {
+    if href == current && popup::relay_if_popup(&window, href, nav) {
         remember(href, &Ok(None), None);
         return Ok(None);
     }
     let mut store = storage::session_store(&window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
-    let Handled { outcome, cleaned } = handle(href, store_ref, js_sys::Date::now() as u64, &BrowserUrl);
+    let Handled { outcome, cleaned } = handle(href, store_ref, now(), nav, &BrowserUrl);
     // Only this page's own address bar is cleaned; a URL passed in is just read.
     if let (Some(clean), true) = (&cleaned, href == current) {
         if let Ok(history) = window.history() {

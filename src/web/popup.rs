@@ -6,7 +6,7 @@
 
 use super::{interop, js_err, storage, BrowserUrl};
 use crate::core::authorize::begin;
-use crate::core::callback::{ct_eq, verify_relayed, MAX_URL};
+use crate::core::callback::{ct_eq, strip_callback_params, verify_relayed, Navigation, MAX_URL};
 use crate::core::config::ValidatedConfig;
 use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
@@ -15,6 +15,7 @@ use crate::core::popup::{
     channel_name, features, relay_state, timeout_ms, window_name, ClosedWatch, Frame, Look, POLL_MS,
 };
 use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
+use crate::core::uri::UrlParser;
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -46,6 +47,18 @@ struct Flow {
 
 type Shared = Rc<RefCell<Option<Flow>>>;
 
+thread_local! {
+    /// The states this window waits for: a window never relays a callback to itself.
+    static LISTENING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The opener's word on the flow's channel once it settled, so a popup whose opener
+/// link COOP severed still closes (the opener cannot close it), and a popup that hears
+/// nothing knows its opener is gone.
+const SETTLED: &str = "bank-link:settled";
+/// How long a popup waits for [`SETTLED`] before it tells the user to return to the app.
+const SETTLED_WAIT_MS: i32 = 1500;
+
 fn frame(window: &Window) -> Frame {
     let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     Frame {
@@ -72,21 +85,19 @@ pub fn start(
     let mut store = MemoryStore::default();
     let auth = begin(cfg, seed, now_ms, &mut store)?;
     // A copy in sessionStorage, written before `open`, is what the browser copies into
-    // the popup so its callback page knows to relay. Best effort: without storage the
-    // window name still tells it, and the opener never needs this copy.
-    let mut session = storage::session_store(window).ok();
-    if let Some(s) = session.as_mut() {
-        let _ = put_pending(s, &auth.state, &auth.pending, now_ms);
-    }
+    // the popup: it is how the popup's callback page knows it is one (core
+    // `relay_state`). Without it the popup could never relay, so no storage, no popup.
+    let mut session = storage::session_store(window)?;
+    put_pending(&mut session, &auth.state, &auth.pending, now_ms)?;
     let opened = window.open_with_url_and_target_and_features(
         &auth.url,
         &window_name(&auth.state),
         &features(cfg, frame(window)),
     );
+    // The popup has its copy now; the opener drops its own at once, so that this tab,
+    // reloaded, duplicated or handling its own URL, never takes itself for the popup.
+    forget(&mut session, &auth.state);
     let Ok(Some(popup)) = opened else {
-        if let Some(s) = session.as_mut() {
-            forget(s, &auth.state);
-        }
         return Err(AuthError::new(
             ErrorCode::PopupBlocked,
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
@@ -115,6 +126,7 @@ pub fn start(
         });
     };
     let promise = Promise::new(&mut executor);
+    LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
     listen(&shared, timeout_ms(cfg));
     Ok(promise)
 }
@@ -183,14 +195,20 @@ fn received(shared: &Shared, data: &JsValue) {
         let mut guard = shared.borrow_mut();
         let Some(flow) = guard.as_mut() else { return };
         let Some((state, href)) = interop::relay_message(data) else { return };
-        if href.len() > MAX_URL || !ct_eq(state.as_bytes(), flow.state.as_bytes()) {
+        if !ct_eq(state.as_bytes(), flow.state.as_bytes()) {
             return;
         }
-        match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
-            Ok(Some(result)) => Ok(result),
-            Ok(None) => return,
-            Err(e) if e.code == ErrorCode::UnknownState => return,
-            Err(e) => Err(e),
+        if href.len() > MAX_URL {
+            // Our flow's callback, too large to read: the flow ends with the reason,
+            // not with a timeout.
+            Err(AuthError::malformed("the callback URL is longer than 8192 bytes"))
+        } else {
+            match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
+                Ok(Some(result)) => Ok(result),
+                Ok(None) => return,
+                Err(e) if e.code == ErrorCode::UnknownState => return,
+                Err(e) => Err(e),
+            }
         }
     };
     finish(shared, outcome);
@@ -217,6 +235,7 @@ fn tick(shared: &Shared) {
 /// listener, closes the popup, then settles the promise.
 fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     let Some(flow) = shared.borrow_mut().take() else { return };
+    LISTENING.with_borrow_mut(|l| l.retain(|s| *s != flow.state));
     flow.window.clear_interval_with_handle(flow.interval);
     flow.window.clear_timeout_with_handle(flow.timeout);
     if let Some(f) = &flow.on_message {
@@ -224,6 +243,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     }
     if let Some(channel) = &flow.channel {
         channel.set_onmessage(None);
+        let _ = channel.post_message(&interop::settled_to_js(SETTLED));
         channel.close();
     }
     if let (Some(signal), Some(f)) = (&flow.signal, &flow.on_abort) {
@@ -240,14 +260,19 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     // Dropping `flow` drops the closures; wasm-bindgen defers freeing the one running now.
 }
 
-/// The popup side, from `handleCallback`: when this page is a popup's callback, hand it
-/// to the opener (postMessage to our own origin only, and the state's BroadcastChannel
-/// for when COOP severed `window.opener`), close this window, and answer `true`.
-pub fn relay_if_popup(window: &Window, href: &str) -> bool {
-    let name = window.name().unwrap_or_default();
+/// The popup side, from `handleCallback`: when this page is a popup's callback (core
+/// `relay_state`), hand it to the opener (postMessage to our own origin only, and the
+/// state's BroadcastChannel for when COOP severed `window.opener`), drop this tab's copy
+/// of the record and the callback parameters from the address bar, and answer `true`.
+/// The window closes when the opener says it settled the flow (the opener also closes it
+/// where it can); if no word comes, the opener is gone and the page says so.
+pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
     let mut session = storage::session_store(window).ok();
     let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
-    let Some(state) = relay_state(href, store, &name, js_sys::Date::now() as u64, &BrowserUrl) else { return false };
+    let listening = LISTENING.with_borrow(Clone::clone);
+    let Some(state) = relay_state(href, store, nav, &listening, js_sys::Date::now() as u64, &BrowserUrl) else {
+        return false;
+    };
     let Ok(origin) = window.location().origin() else { return false };
     let message = interop::relay_to_js(&state, href);
     if let Ok(opener) = window.opener() {
@@ -257,14 +282,28 @@ pub fn relay_if_popup(window: &Window, href: &str) -> bool {
             let _ = opener.unchecked_into::<Window>().post_message(&message, &origin);
         }
     }
-    if let Ok(channel) = BroadcastChannel::new(&channel_name(&state)) {
-        let _ = channel.post_message(&message);
+    // The verifier and appState need not stay in the popup's storage, nor the callback in
+    // its history.
+    if let Some(s) = session.as_mut() {
+        forget(s, &state);
     }
-    // Closing a moment later lets the message leave; the opener closes us too when it can.
+    if let (Some(clean), Ok(history)) =
+        (BrowserUrl.parse(href).as_ref().and_then(strip_callback_params), window.history())
+    {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    }
+    let Ok(channel) = BroadcastChannel::new(&channel_name(&state)) else { return true };
     let w = window.clone();
-    let close = Closure::once_into_js(move || {
-        let _ = w.close();
+    let on_settled = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        if interop::is_settled(&e.data(), SETTLED) {
+            let _ = w.close();
+        }
     });
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(close.unchecked_ref(), 100);
+    channel.set_onmessage(Some(on_settled.as_ref().unchecked_ref()));
+    on_settled.forget();
+    let _ = channel.post_message(&message);
+    let w = window.clone();
+    let gone = Closure::once_into_js(move || interop::say_return_to_app(&w));
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(gone.unchecked_ref(), SETTLED_WAIT_MS);
     true
 }
