@@ -257,7 +257,7 @@ mod tests {
         let href = format!("https://app.example/cb?code=x&state={state}");
         assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), Some(state.clone()));
         // The window that waits for this state (the opener) never relays to itself.
-        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[state.clone()], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, std::slice::from_ref(&state), NOW, &NativeUrl), None);
         let (mut store, state) = started("oauth2", "redirect");
         let href = format!("https://app.example/cb?code=x&state={state}");
         assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
