@@ -447,6 +447,37 @@ fn location_argument_types() {
 }
 
 #[wasm_bindgen_test]
+async fn a_patched_clock_never_panics_or_wraps() {
+    clear();
+    let config =
+        || cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/clock","navigate":false}"#);
+    // (Date.now, what a callback then reads): the clock saturates, far future is expired,
+    // NaN and negatives read as 0, before the flow expires.
+    for (bad, want) in [("NaN", "ok"), ("-1", "ok"), ("Infinity", "expired"), ("1e20", "expired")] {
+        let state = get(&start(config()).await.unwrap(), "state").as_string().unwrap();
+        let undo: js_sys::Function = js_sys::eval(&format!(
+            "(() => {{ const n = Date.now; Date.now = () => {bad}; return () => {{ Date.now = n }} }})()"
+        ))
+        .unwrap()
+        .unchecked_into();
+        let started = start(config()).await;
+        let r = callback(&format!("{}/clock?code=c&state={state}", origin()));
+        undo.call0(&JsValue::NULL).unwrap();
+        // A start needs a real time: a record made at "NaN" would never expire.
+        let e = started.expect_err(bad);
+        assert_eq!(get(&e, "code").as_string().as_deref(), Some("invalid_config"), "{bad}");
+        match (r, want) {
+            (Ok(v), "ok") => assert_eq!(get(&v, "ok"), JsValue::TRUE, "{bad}"),
+            (Err(e), code) => assert_eq!(code_of(&e), code, "{bad}"),
+            (Ok(v), _) => panic!("{bad}: {v:?}"),
+        }
+    }
+    // The module still answers: nothing panicked.
+    assert!(callback(&format!("{}/clock?plain=1", origin())).unwrap().is_null());
+    clear();
+}
+
+#[wasm_bindgen_test]
 async fn oversized_href_and_app_state_are_refused_by_their_length() {
     clear();
     let memory = || {

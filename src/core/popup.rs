@@ -249,6 +249,41 @@ mod tests {
         assert_eq!(timeout_ms(&c), 600_000);
     }
 
+    /// Samples a world every 250 ms (as the opener polls) for 5 s: the popup is open until
+    /// `closed_at` (ms after open, `None`: never reads closed) and the opener has the
+    /// focus from `focus_at` on (`None`: never; a browser without a focus model reports
+    /// focus all along: `Some(0.0)`). The first look that says `Closed`, if any.
+    fn first_closed(closed_at: Option<f64>, focus_at: Option<f64>) -> Option<f64> {
+        let mut w = ClosedWatch::default();
+        (1..=20).map(|i| f64::from(i) * 250.0).find(|&t| {
+            let closed = closed_at.is_some_and(|c| t >= c);
+            let focused = focus_at.is_some_and(|f| t >= f);
+            w.look(closed, focused, t) == Look::Closed
+        })
+    }
+
+    #[test]
+    fn closed_watch_over_whole_timelines() {
+        // The user closes the popup at 1 s; the opener's focus comes back 0, 20, 150 or
+        // 400 ms later (window managers hand it back late): a close, reported within 2 s.
+        for delay in [0.0, 20.0, 150.0, 400.0] {
+            let at = first_closed(Some(1000.0), Some(1000.0 + delay));
+            assert!(at.is_some_and(|t| t <= 3000.0), "focus back after {delay} ms: {at:?}");
+        }
+        // The focus never comes back: COOP severed a popup that keeps the focus. Waiting.
+        assert_eq!(first_closed(Some(1000.0), None), None);
+        // COOP first page at 50, 300 or 1500 ms, the popup keeping the focus: never a close.
+        for coop in [50.0, 300.0, 1500.0] {
+            assert_eq!(first_closed(Some(coop), None), None, "COOP at {coop} ms");
+        }
+        // COOP after a cross-origin hop (open for a while, then severed): never a close.
+        assert_eq!(first_closed(Some(2600.0), None), None);
+        // No focus model (headless: focus all along): closed after the window was seen open
+        // is a close; closed from the very first look is a COOP first page, and waits.
+        assert!(first_closed(Some(1000.0), Some(0.0)).is_some_and(|t| t <= 3000.0));
+        assert_eq!(first_closed(Some(100.0), Some(0.0)), None);
+    }
+
     const NAV: Navigation = Navigation::Navigate;
 
     #[test]
