@@ -59,6 +59,14 @@ pub struct ClosedWatch {
 }
 
 impl ClosedWatch {
+    /// The opener lost the focus (its `blur` event), which a poll may miss: a popup closed
+    /// before the first look, with the focus back at once, is still a close.
+    pub fn blurred(&mut self) {
+        if self.closed_at.is_none() {
+            self.lost_focus = true;
+        }
+    }
+
     pub fn look(&mut self, closed: bool, focused: bool, now_ms: f64) -> Look {
         if self.severed {
             return Look::Wait;
@@ -254,7 +262,10 @@ mod tests {
     /// focus from `focus_at` on (`None`: never; a browser without a focus model reports
     /// focus all along: `Some(0.0)`). The first look that says `Closed`, if any.
     fn first_closed(closed_at: Option<f64>, focus_at: Option<f64>) -> Option<f64> {
-        let mut w = ClosedWatch::default();
+        first_closed_after(ClosedWatch::default(), closed_at, focus_at)
+    }
+
+    fn first_closed_after(mut w: ClosedWatch, closed_at: Option<f64>, focus_at: Option<f64>) -> Option<f64> {
         (1..=20).map(|i| f64::from(i) * 250.0).find(|&t| {
             let closed = closed_at.is_some_and(|c| t >= c);
             let focused = focus_at.is_some_and(|f| t >= f);
@@ -282,6 +293,13 @@ mod tests {
         // is a close; closed from the very first look is a COOP first page, and waits.
         assert!(first_closed(Some(1000.0), Some(0.0)).is_some_and(|t| t <= 3000.0));
         assert_eq!(first_closed(Some(100.0), Some(0.0)), None);
+        // With a focus model the opener's `blur` fires as the popup opens: a popup closed at
+        // 100 ms, before the first look, with the focus back at once, is a close; one that
+        // keeps the focus (COOP at 50 ms) still waits.
+        let mut blurred = ClosedWatch::default();
+        blurred.blurred();
+        assert!(first_closed_after(blurred.clone(), Some(100.0), Some(100.0)).is_some_and(|t| t <= 2000.0));
+        assert_eq!(first_closed_after(blurred, Some(50.0), None), None);
     }
 
     const NAV: Navigation = Navigation::Navigate;

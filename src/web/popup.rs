@@ -43,6 +43,7 @@ struct Flow {
     on_tick: Option<Closure<dyn FnMut()>>,
     on_timeout: Option<Closure<dyn FnMut()>>,
     on_abort: Option<Closure<dyn FnMut()>>,
+    on_blur: Option<Closure<dyn FnMut()>>,
 }
 
 type Shared = Rc<RefCell<Option<Flow>>>;
@@ -123,6 +124,7 @@ pub fn start(
             on_tick: None,
             on_timeout: None,
             on_abort: None,
+            on_blur: None,
         });
     };
     let promise = Promise::new(&mut executor);
@@ -155,6 +157,17 @@ fn listen(shared: &Shared, timeout: u32) {
         flow.channel = Some(channel);
         flow.on_channel = Some(on_channel);
     }
+
+    // The popup taking the focus blurs the opener, possibly before the first poll.
+    let s = shared.clone();
+    let on_blur = Closure::<dyn FnMut()>::new(move || {
+        // `try_`: a blur dispatched while the flow is borrowed must not panic the module.
+        if let Some(f) = s.try_borrow_mut().ok().as_mut().and_then(|g| g.as_mut()) {
+            f.watch.blurred();
+        }
+    });
+    let _ = flow.window.add_event_listener_with_callback("blur", on_blur.as_ref().unchecked_ref());
+    flow.on_blur = Some(on_blur);
 
     let s = shared.clone();
     let on_tick = Closure::<dyn FnMut()>::new(move || tick(&s));
@@ -240,6 +253,9 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     flow.window.clear_timeout_with_handle(flow.timeout);
     if let Some(f) = &flow.on_message {
         let _ = flow.window.remove_event_listener_with_callback("message", f.as_ref().unchecked_ref());
+    }
+    if let Some(f) = &flow.on_blur {
+        let _ = flow.window.remove_event_listener_with_callback("blur", f.as_ref().unchecked_ref());
     }
     if let Some(channel) = &flow.channel {
         channel.set_onmessage(None);

@@ -466,6 +466,31 @@ fn popup_cancelled(c: &Ctx, provider: &str) -> Result<(), Fail> {
     Ok(c.popup_closed_by_library(&popup, "aborted")?)
 }
 
+/// The opener leaves the app while its popup is on the consent screen (the user
+/// navigated away): the popup, approved, lands on the callback page, relays to nobody,
+/// drops its copy, and after the wait for the opener's word stays open saying where to
+/// go, instead of vanishing.
+fn popup_opener_gone(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    let popup = c.open_popup(provider, "en", None)?;
+    c.on_consent(&popup, false)?;
+    c.s.switch_to_window(&c.main)?;
+    c.s.goto("about:blank")?;
+    c.s.switch_to_window(&popup)?;
+    c.s.click("#approve")?;
+    let said = poll(Duration::from_secs(8), || {
+        let text = c.s.exec("return document.body ? document.body.textContent : ''")?;
+        Ok(text.as_str().filter(|t| t.contains("return to the app")).map(str::to_owned))
+    })?;
+    ensure(said.is_some(), "the popup never said to return to the app")?;
+    ensure(c.s.window_handles()?.contains(&popup), "the popup closed itself")?;
+    let left = c.s.exec("return sessionStorage.getItem('bank-link') || ''")?;
+    ensure(!left.as_str().unwrap_or_default().contains("p."), format!("the popup kept its copy: {left}"))?;
+    let url = c.s.url()?;
+    ensure(!url.contains("state="), format!("the popup's address still carries the callback: {url}"))?;
+    c.s.switch_to_window(&c.main)?;
+    Ok(())
+}
+
 /// The user leaves the popup on the consent screen: with the demo's "Give up after"
 /// set to 1500 ms (`popup: { timeoutMs }`), the flow ends with `popup_timeout`, the
 /// popup closed by the library and nothing left pending.
@@ -542,6 +567,7 @@ fn cases() -> Vec<Case> {
     all.push(case("popup closed by user", popup_closed_by_user as Flow, "flinks", false));
     all.push(case("popup cancelled", popup_cancelled as Flow, "tink", false));
     all.push(case("popup timeout", popup_timeout as Flow, "flinks", false));
+    all.push(case("popup whose opener is gone", popup_opener_gone as Flow, "oauth2", false));
     all.push(case("popup blocked outside a click", popup_blocked_outside_click as Flow, "flinks", false));
     all.push(case("coop popup approve", coop_popup_approve as Flow, "flinks", true));
     all.push(case("coop popup deny", coop_popup_deny as Flow, "tink", true));
