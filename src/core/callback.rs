@@ -10,7 +10,7 @@ use super::pending::PendingFlow;
 use super::provider::Provider;
 use super::store::{Index, PendingStore, StoreFault};
 use super::uri::{UrlParser, UrlParts};
-use super::urlenc::{decode_lenient, join, names, parse_pairs, MAX_VALUE};
+use super::urlenc::{cut, decode_lenient, join, names, parse_pairs, pieces, MAX_VALUE};
 
 /// API.md size cap: a larger callback is `malformed_callback`, never truncated.
 pub const MAX_URL: usize = 8 * 1024;
@@ -44,7 +44,7 @@ fn mentions_callback_param(raw: &str) -> bool {
 /// value: the component that holds the callback. An empty value counts as absent, so
 /// `?code=` or `?error` alone is the app's own business, as in [`component`].
 fn holds_callback_param(raw: &str) -> bool {
-    raw.split('&').any(|seg| seg.split_once('=').is_some_and(|(_, v)| !v.is_empty()) && mentions_callback_param(seg))
+    pieces(raw, b'&').any(|seg| cut(seg, b'=').is_some_and(|(_, v)| !v.is_empty()) && mentions_callback_param(seg))
 }
 
 /// The component's parameters if it holds a callback; `None` if it holds none. An
@@ -135,7 +135,7 @@ pub enum Navigation {
 
 /// The non-empty `&`-separated segments of a query, as written.
 fn segments(query: Option<&str>) -> impl Iterator<Item = &str> {
-    query.unwrap_or("").split('&').filter(|s| !s.is_empty())
+    pieces(query.unwrap_or(""), b'&').filter(|s| !s.is_empty())
 }
 
 /// RFC 9700 §4.4 mix-up defence: the callback arrived at the very redirect URI the flow
@@ -347,7 +347,8 @@ pub fn strip_callback_params(url: &UrlParts) -> Option<String> {
     // which would otherwise stay in the address bar and history and be read on reload. A
     // component whose callback names are all empty (`?error`) is the app's, left alone.
     let strip = |raw: &str| {
-        let kept: Vec<&str> = raw.split('&').filter(|seg| !seg.is_empty() && !mentions_callback_param(seg)).collect();
+        let kept: Vec<&str> =
+            pieces(raw, b'&').filter(|seg| !seg.is_empty() && !mentions_callback_param(seg)).collect();
         if kept.is_empty() {
             None
         } else {
@@ -450,8 +451,8 @@ fn handle_in(
 
 /// Lenient read of one parameter, for a popup that must relay a broken callback.
 pub fn lenient_param(url: &UrlParts, name: &str) -> Option<String> {
-    url.query()?.split('&').find_map(|seg| {
-        let (k, v) = seg.split_once('=').unwrap_or((seg, ""));
+    pieces(url.query()?, b'&').find_map(|seg| {
+        let (k, v) = cut(seg, b'=').unwrap_or((seg, ""));
         (decode_lenient(k)? == name).then(|| decode_lenient(v)).flatten()
     })
 }

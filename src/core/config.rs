@@ -5,7 +5,7 @@
 use super::error::AuthError;
 use super::provider::{is_iso_639_1, Provider, FLINKS_SCOPES};
 use super::uri::{UrlParser, UrlParts};
-use super::urlenc::{cat, decimal, find_str, join, names};
+use super::urlenc::{cat, cut, decimal, find_str, join, names, pieces, until};
 
 /// A config value as the boundary read it, before any rule applied: the core never
 /// sees a `JsValue`, and tests build these from JSON.
@@ -250,13 +250,13 @@ pub fn web_url(key: &str, s: &str, parser: &dyn UrlParser) -> Result<UrlParts, A
     // empty `@` userinfo and reads `https:///host` as `https://host`, none of which other
     // parsers agree with (`https://app.example\@evil.example/` has host `evil.example`
     // for them).
-    let Some(rest) = s.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
+    let Some(rest) = cut(s, b':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
         return Err(absolute());
     };
     if s.contains('\\') {
         return Err(AuthError::config(key, "must not contain a backslash"));
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = rest.get(..until(rest, b"/?#")).unwrap_or("");
     if authority.contains('@') {
         return Err(AuthError::config(key, "must not contain user information (user:password@)"));
     }
@@ -304,7 +304,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
             if s.is_empty() {
                 return Err(AuthError::config(key, "must not be empty"));
             }
-            s.split(' ').collect()
+            pieces(s, b' ').collect()
         }
         ConfigValue::List(items) => {
             if items.is_empty() {
@@ -525,7 +525,7 @@ pub fn validate<'a>(
     }
     .ok_or_else(|| AuthError::config("provider", "must be one of \"tink\", \"flinks\", \"flinks-v3\", \"oauth2\""))?;
     for (key, value) in entries {
-        if *value != ConfigValue::Absent && !applies(key, provider) {
+        if !matches!(value, ConfigValue::Absent) && !applies(key, provider) {
             return Err(AuthError::config(key, cat(&["is not used by provider \"", provider.as_str(), "\""])));
         }
     }

@@ -119,7 +119,7 @@ my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru
 sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
 pub fn is_iso_639_1(code: &str) -> bool {
-    code.len() == 2 && ISO_639_1.split(' ').any(|c| c == code)
+    code.len() == 2 && super::urlenc::pieces(ISO_639_1, b' ').any(|c| c == code)
 }
 
 #[cfg(test)]

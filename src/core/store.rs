@@ -65,7 +65,7 @@ impl Index {
     /// An unreadable entry is none: a tab's sessionStorage ends with the tab.
     pub fn parse(s: &str) -> Self {
         let mut index = Self::default();
-        for item in s.split(',') {
+        for item in super::urlenc::pieces(s, b',') {
             let mut f = item.splitn(5, '.');
             let (kind, state) = (f.next(), f.next().filter(|s| is_token(s)).map(str::to_owned));
             let mut time = || f.next().and_then(parse_decimal);

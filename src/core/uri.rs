@@ -5,7 +5,7 @@
 //! a slice of that serialisation, which is unambiguous: in a WHATWG `href` a `?` or `#`
 //! never appears in the path, nor a `#` in the query.
 
-use super::urlenc::find_str;
+use super::urlenc::{cut, find_str, until};
 
 /// A URL as a WHATWG parser serialised it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,20 +36,18 @@ impl UrlParts {
 
     /// Without the `:`, lower case as serialised.
     pub fn scheme(&self) -> &str {
-        self.href.split_once(':').map_or("", |(s, _)| s)
+        cut(&self.href, b':').map_or("", |(s, _)| s)
     }
 
     /// Everything before the query and fragment.
     pub fn base(&self) -> &str {
-        let end = self.href.find(['?', '#']).unwrap_or(self.href.len());
-        &self.href[..end]
+        self.href.get(..until(&self.href, b"?#")).unwrap_or("")
     }
 
     /// The authority (`user:pass@host:port`) of a `scheme://` URL, else `""`.
     fn authority(&self) -> &str {
         let Some(rest) = after_slashes(&self.href) else { return "" };
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        &rest[..end]
+        rest.get(..until(rest, b"/?#")).unwrap_or("")
     }
 
     pub fn has_userinfo(&self) -> bool {
@@ -72,20 +70,20 @@ impl UrlParts {
     pub fn path(&self) -> &str {
         let base = self.base();
         match after_slashes(base) {
-            Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
-            None => base.split_once(':').map_or("", |(_, p)| p),
+            Some(rest) => rest.get(until(rest, b"/")..).unwrap_or(""),
+            None => cut(base, b':').map_or("", |(_, p)| p),
         }
     }
 
     /// The query without its `?`; `Some("")` for a bare `?`.
     pub fn query(&self) -> Option<&str> {
-        let before_fragment = self.href.split('#').next().unwrap_or("");
-        before_fragment.split_once('?').map(|(_, q)| q)
+        let before_fragment = self.href.get(..until(&self.href, b"#")).unwrap_or("");
+        cut(before_fragment, b'?').map(|(_, q)| q)
     }
 
     /// The fragment without its `#`.
     pub fn fragment(&self) -> Option<&str> {
-        self.href.split_once('#').map(|(_, f)| f)
+        cut(&self.href, b'#').map(|(_, f)| f)
     }
 
     /// The serialisation with the query and fragment replaced. Given components that came

@@ -74,17 +74,15 @@ pub fn decode_lenient(raw: &str) -> Option<String> {
 
 /// The name of each `&`-separated segment that decodes.
 pub fn names(raw: &str) -> impl Iterator<Item = String> + '_ {
-    raw.split('&')
-        .filter(|s| !s.is_empty())
-        .filter_map(|seg| decode_lenient(seg.split_once('=').map_or(seg, |(n, _)| n)))
+    pieces(raw, b'&').filter(|s| !s.is_empty()).filter_map(|seg| decode_lenient(cut(seg, b'=').map_or(seg, |(n, _)| n)))
 }
 
 /// Splits `a=1&b=2` into strictly decoded pairs, refusing duplicates of a decoded name
 /// (`state=A&%73tate=A` is a duplicate) and values over `max_value` bytes.
 pub fn parse_pairs(raw: &str, max_value: usize) -> Result<Vec<(String, String)>, AuthError> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for segment in raw.split('&').filter(|s| !s.is_empty()) {
-        let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
+    for segment in pieces(raw, b'&').filter(|s| !s.is_empty()) {
+        let (name, value) = cut(segment, b'=').unwrap_or((segment, ""));
         let name = decode_component(name)?;
         let value = decode_component(value)?;
         if value.len() > max_value {
@@ -111,6 +109,43 @@ pub fn decimal(mut n: u64) -> String {
         }
     }
     digits[i..].iter().map(|&d| char::from(d)).collect()
+}
+
+/// `s` cut at every `sep` (an ASCII byte): `str::split(char)` without linking the char
+/// searcher and its `memchr` (about 1 KB of wasm).
+pub fn pieces(s: &str, sep: u8) -> Pieces<'_> {
+    Pieces { rest: Some(s), sep }
+}
+
+pub struct Pieces<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match cut(s, self.sep) {
+            Some((head, tail)) => {
+                self.rest = Some(tail);
+                Some(head)
+            }
+            None => self.rest.take(),
+        }
+    }
+}
+
+/// `s.split_once(sep)` for an ASCII `sep`: the slices before and after its first
+/// occurrence (both on char boundaries, since `sep` is ASCII).
+pub fn cut(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = until(s, &[sep]);
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// Where the first of `stops` (ASCII bytes) occurs in `s`, or its length.
+pub fn until(s: &str, stops: &[u8]) -> usize {
+    s.bytes().position(|b| stops.contains(&b)).unwrap_or(s.len())
 }
 
 /// The value of plain decimal digits (no sign, no spaces), `None` on overflow: what
@@ -168,6 +203,16 @@ mod tests {
         );
         assert_eq!(decode_lenient("%73tate%").as_deref(), Some("state%"));
         assert_eq!(decode_lenient("%FFx"), None);
+    }
+
+    #[test]
+    fn pieces_cut_until_match_std() {
+        for s in ["", "a", "a&b", "&a&&b&", "x=1&y", "é&ü=ß"] {
+            assert_eq!(pieces(s, b'&').collect::<Vec<_>>(), s.split('&').collect::<Vec<_>>(), "{s}");
+            assert_eq!(cut(s, b'='), s.split_once('='), "{s}");
+        }
+        assert_eq!(until("a/b?c#d", b"?#"), 3);
+        assert_eq!(until("abc", b"?#"), 3);
     }
 
     #[test]
