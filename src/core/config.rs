@@ -499,23 +499,24 @@ pub fn validate<'a>(
     parser: &'a dyn UrlParser,
 ) -> Result<ValidatedConfig<'a>, AuthError> {
     // Secrets first, whatever else is wrong: the caller must learn this before anything.
-    let extra = entries.iter().filter(|(k, _)| k == "extraParams");
-    let nested = extra.flat_map(|(_, v)| match v {
-        ConfigValue::Map(m) => m.iter().map(|(k, _)| cat(&["extraParams.", k])).collect(),
-        _ => Vec::new(),
-    });
-    for key in entries.iter().map(|(k, _)| k.clone()).chain(nested) {
-        if names_secret(&key) {
-            return Err(AuthError::config(
-                &key,
-                "looks like a secret; secrets must never be in a browser. Keep it on your server and exchange the code there",
-            ));
+    let secret = |key: &str| {
+        AuthError::config(
+            key,
+            "looks like a secret; secrets must never be in a browser. Keep it on your server and exchange the code there",
+        )
+    };
+    if let Some((key, _)) = entries.iter().find(|(k, _)| names_secret(k)) {
+        return Err(secret(key));
+    }
+    for (key, value) in entries {
+        if let (ConfigValue::Map(m), "extraParams") = (value, key.as_str()) {
+            if let Some((k, _)) = m.iter().find(|(k, _)| names_secret(k)) {
+                return Err(secret(&cat(&["extraParams.", k])));
+            }
         }
     }
-    for (key, _) in entries {
-        if !FIELDS.contains(&key.as_str()) {
-            return Err(AuthError::config(key, cat(&["is not a config field (allowed: ", &join(&FIELDS, ", "), ")"])));
-        }
+    if let Some((key, _)) = entries.iter().find(|(k, _)| !FIELDS.contains(&k.as_str())) {
+        return Err(AuthError::config(key, cat(&["is not a config field (allowed: ", &join(&FIELDS, ", "), ")"])));
     }
     let r = Reader { entries, parser };
     let provider = match r.get("provider") {

@@ -4,7 +4,7 @@
 
 use super::config::Mode;
 use super::provider::Provider;
-use super::urlenc::{cat, decimal, encode, parse_decimal, parse_pairs};
+use super::urlenc::{cat, cut, decimal, decode_component, encode, parse_decimal, pieces};
 
 /// sessionStorage key prefixes. `done` markers hold no code: only the expiry.
 pub const PENDING_PREFIX: &str = "bank-link:pending:";
@@ -68,31 +68,44 @@ impl PendingFlow {
 
     /// `None` for anything this version did not write: such records are swept.
     pub fn from_record(record: &str) -> Option<Self> {
-        let mut f: [Option<String>; 9] = Default::default();
         const NAMES: [&str; 9] =
             ["v", "provider", "redirect_uri", "created", "expires", "mode", "code_verifier", "app_state", "issuer"];
-        // Strict: duplicates and bad escapes make the record unreadable.
-        for (k, v) in parse_pairs(record, usize::MAX).ok()? {
-            let i = NAMES.iter().position(|n| *n == k)?;
-            f[i] = Some(v);
+        // The values as written (still encoded); names are written plain. Strict: an
+        // unknown or repeated name, a segment without `=`, or a bad escape makes the record
+        // unreadable. Slices first, decoding last: no owned value to drop on the way out.
+        let mut f: [Option<&str>; 9] = [None; 9];
+        for seg in pieces(record, b'&') {
+            let (k, v) = cut(seg, b'=')?;
+            let slot = f.get_mut(NAMES.iter().position(|n| *n == k)?)?;
+            if slot.replace(v).is_some() {
+                return None;
+            }
         }
         let [v, provider, redirect_uri, created, expires, mode, code_verifier, app_state, issuer] = f;
-        if v.as_deref() != Some(RECORD_VERSION) {
+        if v != Some(RECORD_VERSION) {
             return None;
         }
+        let provider = Provider::parse(provider?)?;
+        let mode = match mode? {
+            "redirect" => Mode::Redirect,
+            "popup" => Mode::Popup,
+            _ => return None,
+        };
+        let (created_ms, expires_ms) = (parse_decimal(created?)?, parse_decimal(expires?)?);
+        // `Some(None)`: not written; `None`: written but unreadable.
+        let text = |v: Option<&str>| match v {
+            None => Some(None),
+            Some(v) => decode_component(v).ok().map(Some),
+        };
         Some(Self {
-            provider: Provider::parse(provider.as_deref()?)?,
-            redirect_uri: redirect_uri?,
-            created_ms: parse_decimal(&created?)?,
-            expires_ms: parse_decimal(&expires?)?,
-            mode: match mode.as_deref()? {
-                "redirect" => Mode::Redirect,
-                "popup" => Mode::Popup,
-                _ => return None,
-            },
-            code_verifier,
-            app_state,
-            issuer,
+            provider,
+            redirect_uri: decode_component(redirect_uri?).ok()?,
+            created_ms,
+            expires_ms,
+            mode,
+            code_verifier: text(code_verifier)?,
+            app_state: text(app_state)?,
+            issuer: text(issuer)?,
         })
     }
 
@@ -134,6 +147,10 @@ mod tests {
             r.replace("created=", "created=x"),
             String::new(),
             "garbage".into(),
+            format!("{r}&code_verifier=x"),
+            r.replace("mode=redirect", "mode"),
+            r.replace("&mode=", "&&mode="),
+            format!("{r}&issuer=%zz"),
         ] {
             assert_eq!(PendingFlow::from_record(&bad), None, "{bad}");
         }

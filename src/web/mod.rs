@@ -16,6 +16,7 @@ use crate::core::outcome::AuthorizationResult;
 use crate::core::store::{forget, PendingStore};
 use js_sys::Promise;
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 pub use error::to_js as auth_error_to_js;
@@ -140,7 +141,7 @@ thread_local! {
     /// Outcomes already handled in this page, by URL (before and after cleaning), so
     /// handling the same callback again (React StrictMode, a second call) gives the
     /// same answer instead of `already_handled`.
-    static HANDLED: RefCell<Vec<(String, Outcome)>> = const { RefCell::new(Vec::new()) };
+    static HANDLED: RefCell<Vec<(String, Rc<Outcome>)>> = const { RefCell::new(Vec::new()) };
 }
 const HANDLED_CAP: usize = 8;
 
@@ -148,14 +149,17 @@ const HANDLED_CAP: usize = 8;
 /// `AuthorizationResult`, or `null` when the location is no callback; throws `AuthError`.
 #[wasm_bindgen(js_name = handleCallback)]
 pub fn handle_callback(location: JsValue) -> Result<JsValue, JsValue> {
-    let outcome = window()
-        .and_then(|w| w.location().href().map_err(js_err))
-        .and_then(|current| interop::location_href(&location, &current))
-        .and_then(|href| handle_callback_rs(Some(&href)));
-    match outcome {
-        Ok(Some(result)) => Ok(interop::result_to_js(&result)),
-        Ok(None) => Ok(JsValue::NULL),
-        Err(e) => Err(error::to_js(&e)),
+    let handled = window().and_then(|w| {
+        let current = w.location().href().map_err(js_err)?;
+        let href = interop::location_href(&location, &current)?;
+        Ok(handle_here(&w, &href, &current))
+    });
+    // The result is converted from the remembered outcome by reference: the JS path never
+    // clones a result (that code stays out of the package).
+    match handled.as_deref() {
+        Ok(Ok(Some(result))) => Ok(interop::result_to_js(result)),
+        Ok(Ok(None)) => Ok(JsValue::NULL),
+        Ok(Err(e)) | Err(e) => Err(error::to_js(e)),
     }
 }
 
@@ -163,18 +167,22 @@ pub fn handle_callback(location: JsValue) -> Result<JsValue, JsValue> {
 pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
     let window = window()?;
     let current = window.location().href().map_err(js_err)?;
-    let href = href.unwrap_or(&current);
+    (*handle_here(&window, href.unwrap_or(&current), &current)).clone()
+}
+
+/// Handles `href` in the page at `current`, or answers what this page answered for it
+/// before.
+fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcome> {
     if let Some(done) = HANDLED.with_borrow(|h| h.iter().find(|(u, _)| u == href).map(|(_, o)| o.clone())) {
         return done;
     }
     // Only this page's own load has a navigation type; a URL passed in is read as is.
-    let nav = if href == current { navigation(&window) } else { Navigation::Other };
+    let nav = if href == current { navigation(window) } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
-    if href == current && popup::relay_if_popup(&window, href, nav) {
-        remember(href, &Ok(None), None);
-        return Ok(None);
+    if href == current && popup::relay_if_popup(window, href, nav) {
+        return remember(href, Ok(None), None);
     }
-    let mut store = storage::session_store(&window);
+    let mut store = storage::session_store(window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
     let Handled { outcome, cleaned } = handle(href, store_ref, now(), nav, &BrowserUrl);
     // Only this page's own address bar is cleaned; a URL passed in is just read.
@@ -184,13 +192,14 @@ pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
             let _ = history.replace_state_with_url(&state, "", Some(clean));
         }
     }
-    remember(href, &outcome, cleaned.filter(|_| outcome.is_ok()));
-    outcome
+    let cleaned = cleaned.filter(|_| outcome.is_ok());
+    remember(href, outcome, cleaned)
 }
 
 /// Keeps an outcome for `href` (and for its cleaned form), dropping the oldest pair
 /// beyond the cap.
-fn remember(href: &str, outcome: &Outcome, cleaned: Option<String>) {
+fn remember(href: &str, outcome: Outcome, cleaned: Option<String>) -> Rc<Outcome> {
+    let outcome = Rc::new(outcome);
     HANDLED.with_borrow_mut(|h| {
         if h.len() >= HANDLED_CAP * 2 {
             h.drain(..2);
@@ -200,4 +209,5 @@ fn remember(href: &str, outcome: &Outcome, cleaned: Option<String>) {
             h.push((clean, outcome.clone()));
         }
     });
+    outcome
 }
