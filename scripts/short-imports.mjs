@@ -1,0 +1,104 @@
+// Renames the wasm's imports from the glue module (and its closure-invoker exports) to
+// short names, in the .wasm and in the glue together: `node scripts/short-imports.mjs pkg/bank_link_bg.wasm pkg/bank_link.js`.
+//
+// Why: wasm-bindgen names each import `__wbg_<name>_<16 hex digits>`, and the package
+// carries every name twice (the wasm's import section and the glue's import object). With
+// 80-odd imports that is about 3 KB of nearly random text, over 1 KB after brotli. The
+// names mean nothing to anyone; a rename that keeps both sides in step is safe, and the
+// build fails here if any name is not found exactly once in the glue.
+import { readFileSync, writeFileSync } from "node:fs";
+
+const [wasmPath, jsPath] = process.argv.slice(2);
+const wasm = readFileSync(wasmPath);
+let js = readFileSync(jsPath, "utf8");
+const GLUE = "./bank_link_bg.js";
+
+function leb(buf, i) {
+  let n = 0, shift = 0, b;
+  do { b = buf[i++]; n |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+  return [n >>> 0, i];
+}
+function uleb(n) {
+  const out = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
+  return Buffer.from(out);
+}
+const str = (s) => Buffer.concat([uleb(Buffer.byteLength(s)), Buffer.from(s)]);
+
+// Short, unique, and never a JS keyword: letters, then letter + digit/letter.
+const ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const shortName = (k) => (k < ALPHA.length ? ALPHA[k] : ALPHA[Math.floor(k / ALPHA.length) - 1] + ALPHA[k % ALPHA.length]);
+
+const parts = [wasm.subarray(0, 8)];
+let i = 8, renamed = 0, exported = 0;
+while (i < wasm.length) {
+  const id = wasm[i];
+  const [size, start] = leb(wasm, i + 1);
+  const end = start + size;
+  if (id === 7) {
+    // The export section: wasm-bindgen's closure invokers are exported under their full
+    // Rust paths (about 500 bytes); the glue calls each as `.<name>(`. Short names too.
+    let [count, j] = leb(wasm, start);
+    const body = [uleb(count)];
+    for (let k = 0; k < count; k++) {
+      let [flen, b] = leb(wasm, j);
+      let name = wasm.subarray(b, b + flen).toString();
+      let c = b + flen + 1;
+      c = leb(wasm, c)[1];
+      if (name.startsWith("wasm_bindgen_") && name.includes("closures")) {
+        const short = `z${exported++}`;
+        const call = new RegExp(`\\.${name}(?![\\w$])`, "g");
+        const hits = js.match(call)?.length ?? 0;
+        if (hits < 1 || js.split(name).length - 1 !== hits) throw new Error(`export ${name}: ${hits} uses in ${jsPath}`);
+        js = js.replace(call, `.${short}`);
+        name = short;
+      }
+      body.push(str(name), wasm.subarray(b + flen, c));
+      j = c;
+    }
+    const section = Buffer.concat(body);
+    parts.push(Buffer.from([7]), uleb(section.length), section);
+    i = end;
+    continue;
+  }
+  if (id !== 2) {
+    parts.push(wasm.subarray(i, end));
+    i = end;
+    continue;
+  }
+  // The import section: module name, field name, then a kind-specific description that
+  // is copied as it is.
+  let [count, j] = leb(wasm, start);
+  const body = [uleb(count)];
+  for (let k = 0; k < count; k++) {
+    let [mlen, a] = leb(wasm, j);
+    const module = wasm.subarray(a, a + mlen).toString();
+    let [flen, b] = leb(wasm, a + mlen);
+    const field = wasm.subarray(b, b + flen).toString();
+    let c = b + flen;
+    const kind = wasm[c++];
+    if (kind === 0) c = leb(wasm, c)[1]; // function: type index
+    else if (kind === 1) { c++; const flags = wasm[c++]; c = leb(wasm, c)[1]; if (flags & 1) c = leb(wasm, c)[1]; } // table
+    else if (kind === 2) { const flags = wasm[c++]; c = leb(wasm, c)[1]; if (flags & 1) c = leb(wasm, c)[1]; } // memory
+    else if (kind === 3) c += 2; // global: type, mutability
+    else throw new Error(`import kind ${kind} not handled`);
+    let name = field;
+    if (module === GLUE) {
+      name = shortName(renamed++);
+      // The glue names each import once, as a key of its import object: `name:function`.
+      const key = new RegExp(`(?<![\\w$])${field}(?=:)`, "g");
+      const keys = js.match(key)?.length ?? 0;
+      const all = js.split(field).length - 1;
+      if (keys !== 1 || all !== 1) throw new Error(`import ${field}: ${keys} keys, ${all} mentions in ${jsPath}; want 1`);
+      js = js.replace(key, name);
+    }
+    body.push(str(module), str(name), wasm.subarray(b + flen, c));
+    j = c;
+  }
+  const section = Buffer.concat(body);
+  parts.push(Buffer.from([2]), uleb(section.length), section);
+  i = end;
+}
+writeFileSync(wasmPath, Buffer.concat(parts));
+writeFileSync(jsPath, js);
+console.log(`short-imports: ${renamed} imports, ${exported} exports renamed`);
