@@ -38,12 +38,64 @@ struct Flow {
     timeout: i32,
     /// The `popup.closed` rule's state.
     watch: ClosedWatch,
-    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
-    on_channel: Option<Closure<dyn FnMut(MessageEvent)>>,
-    on_tick: Option<Closure<dyn FnMut()>>,
-    on_timeout: Option<Closure<dyn FnMut()>>,
-    on_abort: Option<Closure<dyn FnMut()>>,
-    on_blur: Option<Closure<dyn FnMut()>>,
+    on_message: Option<Handler>,
+    on_channel: Option<Handler>,
+    on_tick: Option<Handler>,
+    on_timeout: Option<Handler>,
+    on_abort: Option<Handler>,
+    on_blur: Option<Handler>,
+}
+
+/// Every listener of a flow is one closure type: each distinct closure type costs its own
+/// invoke and destroy code in the wasm and its own wrapper in the glue.
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// What woke a waiting flow.
+#[derive(Clone, Copy)]
+enum Wake {
+    /// A `message` event on the opener window.
+    Message,
+    /// A message on the flow's BroadcastChannel.
+    Channel,
+    /// The opener window's `blur`.
+    Blur,
+    /// The `popup.closed` poll.
+    Tick,
+    Timeout,
+    Abort,
+}
+
+fn handler(shared: &Shared, wake: Wake) -> Handler {
+    let s = shared.clone();
+    Closure::new(move |event: JsValue| woke(&s, wake, &event))
+}
+
+fn woke(s: &Shared, wake: Wake, event: &JsValue) {
+    let message = || event.unchecked_ref::<MessageEvent>();
+    match wake {
+        Wake::Message => {
+            let e = message();
+            let from_popup = s.borrow().as_ref().is_some_and(|f| {
+                e.origin() == f.origin && e.source().is_some_and(|src| js_sys::Object::is(&src, &f.popup))
+            });
+            if from_popup {
+                received(s, &e.data());
+            }
+        }
+        // Same-origin by construction; the state in its name and in the message is checked.
+        Wake::Channel => received(s, &message().data()),
+        Wake::Blur => {
+            // `try_`: a blur dispatched while the flow is borrowed must not panic the module.
+            if let Some(f) = s.try_borrow_mut().ok().as_mut().and_then(|g| g.as_mut()) {
+                f.watch.blurred();
+            }
+        }
+        Wake::Tick => tick(s),
+        Wake::Timeout => {
+            finish(s, Err(AuthError::new(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
+        }
+        Wake::Abort => finish(s, Err(AuthError::new(ErrorCode::Aborted, "the signal aborted the popup flow"))),
+    }
 }
 
 type Shared = Rc<RefCell<Option<Flow>>>;
@@ -133,69 +185,43 @@ pub fn start(
     Ok(promise)
 }
 
+fn fun(h: &Handler) -> &Function {
+    h.as_ref().unchecked_ref()
+}
+
 fn listen(shared: &Shared, timeout: u32) {
     let mut guard = shared.borrow_mut();
     let Some(flow) = guard.as_mut() else { return };
 
-    let s = shared.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let from_popup = s.borrow().as_ref().is_some_and(|f| {
-            e.origin() == f.origin && e.source().is_some_and(|src| js_sys::Object::is(&src, &f.popup))
-        });
-        if from_popup {
-            received(&s, &e.data());
-        }
-    });
-    let _ = flow.window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    let on_message = handler(shared, Wake::Message);
+    let _ = flow.window.add_event_listener_with_callback("message", fun(&on_message));
     flow.on_message = Some(on_message);
 
-    // Same-origin by construction; the state in its name and in the message is checked.
     if let Ok(channel) = BroadcastChannel::new(&channel_name(&flow.state)) {
-        let s = shared.clone();
-        let on_channel = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| received(&s, &e.data()));
-        channel.set_onmessage(Some(on_channel.as_ref().unchecked_ref()));
+        let on_channel = handler(shared, Wake::Channel);
+        channel.set_onmessage(Some(fun(&on_channel)));
         flow.channel = Some(channel);
         flow.on_channel = Some(on_channel);
     }
 
     // The popup taking the focus blurs the opener, possibly before the first poll.
-    let s = shared.clone();
-    let on_blur = Closure::<dyn FnMut()>::new(move || {
-        // `try_`: a blur dispatched while the flow is borrowed must not panic the module.
-        if let Some(f) = s.try_borrow_mut().ok().as_mut().and_then(|g| g.as_mut()) {
-            f.watch.blurred();
-        }
-    });
-    let _ = flow.window.add_event_listener_with_callback("blur", on_blur.as_ref().unchecked_ref());
+    let on_blur = handler(shared, Wake::Blur);
+    let _ = flow.window.add_event_listener_with_callback("blur", fun(&on_blur));
     flow.on_blur = Some(on_blur);
 
-    let s = shared.clone();
-    let on_tick = Closure::<dyn FnMut()>::new(move || tick(&s));
-    flow.interval = flow
-        .window
-        .set_interval_with_callback_and_timeout_and_arguments_0(on_tick.as_ref().unchecked_ref(), POLL_MS)
-        .unwrap_or(0);
+    let on_tick = handler(shared, Wake::Tick);
+    flow.interval =
+        flow.window.set_interval_with_callback_and_timeout_and_arguments_0(fun(&on_tick), POLL_MS).unwrap_or(0);
     flow.on_tick = Some(on_tick);
 
-    let s = shared.clone();
-    let on_timeout = Closure::<dyn FnMut()>::new(move || {
-        finish(&s, Err(AuthError::new(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
-    });
-    flow.timeout = flow
-        .window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.as_ref().unchecked_ref(),
-            i32::try_from(timeout).unwrap_or(i32::MAX),
-        )
-        .unwrap_or(0);
+    let on_timeout = handler(shared, Wake::Timeout);
+    let ms = i32::try_from(timeout).unwrap_or(i32::MAX);
+    flow.timeout = flow.window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&on_timeout), ms).unwrap_or(0);
     flow.on_timeout = Some(on_timeout);
 
     if let Some(signal) = &flow.signal {
-        let s = shared.clone();
-        let on_abort = Closure::<dyn FnMut()>::new(move || {
-            finish(&s, Err(AuthError::new(ErrorCode::Aborted, "the signal aborted the popup flow")))
-        });
-        let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        let on_abort = handler(shared, Wake::Abort);
+        let _ = signal.add_event_listener_with_callback("abort", fun(&on_abort));
         flow.on_abort = Some(on_abort);
     }
 }
@@ -252,10 +278,10 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     flow.window.clear_interval_with_handle(flow.interval);
     flow.window.clear_timeout_with_handle(flow.timeout);
     if let Some(f) = &flow.on_message {
-        let _ = flow.window.remove_event_listener_with_callback("message", f.as_ref().unchecked_ref());
+        let _ = flow.window.remove_event_listener_with_callback("message", fun(f));
     }
     if let Some(f) = &flow.on_blur {
-        let _ = flow.window.remove_event_listener_with_callback("blur", f.as_ref().unchecked_ref());
+        let _ = flow.window.remove_event_listener_with_callback("blur", fun(f));
     }
     if let Some(channel) = &flow.channel {
         channel.set_onmessage(None);
@@ -263,7 +289,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
         channel.close();
     }
     if let (Some(signal), Some(f)) = (&flow.signal, &flow.on_abort) {
-        let _ = signal.remove_event_listener_with_callback("abort", f.as_ref().unchecked_ref());
+        let _ = signal.remove_event_listener_with_callback("abort", fun(f));
     }
     if let Ok(mut s) = storage::session_store(&flow.window) {
         forget(&mut s, &flow.state);
@@ -309,17 +335,19 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
     }
     let Ok(channel) = BroadcastChannel::new(&channel_name(&state)) else { return true };
+    // Both live as long as the page: it closes, or it says its last word.
     let w = window.clone();
-    let on_settled = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        if interop::is_settled(&e.data(), SETTLED) {
+    let on_settled = Handler::new(move |e: JsValue| {
+        if interop::is_settled(&e.unchecked_ref::<MessageEvent>().data(), SETTLED) {
             let _ = w.close();
         }
     });
-    channel.set_onmessage(Some(on_settled.as_ref().unchecked_ref()));
-    on_settled.forget();
+    channel.set_onmessage(Some(fun(&on_settled)));
     let _ = channel.post_message(&message);
     let w = window.clone();
-    let gone = Closure::once_into_js(move || interop::say_return_to_app(&w));
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(gone.unchecked_ref(), SETTLED_WAIT_MS);
+    let gone = Handler::new(move |_: JsValue| interop::say_return_to_app(&w));
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&gone), SETTLED_WAIT_MS);
+    on_settled.forget();
+    gone.forget();
     true
 }
