@@ -10,7 +10,7 @@
 use super::entropy::is_token;
 use super::error::AuthError;
 use super::pending::PendingFlow;
-use super::urlenc::{cat, decimal, parse_decimal};
+use super::urlenc::{cat, cut, decimal, parse_decimal, pieces};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreFault {
@@ -65,18 +65,22 @@ impl Index {
     /// An unreadable entry is none: a tab's sessionStorage ends with the tab.
     pub fn parse(s: &str) -> Self {
         let mut index = Self::default();
-        for item in super::urlenc::pieces(s, b',') {
-            let mut f = item.splitn(5, '.');
-            let (kind, state) = (f.next(), f.next().filter(|s| is_token(s)).map(str::to_owned));
-            let mut time = || f.next().and_then(parse_decimal);
-            match (kind, state) {
-                (Some("p"), Some(state)) => {
-                    if let (Some(created_ms), Some(expires_ms), Some(record)) = (time(), time(), f.next()) {
-                        index.pending.push(Entry { state, created_ms, expires_ms, record: record.to_owned() });
+        for item in pieces(s, b',') {
+            // `kind.state.rest`; `cut` rather than `splitn`, which links the char searcher.
+            let Some((kind, rest)) = cut(item, b'.') else { continue };
+            let Some((state, rest)) = cut(rest, b'.').filter(|(s, _)| is_token(s)) else { continue };
+            let state = state.to_owned();
+            match kind {
+                "p" => {
+                    let times = cut(rest, b'.').and_then(|(c, rest)| cut(rest, b'.').map(|(e, r)| (c, e, r)));
+                    if let Some((created, expires, record)) = times {
+                        if let (Some(created_ms), Some(expires_ms)) = (parse_decimal(created), parse_decimal(expires)) {
+                            index.pending.push(Entry { state, created_ms, expires_ms, record: record.to_owned() });
+                        }
                     }
                 }
-                (Some("d"), Some(state)) => {
-                    if let Some(exp) = time() {
+                "d" => {
+                    if let Some(exp) = parse_decimal(cut(rest, b'.').map_or(rest, |(e, _)| e)) {
                         index.done.push((state, exp));
                     }
                 }

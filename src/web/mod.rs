@@ -23,8 +23,18 @@ pub use error::to_js as auth_error_to_js;
 pub use interop::result_to_js;
 pub use url::BrowserUrl;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis.window`, undefined in a worker. Read directly: `web_sys::window()` goes
+    /// through `js_sys::global()`, a four-way probe of global names (0.4 KB).
+    #[wasm_bindgen(thread_local_v2, js_namespace = globalThis, js_name = window)]
+    static WINDOW: JsValue;
+}
+
 fn window() -> Result<web_sys::Window, AuthError> {
-    web_sys::window().ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
+    WINDOW
+        .with(|w| w.clone().dyn_into::<web_sys::Window>().ok())
+        .ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
 }
 
 /// A browser call other than storage threw: `browser_unavailable`, with its message.
