@@ -332,9 +332,8 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
             return Err(AuthError::config(key, "must separate scopes with single spaces"));
         }
         if p == Provider::Flinks {
-            if !FLINKS_SCOPES.iter().any(|(s, _)| s == t) {
-                let allowed: Vec<&str> = FLINKS_SCOPES.iter().map(|(s, _)| *s).collect();
-                return Err(AuthError::config(key, cat(&["must be one or more of ", &join(&allowed, ", ")])));
+            if !FLINKS_SCOPES.contains(t) {
+                return Err(AuthError::config(key, cat(&["must be one or more of ", &join(&FLINKS_SCOPES, ", ")])));
             }
         } else if !is_scope_token(t) {
             return Err(AuthError::config(

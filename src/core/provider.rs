@@ -97,17 +97,17 @@ impl Provider {
     }
 }
 
-/// Flinks outbound scopes (`/api/v1/authorize`, `scope`), with the descriptions its
-/// document gives.
-pub const FLINKS_SCOPES: [(&str, &str); 8] = [
-    ("ACCOUNT_BASIC", "Basic account information"),
-    ("ACCOUNT_DETAILED", "Detailed account information"),
-    ("ACCOUNT_PAYMENTS", "Payment information linked to the account"),
-    ("INVESTMENTS", "Investment information linked to the account"),
-    ("STATEMENTS", "PDF statements for the account"),
-    ("CUSTOMER_CONTACT", "Business contact information for the account"),
-    ("CUSTOMER_PERSONAL", "Information about the customer who owns the account"),
-    ("TRANSACTIONS", "List of transactions for the account"),
+/// Flinks outbound scopes (`/api/v1/authorize`, `scope`); its document's descriptions
+/// are comments, so they stay out of the wasm.
+pub const FLINKS_SCOPES: [&str; 8] = [
+    "ACCOUNT_BASIC",     // Basic account information
+    "ACCOUNT_DETAILED",  // Detailed account information
+    "ACCOUNT_PAYMENTS",  // Payment information linked to the account
+    "INVESTMENTS",       // Investment information linked to the account
+    "STATEMENTS",        // PDF statements for the account
+    "CUSTOMER_CONTACT",  // Business contact information for the account
+    "CUSTOMER_PERSONAL", // Information about the customer who owns the account
+    "TRANSACTIONS",      // List of transactions for the account
 ];
 
 /// ISO 639-1 two-letter codes (the 183 assigned ones), for Flinks v3 `lang`, whose
