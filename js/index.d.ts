@@ -6,6 +6,13 @@ export type FlinksScope =
   | "ACCOUNT_BASIC" | "ACCOUNT_DETAILED" | "ACCOUNT_PAYMENTS" | "INVESTMENTS"
   | "STATEMENTS" | "CUSTOMER_CONTACT" | "CUSTOMER_PERSONAL" | "TRANSACTIONS";
 
+/**
+ * Flinks scopes as one space-separated string, up to three (write an array for more):
+ * every word must be a {@link FlinksScope}, so a typo fails to compile.
+ */
+export type FlinksScopeString =
+  | FlinksScope | `${FlinksScope} ${FlinksScope}` | `${FlinksScope} ${FlinksScope} ${FlinksScope}`;
+
 /** A JSON value: what `appState` may carry. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -37,7 +44,7 @@ interface CommonConfig {
 export interface TinkConfig extends CommonConfig {
   provider: "tink";
   clientId: string;
-  scope: string | string[];
+  scope: string | readonly string[];
 }
 
 export interface FlinksConfig extends CommonConfig {
@@ -45,7 +52,7 @@ export interface FlinksConfig extends CommonConfig {
   /** Required: the customer's host, path /api/v1/authorize. */
   authorizeUrl: string;
   clientId: string;
-  scope: FlinksScope | FlinksScope[] | string;
+  scope: FlinksScopeString | readonly FlinksScope[];
   providerId: string;
   correlationId?: string;
   lang?: "en" | "fr";
@@ -66,7 +73,7 @@ export interface OAuth2Config extends CommonConfig {
   provider: "oauth2";
   authorizeUrl: string;
   clientId: string;
-  scope?: string | string[];
+  scope?: string | readonly string[];
 }
 
 export type AuthorizationConfig = TinkConfig | FlinksConfig | FlinksV3Config | OAuth2Config;
@@ -117,6 +124,13 @@ export function startAuthorization(
 export function startAuthorization(
   config: AuthorizationConfig & { mode?: "redirect" },
 ): Promise<{ url: string; state: string }>;
+/**
+ * Any config, its `mode` not known at compile time (a config typed `AuthorizationConfig`,
+ * spread, or returned by a function): the result of the mode it turns out to have.
+ */
+export function startAuthorization(
+  config: AuthorizationConfig,
+): Promise<AuthorizationResult | { url: string; state: string }>;
 
 /** Verifies and consumes the callback on the redirect URI page. null when the location is no callback. */
 export function handleCallback(location?: Location | URL | string): AuthorizationResult | null;

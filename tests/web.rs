@@ -496,3 +496,45 @@ async fn oversized_href_and_app_state_are_refused_by_their_length() {
     let grown = memory() - before;
     assert!(grown < f64::from(2 << 20), "wasm memory grew by {grown} bytes");
 }
+
+#[path = "common/dts.rs"]
+mod dts;
+
+/// What `result_to_js` produces has exactly the members the `.d.ts` declares, for a
+/// success and a failure with every optional field given (surface drift, both ways).
+#[wasm_bindgen_test]
+fn result_objects_match_the_declarations() {
+    use bank_link::core::outcome::AuthorizationResult;
+    use bank_link::core::provider::Provider;
+    use bank_link::web::result_to_js;
+    let s = |v: &str| Some(v.to_owned());
+    let keys = |r: AuthorizationResult| {
+        let o = result_to_js(&r);
+        let mut k: Vec<String> =
+            js_sys::Object::keys(o.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect();
+        k.sort();
+        k
+    };
+    let success = AuthorizationResult::Success {
+        provider: Provider::Tink,
+        state: "s".into(),
+        code: s("c"),
+        login_id: s("l"),
+        credentials_id: s("i"),
+        code_verifier: s("v"),
+        params: vec![],
+        app_state: s("1"),
+    };
+    let failure = AuthorizationResult::Failure {
+        provider: Provider::Tink,
+        state: s("s"),
+        error: "access_denied".into(),
+        error_description: s("d"),
+        error_uri: s("u"),
+        params: vec![],
+        app_state: s("1"),
+    };
+    let (ok, failed) = dts::result_fields();
+    assert_eq!(keys(success), ok);
+    assert_eq!(keys(failure), failed);
+}

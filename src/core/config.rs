@@ -128,6 +128,12 @@ const FIELDS: [&str; 21] = [
     "issuer",
 ];
 
+/// The config fields `provider` reads, in API.md's order: the public surface that the
+/// `.d.ts` must match (tests/surface.rs compares them both ways).
+pub fn fields_for(p: Provider) -> impl Iterator<Item = &'static str> {
+    FIELDS.into_iter().filter(move |f| applies(f, p))
+}
+
 /// Fields that only some presets read. Given to another preset they would be silently
 /// ignored, which hides a mistake, so they are refused.
 fn applies(field: &str, p: Provider) -> bool {

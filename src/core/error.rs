@@ -22,6 +22,23 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for the surface test that holds the `.d.ts` to them.
+    pub const ALL: [ErrorCode; 13] = [
+        Self::InvalidConfig,
+        Self::StorageUnavailable,
+        Self::BrowserUnavailable,
+        Self::PopupBlocked,
+        Self::PopupClosed,
+        Self::PopupTimeout,
+        Self::Aborted,
+        Self::UnknownState,
+        Self::MissingState,
+        Self::Expired,
+        Self::AlreadyHandled,
+        Self::MalformedCallback,
+        Self::IssuerMismatch,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::InvalidConfig => "invalid_config",

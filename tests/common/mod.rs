@@ -1,6 +1,7 @@
 // Shared by several test crates, each of which uses only some of it.
 #![allow(dead_code)]
 
+pub mod dts;
 pub mod json;
 
 use bank_link::core::uri::{NativeUrl, UrlParser};

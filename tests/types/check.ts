@@ -1,6 +1,78 @@
 // Type-level tests of the shipped declarations (pkg/index.d.ts): `tsc --noEmit` fails if
 // a valid use stops compiling or an invalid one (marked @ts-expect-error) starts to.
-import { startAuthorization, handleCallback, type AuthError, type AuthorizationResult } from "../../js/index.js";
+import {
+  startAuthorization, handleCallback, type AuthError, type AuthErrorCode, type AuthorizationConfig,
+  type AuthorizationResult,
+} from "../../js/index.js";
+
+// Written as a consumer writes them: configs typed with the exported type, widened,
+// built by functions, checked with `satisfies`; results discriminated on `ok`; errors
+// caught and switched on `code`.
+async function consumer(): Promise<void> {
+  const config: AuthorizationConfig = {
+    provider: "flinks", authorizeUrl: "https://x.example/api/v1/authorize", clientId: "c",
+    redirectUri: "https://app.example/cb", scope: "ACCOUNT_BASIC TRANSACTIONS", providerId: "p", mode: "redirect",
+  };
+  const either: AuthorizationResult | { url: string; state: string } = await startAuthorization({ ...config, navigate: false });
+  if ("ok" in either) { void either.provider; } else { void either.url; }
+
+  let mode: "redirect" | "popup" = "redirect";
+  if (Math.random() > 2) mode = "popup";
+  const widened = { provider: "tink" as const, clientId: "c", scope: ["accounts:read"], redirectUri: "/cb", mode };
+  await startAuthorization(widened);
+
+  const make = (id: string): AuthorizationConfig => ({
+    provider: "oauth2", authorizeUrl: "https://as.example/authorize", clientId: id, redirectUri: "https://app.example/cb",
+  });
+  await startAuthorization(make("c"));
+
+  const checked = {
+    provider: "flinks-v3", instance: "toolbox", redirectUri: "https://app.example/cb", lang: "de",
+  } satisfies AuthorizationConfig;
+  await startAuthorization(checked);
+
+  const frozen = { provider: "tink", clientId: "c", scope: ["a", "b"], redirectUri: "https://app.example/cb" } as const;
+  await startAuthorization(frozen);
+
+  const result = handleCallback();
+  if (result === null) return;
+  switch (result.ok) {
+    case true: { const code: string | undefined = result.code; void code; break; }
+    case false: { const error: string = result.error; void error; break; }
+  }
+  try {
+    await startAuthorization(config);
+  } catch (e) {
+    const err = e as AuthError;
+    const code: AuthErrorCode = err.code;
+    switch (code) {
+      case "popup_blocked": case "popup_closed": case "popup_timeout": case "aborted": break;
+      case "invalid_config": { const field: string | undefined = err.field; void field; break; }
+      default: { const rest: Exclude<AuthErrorCode, "popup_blocked" | "popup_closed" | "popup_timeout" | "aborted" | "invalid_config"> = code; void rest; }
+    }
+  }
+}
+void consumer;
+
+async function consumerMistakes(): Promise<void> {
+  // @ts-expect-error a provider name the library does not know
+  const bad: AuthorizationConfig = { provider: "plaid", clientId: "c", redirectUri: "/cb" };
+  void bad;
+  // @ts-expect-error an unknown key in a typed config
+  const extra: AuthorizationConfig = { provider: "tink", clientId: "c", scope: "s", redirectUri: "/cb", colour: "red" };
+  void extra;
+  await startAuthorization({
+    provider: "flinks", authorizeUrl: "u", clientId: "c", redirectUri: "r", providerId: "p",
+    // @ts-expect-error a Flinks scope outside the enumeration
+    scope: "ACCOUNT_BASIC TRANSACTION",
+  });
+  await startAuthorization({
+    provider: "flinks", authorizeUrl: "u", clientId: "c", redirectUri: "r", providerId: "p",
+    // @ts-expect-error a Flinks scope outside the enumeration, in an array
+    scope: ["ACCOUNT_BASIC", "EVERYTHING"],
+  });
+}
+void consumerMistakes;
 
 async function valid(): Promise<void> {
   const started: { url: string; state: string } = await startAuthorization({

@@ -1,0 +1,47 @@
+//! The public surface has one source of truth: the Rust side. The shipped `.d.ts` must
+//! name exactly its error codes and, per provider, exactly the config fields validation
+//! accepts; a difference in either direction fails. (The result objects are compared in
+//! the browser suites, on what `result_to_js` really produces: tests/web.rs.)
+
+mod common;
+use bank_link::core::config::fields_for;
+use bank_link::core::error::ErrorCode;
+use bank_link::core::provider::Provider;
+use common::dts;
+
+#[test]
+fn error_codes_match_both_ways() {
+    let mut rust: Vec<String> = ErrorCode::ALL.iter().map(|c| c.as_str().to_owned()).collect();
+    rust.sort();
+    assert_eq!(dts::string_union("AuthErrorCode"), rust);
+}
+
+#[test]
+fn providers_match_both_ways() {
+    let mut rust: Vec<String> = Provider::ALL.iter().map(|p| p.as_str().to_owned()).collect();
+    rust.sort();
+    assert_eq!(dts::string_union("Provider"), rust);
+}
+
+#[test]
+fn config_fields_per_provider_match_both_ways() {
+    for (p, interface) in [
+        (Provider::Tink, "TinkConfig"),
+        (Provider::Flinks, "FlinksConfig"),
+        (Provider::FlinksV3, "FlinksV3Config"),
+        (Provider::OAuth2, "OAuth2Config"),
+    ] {
+        let mut rust: Vec<String> = fields_for(p).map(str::to_owned).collect();
+        rust.sort();
+        let mut declared = dts::interface_fields(interface);
+        declared.dedup();
+        assert_eq!(declared, rust, "{interface} against what validation accepts for {}", p.as_str());
+    }
+}
+
+#[test]
+fn the_reader_ignores_comments() {
+    // A word in a comment (`any`, a field name) never counts as a declaration.
+    assert!(!dts::code().contains("/**"));
+    assert!(dts::interface_fields("TinkConfig").iter().all(|f| f != "Absolute"));
+}
