@@ -65,6 +65,10 @@
 //! # Ok::<(), bank_link::core::error::AuthError>(())
 //! ```
 
+// A panic in wasm kills the module for the whole page: the shipped code may not unwrap,
+// expect, panic or index unchecked. Tests may (their failures are meant to panic).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
 // The npm package's allocator (Cargo.toml, feature `small-alloc`). A wasm page runs the
 // module on one thread, which is what `AssumeSingleThreaded` requires.
 #[cfg(all(target_arch = "wasm32", feature = "small-alloc"))]

@@ -197,7 +197,7 @@ pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Resul
         }
         return Err(AuthError::new(ErrorCode::UnknownState, "no pending authorization matches the callback's state"));
     };
-    let Some(flow) = PendingFlow::from_record(&ledger.index.pending[i].record) else {
+    let Some(flow) = ledger.index.pending.get(i).and_then(|e| PendingFlow::from_record(&e.record)) else {
         // Not a flow of ours any more (tampered, or written by another version): forgotten.
         ledger.index.pending.remove(i);
         let _ = ledger.index.write(ledger.store);

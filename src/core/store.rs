@@ -215,14 +215,18 @@ impl Items {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
     pub fn get(&self, key: &str) -> Option<&String> {
-        self.find(key).ok().map(|i| &self.0[i].1)
+        self.find(key).ok().and_then(|i| self.0.get(i)).map(|(_, v)| v)
     }
     pub fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_ok()
     }
     pub fn insert(&mut self, key: String, value: String) {
         match self.find(&key) {
-            Ok(i) => self.0[i].1 = value,
+            Ok(i) => {
+                if let Some(item) = self.0.get_mut(i) {
+                    item.1 = value;
+                }
+            }
             Err(i) => self.0.insert(i, (key, value)),
         }
     }

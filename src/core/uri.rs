@@ -55,6 +55,7 @@ impl UrlParts {
     }
 
     /// The host as serialised (`app.example`, `127.0.0.1`, `[::1]`), without port.
+    #[allow(clippy::indexing_slicing, reason = "i comes from rposition over the same bytes")]
     pub fn host(&self) -> &str {
         let a = self.authority();
         // Byte scans from the end: `rsplit_once`/`rfind` link the reverse char searcher.

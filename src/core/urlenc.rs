@@ -9,6 +9,7 @@ pub const MAX_VALUE: usize = 2 * 1024;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is escaped, so a
 /// value round-trips through any form or percent decoder identically.
+#[allow(clippy::indexing_slicing, reason = "nibbles index a 16-entry table")]
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -37,6 +38,7 @@ fn hex(b: u8) -> Option<u8> {
 /// Decodes `+` and `%XX`. Strict: a `%` not followed by two hex digits, or bytes that are
 /// not UTF-8, are `None` (never replaced by U+FFFD, which would let two different inputs
 /// decode to the same value).
+#[allow(clippy::indexing_slicing, reason = "the loop reads bytes[i] only while i < len")]
 fn decode(raw: &str, strict: bool) -> Option<String> {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -97,6 +99,7 @@ pub fn parse_pairs(raw: &str, max_value: usize) -> Result<Vec<(String, String)>,
 }
 
 /// Decimal digits of `n`: `u64::to_string` would bring `core::fmt` into the wasm.
+#[allow(clippy::indexing_slicing, reason = "at most 20 digits fill a 20-byte buffer from its end")]
 pub fn decimal(mut n: u64) -> String {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
