@@ -17,6 +17,13 @@ fn error_codes_match_both_ways() {
 }
 
 #[test]
+fn oauth_error_codes_match_both_ways() {
+    let mut rust: Vec<String> = bank_link::core::outcome::OAUTH_ERRORS.iter().map(|c| (*c).to_owned()).collect();
+    rust.sort();
+    assert_eq!(dts::string_union("OAuthErrorCode"), rust);
+}
+
+#[test]
 fn providers_match_both_ways() {
     let mut rust: Vec<String> = Provider::ALL.iter().map(|p| p.as_str().to_owned()).collect();
     rust.sort();

@@ -2,6 +2,7 @@
 //! hands us is untrusted until it passes here; each rule fails with `invalid_config`
 //! naming the field as the caller wrote it and saying what is allowed.
 
+use super::callback::is_callback_param;
 use super::error::AuthError;
 use super::provider::{is_iso_639_1, Provider, FLINKS_SCOPES};
 use super::uri::{UrlParser, UrlParts};
@@ -87,22 +88,6 @@ pub const TTL_BOUNDS: (u32, u32) = (30, 3600);
 pub const MAX_STRING: usize = 2048;
 pub const MAX_APP_STATE: usize = 16 * 1024;
 pub const MAX_EXTRA_PARAMS: usize = 32;
-
-/// Names the callback carries: a redirect URI that already uses one would be ambiguous.
-/// `access_token` and `id_token` are an implicit-flow answer, which this library never
-/// asks for: such a callback is refused (API.md, "Token leakage") and cleaned away.
-pub const CALLBACK_PARAMS: [&str; 10] = [
-    "code",
-    "state",
-    "error",
-    "error_description",
-    "error_uri",
-    "iss",
-    "loginId",
-    "credentials_id",
-    "access_token",
-    "id_token",
-];
 
 const FIELDS: [&str; 21] = [
     "provider",
@@ -436,7 +421,7 @@ fn redirect_uri<'a>(r: &Reader<'a>, page_origin: &str) -> Result<&'a str, AuthEr
         ));
     }
     for name in names(url.query().unwrap_or("")) {
-        if CALLBACK_PARAMS.contains(&name.as_str()) {
+        if is_callback_param(&name) {
             return Err(AuthError::config(
                 key,
                 cat(&["must not carry \"", &name, "\" in its query: the callback uses that name"]),

@@ -3,7 +3,8 @@
 
 use super::provider::Provider;
 
-/// RFC 6749 §4.1.2.1 error codes, the ones the TypeScript union names.
+/// RFC 6749 §4.1.2.1 error codes: the TypeScript union `OAuthErrorCode` names exactly
+/// these (tests/surface.rs).
 pub const OAUTH_ERRORS: [&str; 7] = [
     "access_denied",
     "invalid_request",
@@ -49,18 +50,4 @@ impl AuthorizationResult {
             Self::Failure { state, .. } => state.as_deref(),
         }
     }
-}
-
-/// Maps a provider's error value to an RFC 6749 code where the provider documents a
-/// status of its own (Tink Link's `USER_CANCELLED` and friends). The raw value stays
-/// in `params.error`.
-pub fn map_error(provider: Provider, raw: &str) -> String {
-    let mapped = match (provider, raw) {
-        (Provider::Tink, "USER_CANCELLED") => "access_denied",
-        (Provider::Tink, "BAD_REQUEST") => "invalid_request",
-        (Provider::Tink, "INTERNAL_ERROR") => "server_error",
-        (Provider::Tink, "TEMPORARY_ERROR") => "temporarily_unavailable",
-        _ => raw,
-    };
-    mapped.to_owned()
 }

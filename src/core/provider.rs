@@ -95,6 +95,19 @@ impl Provider {
     pub fn pkce_by_default(self) -> bool {
         self == Self::OAuth2
     }
+
+    /// The RFC 6749 code for an `error` value, where the provider documents statuses of its
+    /// own (Tink Link's `USER_CANCELLED` and friends); any other value as it came. The raw
+    /// value stays in `params.error`.
+    pub fn rfc6749_error(self, raw: &str) -> &str {
+        match (self, raw) {
+            (Self::Tink, "USER_CANCELLED") => "access_denied",
+            (Self::Tink, "BAD_REQUEST") => "invalid_request",
+            (Self::Tink, "INTERNAL_ERROR") => "server_error",
+            (Self::Tink, "TEMPORARY_ERROR") => "temporarily_unavailable",
+            _ => raw,
+        }
+    }
 }
 
 /// Flinks outbound scopes (`/api/v1/authorize`, `scope`); its document's descriptions

@@ -16,8 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use webdriver::{Driver, Res, Session};
 
-const CALLBACK_PARAMS: [&str; 8] =
-    ["code", "state", "error", "error_description", "error_uri", "iss", "loginId", "credentials_id"];
+use bank_link::core::callback::is_callback_param;
 
 /// How long the opener has to notice a closed popup: the contract's 2 s, plus the
 /// harness's own polling and WebDriver round trips.
@@ -187,7 +186,7 @@ impl Ctx<'_> {
         let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
         for pair in query.split(['&', '#']) {
             let name = pair.split('=').next().unwrap_or("");
-            ensure(!CALLBACK_PARAMS.contains(&name), format!("address bar still holds {name}: {url}"))?;
+            ensure(!is_callback_param(name), format!("address bar still holds {name}: {url}"))?;
         }
         let n = self.pending()?;
         ensure(n == want_pending, format!("{n} pending records left, want {want_pending}"))?;

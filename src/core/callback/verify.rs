@@ -1,0 +1,250 @@
+//! Verifying a parsed callback against the pending authorizations, in the order
+//! oauth4webapi and RFC 9207 use (state → `iss` → expiry → binding → `error` or result),
+//! consuming the flow it answers, and Tink's parameterless denial.
+
+use super::parse::Callback;
+use crate::core::config::Mode;
+use crate::core::entropy::is_token;
+use crate::core::error::{AuthError, ErrorCode};
+use crate::core::outcome::AuthorizationResult;
+use crate::core::pending::PendingFlow;
+use crate::core::provider::Provider;
+use crate::core::store::{Index, PendingStore, StoreFault};
+use crate::core::uri::{UrlParser, UrlParts};
+use crate::core::urlenc::pieces;
+
+/// Equality that takes the same time wherever the inputs differ (RFC 6749 §10.10 asks
+/// that guessing a state be infeasible; timing must not help).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The index entry whose state equals `state`, comparing every pending state in constant
+/// time (no early exit), so the lookup reveals nothing but the outcome.
+fn lookup(index: &Index, state: &str) -> Option<usize> {
+    let mut found = None;
+    for (i, e) in index.pending.iter().enumerate() {
+        if ct_eq(e.state.as_bytes(), state.as_bytes()) {
+            found = Some(i);
+        }
+    }
+    found
+}
+
+/// How the page was reached (`PerformanceNavigationTiming.type`). Tink's silent denial
+/// is only read on a fresh navigation: a reload, Back or a restored tab is never one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Navigation {
+    /// `navigate`: a link, a redirect, the address bar.
+    Navigate,
+    /// `reload`, `back_forward`, or not known (a URL passed in, no timing API).
+    Other,
+}
+
+/// The non-empty `&`-separated segments of a query, as written.
+fn segments(query: Option<&str>) -> impl Iterator<Item = &str> {
+    pieces(query.unwrap_or(""), b'&').filter(|s| !s.is_empty())
+}
+
+/// RFC 9700 §4.4 mix-up defence: the callback arrived at the very redirect URI the flow
+/// was sent with, its own query included (apps that tell servers apart by `?as=a` and
+/// `?as=b`, as §4.4.2 suggests, are protected too). The origin and path are equal, and the
+/// redirect URI's query segments open the callback's query in order: RFC 6749 §3.1.2 has
+/// the server retain that query and add its own parameters, so what follows them is the
+/// provider's (`code`, `state`, and extras such as Tink's `message` or OIDC's `scope`).
+fn bound_to(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool {
+    let Some(r) = parser.parse(&flow.redirect_uri) else { return false };
+    let mut got = segments(page.query());
+    r.origin() == page.origin() && r.path() == page.path() && segments(r.query()).all(|own| got.next() == Some(own))
+}
+
+/// Tink's silent denial: the page is the flow's redirect URI exactly, nothing added
+/// (no query, no fragment), reached by a fresh navigation.
+fn is_bare_redirect(flow: &PendingFlow, page: &UrlParts, nav: Navigation, parser: &dyn UrlParser) -> bool {
+    nav == Navigation::Navigate && parser.parse(&flow.redirect_uri).is_some_and(|r| r.href() == page.href())
+}
+
+pub(super) fn storage_fault(_: StoreFault) -> AuthError {
+    AuthError::storage("sessionStorage is not available, so the callback cannot be verified")
+}
+
+/// The storage a callback is verified against: the store, the index read from it once,
+/// and the parser that reads the flows' redirect URIs.
+pub struct Ledger<'a> {
+    pub store: &'a mut dyn PendingStore,
+    pub index: Index,
+    pub parser: &'a dyn UrlParser,
+}
+
+impl<'a> Ledger<'a> {
+    pub fn open(store: &'a mut dyn PendingStore, parser: &'a dyn UrlParser) -> Result<Self, StoreFault> {
+        let index = Index::load(store)?;
+        Ok(Self { store, index, parser })
+    }
+}
+
+/// Verifies a parsed callback and consumes the pending authorization it answers.
+pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Result<AuthorizationResult, AuthError> {
+    let Some(state) = cb.get("state") else {
+        return Err(AuthError::new(ErrorCode::MissingState, "the callback carries no state"));
+    };
+    // Never let a hostile state reach a storage key: ours are 43 base64url characters.
+    if !is_token(state) {
+        return Err(AuthError::new(ErrorCode::UnknownState, "the callback's state was not issued by this library"));
+    }
+    let Some(i) = lookup(&ledger.index, state) else {
+        let mut done = false;
+        for (s, exp) in &ledger.index.done {
+            done |= ct_eq(s.as_bytes(), state.as_bytes()) && now_ms < *exp;
+        }
+        if done {
+            return Err(AuthError::new(
+                ErrorCode::AlreadyHandled,
+                "this callback was already handled (reload or back button)",
+            ));
+        }
+        return Err(AuthError::new(ErrorCode::UnknownState, "no pending authorization matches the callback's state"));
+    };
+    let Some(flow) = ledger.index.pending.get(i).and_then(|e| PendingFlow::from_record(&e.record)) else {
+        // Not a flow of ours any more (tampered, or written by another version): forgotten.
+        ledger.index.pending.remove(i);
+        let _ = ledger.index.write(ledger.store);
+        return Err(AuthError::new(ErrorCode::UnknownState, "the pending authorization for this state is unreadable"));
+    };
+    // RFC 9207 §2.4: when the issuer is known, `iss` must be present and equal.
+    if let Some(issuer) = &flow.issuer {
+        if cb.get("iss").is_none_or(|iss| !ct_eq(iss.as_bytes(), issuer.as_bytes())) {
+            return Err(AuthError::new(
+                ErrorCode::IssuerMismatch,
+                "the callback's iss does not match the expected issuer",
+            ));
+        }
+    }
+    if flow.is_expired(now_ms) {
+        // The sweep after verifying removes it.
+        return Err(AuthError::new(
+            ErrorCode::Expired,
+            "the pending authorization expired before the callback arrived",
+        ));
+    }
+    if !bound_to(&flow, &cb.url, ledger.parser) {
+        return Err(AuthError::new(
+            ErrorCode::UnknownState,
+            "the callback's state belongs to a different redirect URI",
+        ));
+    }
+    let result = outcome(cb, &flow, state)?;
+    consume(ledger, state, &flow)?;
+    Ok(result)
+}
+
+/// Single use: the flow goes, and its removal is read back, before the result is
+/// returned; a marker that holds no code (only its expiry) turns a replay into
+/// `already_handled`.
+fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow) -> Result<(), AuthError> {
+    ledger.index.mark_done(state, flow.expires_ms);
+    let mut saved = ledger.index.save(ledger.store);
+    if saved == Err(StoreFault::Full) {
+        // Quota: without the marker what we keep only shrinks, which a full storage still
+        // takes; a replay is then `unknown_state`, still refused.
+        ledger.index.done.pop();
+        saved = ledger.index.save(ledger.store);
+    }
+    saved.map_err(|_| AuthError::storage("sessionStorage did not keep the removal of the pending authorization"))
+}
+
+fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<AuthorizationResult, AuthError> {
+    let get = |n: &str| cb.get(n).map(str::to_owned);
+    if let Some(raw) = cb.get("error") {
+        return Ok(AuthorizationResult::Failure {
+            provider: flow.provider,
+            state: Some(state.to_owned()),
+            error: flow.provider.rfc6749_error(raw).to_owned(),
+            error_description: get("error_description"),
+            error_uri: get("error_uri"),
+            params: cb.params.clone(),
+            app_state: flow.app_state.clone(),
+        });
+    }
+    let (code, login_id, credentials_id) = (get("code"), get("loginId"), get("credentials_id"));
+    // Each provider answers with what its document says, and nothing else counts.
+    let answered = match flow.provider {
+        Provider::Tink => code.is_some() || credentials_id.is_some(),
+        Provider::FlinksV3 => login_id.is_some(),
+        Provider::Flinks | Provider::OAuth2 => code.is_some(),
+    };
+    if !answered {
+        return Err(AuthError::malformed(crate::core::urlenc::cat(&[
+            "the callback carries neither an error nor the result ",
+            flow.provider.as_str(),
+            " sends",
+        ])));
+    }
+    Ok(AuthorizationResult::Success {
+        provider: flow.provider,
+        state: state.to_owned(),
+        code,
+        login_id,
+        credentials_id,
+        code_verifier: flow.code_verifier.clone(),
+        params: cb.params.clone(),
+        app_state: flow.app_state.clone(),
+    })
+}
+
+/// The flow Tink's documented denial answers: a fresh navigation to exactly the redirect
+/// URI, with no parameters at all, means the newest Tink flow of this `mode` pending for
+/// that URI. Read only. A reload, Back, `?utm_source=…` or `#/route` is no denial: the
+/// flow stays pending. The mode keeps a popup flow's record (which its opener holds)
+/// from being taken by a plain load of the redirect page in the opener's tab.
+pub fn silent_denial_flow(
+    page: &UrlParts,
+    ledger: &Ledger,
+    now_ms: u64,
+    mode: Mode,
+    nav: Navigation,
+) -> Option<(String, PendingFlow)> {
+    if nav != Navigation::Navigate {
+        return None;
+    }
+    let mut newest: Option<(String, PendingFlow)> = None;
+    for e in &ledger.index.pending {
+        if now_ms >= e.expires_ms || newest.as_ref().is_some_and(|(_, n)| e.created_ms < n.created_ms) {
+            continue;
+        }
+        let Some(flow) = PendingFlow::from_record(&e.record) else { continue };
+        if flow.provider == Provider::Tink
+            && flow.mode == mode
+            && !flow.is_expired(now_ms)
+            && is_bare_redirect(&flow, page, nav, ledger.parser)
+        {
+            newest = Some((e.state.clone(), flow));
+        }
+    }
+    newest
+}
+
+/// Tink's silent denial as a result: `access_denied` for the flow
+/// [`silent_denial_flow`] finds, which is consumed; otherwise the page is no callback.
+pub fn silent_denial(
+    page: &UrlParts,
+    ledger: &mut Ledger,
+    now_ms: u64,
+    mode: Mode,
+    nav: Navigation,
+) -> Result<Option<AuthorizationResult>, AuthError> {
+    let Some((state, flow)) = silent_denial_flow(page, ledger, now_ms, mode, nav) else { return Ok(None) };
+    consume(ledger, &state, &flow)?;
+    Ok(Some(AuthorizationResult::Failure {
+        provider: Provider::Tink,
+        state: Some(state),
+        error: "access_denied".to_owned(),
+        error_description: None,
+        error_uri: None,
+        params: Vec::new(),
+        app_state: flow.app_state,
+    }))
+}
