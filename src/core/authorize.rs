@@ -6,6 +6,7 @@ use super::entropy::Seed;
 use super::error::AuthError;
 use super::pending::PendingFlow;
 use super::pkce::Pkce;
+use super::provider::Param;
 use super::store::{put_pending, PendingStore};
 use super::urlenc::encode;
 
@@ -33,25 +34,24 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
         query.push_str(&encode(v));
     };
     // Flinks correlates requests with a correlation_id; one is made when the app has none.
-    let generated = cfg.correlation_id.is_none() && cfg.provider.params().contains(&"correlation_id");
+    let generated = cfg.correlation_id.is_none() && cfg.provider.params().contains(&Param::CorrelationId);
     let uuid = if generated { seed.uuid() } else { String::new() };
-    for name in cfg.provider.params() {
-        let value = match *name {
-            "client_id" => cfg.client_id,
-            "redirect_uri" => Some(cfg.redirect_uri),
-            "scope" => cfg.scope.as_deref(),
-            "state" => Some(state.as_str()),
-            "response_type" => Some("code"),
-            "provider_id" => cfg.provider_id,
-            "correlation_id" => Some(cfg.correlation_id.unwrap_or(&uuid)),
-            "lang" => cfg.lang,
-            "institution_id" => cfg.institution_id,
-            "tag" => cfg.tag,
-            "recipientId" => cfg.recipient_id,
-            _ => None,
+    for param in cfg.provider.params() {
+        let value = match param {
+            Param::ClientId => cfg.client_id,
+            Param::RedirectUri => Some(cfg.redirect_uri),
+            Param::Scope => cfg.scope.as_deref(),
+            Param::State => Some(state.as_str()),
+            Param::ResponseType => Some("code"),
+            Param::ProviderId => cfg.provider_id,
+            Param::CorrelationId => Some(cfg.correlation_id.unwrap_or(&uuid)),
+            Param::Lang => cfg.lang,
+            Param::InstitutionId => cfg.institution_id,
+            Param::Tag => cfg.tag,
+            Param::RecipientId => cfg.recipient_id,
         };
         if let Some(v) = value {
-            add(name, v);
+            add(param.name(), v);
         }
     }
     if let Some(p) = &pkce {

@@ -14,6 +14,42 @@ pub enum Provider {
     OAuth2,
 }
 
+/// A query parameter a preset sends. Exhaustive: building the authorize URL matches on
+/// it, so a new parameter cannot be forgotten there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    ClientId,
+    RedirectUri,
+    Scope,
+    State,
+    ResponseType,
+    ProviderId,
+    CorrelationId,
+    Lang,
+    InstitutionId,
+    Tag,
+    RecipientId,
+}
+
+impl Param {
+    /// The name on the wire, exactly as the provider documents it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ClientId => "client_id",
+            Self::RedirectUri => "redirect_uri",
+            Self::Scope => "scope",
+            Self::State => "state",
+            Self::ResponseType => "response_type",
+            Self::ProviderId => "provider_id",
+            Self::CorrelationId => "correlation_id",
+            Self::Lang => "lang",
+            Self::InstitutionId => "institution_id",
+            Self::Tag => "tag",
+            Self::RecipientId => "recipientId",
+        }
+    }
+}
+
 /// RFC 7636 §4.3 parameters, which every preset may send when PKCE is on.
 pub const PKCE_PARAMS: [&str; 2] = ["code_challenge", "code_challenge_method"];
 
@@ -51,28 +87,20 @@ impl Provider {
     }
 
     /// The query parameters this preset sets, in the order its document lists them.
-    pub fn params(self) -> &'static [&'static str] {
+    pub fn params(self) -> &'static [Param] {
+        use Param::*;
         match self {
-            Self::Tink => &["client_id", "redirect_uri", "scope", "state", "response_type"],
-            Self::Flinks => &[
-                "client_id",
-                "redirect_uri",
-                "state",
-                "response_type",
-                "scope",
-                "provider_id",
-                "correlation_id",
-                "lang",
-            ],
-            Self::FlinksV3 => &["redirect_uri", "state", "lang", "institution_id", "tag", "recipientId"],
-            Self::OAuth2 => &["response_type", "client_id", "redirect_uri", "scope", "state"],
+            Self::Tink => &[ClientId, RedirectUri, Scope, State, ResponseType],
+            Self::Flinks => &[ClientId, RedirectUri, State, ResponseType, Scope, ProviderId, CorrelationId, Lang],
+            Self::FlinksV3 => &[RedirectUri, State, Lang, InstitutionId, Tag, RecipientId],
+            Self::OAuth2 => &[ResponseType, ClientId, RedirectUri, Scope, State],
         }
     }
 
     /// True when `name` is a parameter the library sets for this preset (compared without
     /// case: a server that reads `State` as `state` must not be handed a second one).
     pub fn sets_param(self, name: &str) -> bool {
-        self.params().iter().chain(PKCE_PARAMS.iter()).any(|p| p.eq_ignore_ascii_case(name))
+        self.params().iter().map(|p| p.name()).chain(PKCE_PARAMS).any(|p| p.eq_ignore_ascii_case(name))
     }
 
     /// True when `extraParams` may not name `name`: what this preset sets, and the
