@@ -1,6 +1,7 @@
 //! The pure core: no browser, no clock, no randomness of its own. Everything here
 //! builds and tests natively with `cargo test`.
 
+pub mod answered;
 pub mod authorize;
 pub mod callback;
 pub mod config;

@@ -8,6 +8,7 @@ mod random;
 mod storage;
 mod url;
 
+use crate::core::answered::Answered;
 use crate::core::authorize::begin;
 use crate::core::callback::{handle, Handled, Navigation};
 use crate::core::config::{validate, ConfigValue, Mode};
@@ -148,12 +149,9 @@ fn navigation(window: &web_sys::Window) -> Navigation {
 }
 
 thread_local! {
-    /// Outcomes already handled in this page, by URL (before and after cleaning), so
-    /// handling the same callback again (React StrictMode, a second call) gives the
-    /// same answer instead of `already_handled`.
-    static HANDLED: RefCell<Vec<(String, Rc<Outcome>)>> = const { RefCell::new(Vec::new()) };
+    /// This page's answers (core `Answered`: the rule and its tests live there).
+    static ANSWERED: RefCell<Answered<Outcome>> = const { RefCell::new(Answered::new()) };
 }
-const HANDLED_CAP: usize = 8;
 
 /// `handleCallback(location?)`: verifies and consumes the provider's answer. Returns the
 /// `AuthorizationResult`, or `null` when the location is no callback; throws `AuthError`.
@@ -183,7 +181,7 @@ pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
 /// Handles `href` in the page at `current`, or answers what this page answered for it
 /// before.
 fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcome> {
-    if let Some(done) = HANDLED.with_borrow(|h| h.iter().find(|(u, _)| u == href).map(|(_, o)| o.clone())) {
+    if let Some(done) = ANSWERED.with_borrow(|a| a.get(href)) {
         return done;
     }
     // Only this page's own load has a navigation type; a URL passed in is read as is.
@@ -206,18 +204,6 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcom
     remember(href, outcome, cleaned)
 }
 
-/// Keeps an outcome for `href` (and for its cleaned form), dropping the oldest pair
-/// beyond the cap.
 fn remember(href: &str, outcome: Outcome, cleaned: Option<String>) -> Rc<Outcome> {
-    let outcome = Rc::new(outcome);
-    HANDLED.with_borrow_mut(|h| {
-        if h.len() >= HANDLED_CAP * 2 {
-            h.drain(..2);
-        }
-        h.push((href.to_owned(), outcome.clone()));
-        if let Some(clean) = cleaned {
-            h.push((clean, outcome.clone()));
-        }
-    });
-    outcome
+    ANSWERED.with_borrow_mut(|a| a.remember(href, outcome, cleaned))
 }
