@@ -3,6 +3,7 @@
 
 mod error;
 mod interop;
+mod page;
 mod popup;
 mod random;
 mod storage;
@@ -16,6 +17,7 @@ use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::store::{forget, PendingStore};
 use js_sys::Promise;
+use page::{js_err, navigation, now, start_time, window};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,26 +25,6 @@ use wasm_bindgen::prelude::*;
 pub use error::to_js as auth_error_to_js;
 pub use interop::result_to_js;
 pub use url::BrowserUrl;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `globalThis.window`, undefined in a worker. Read directly: `web_sys::window()` goes
-    /// through `js_sys::global()`, a four-way probe of global names (0.4 KB).
-    #[wasm_bindgen(thread_local_v2, js_namespace = globalThis, js_name = window)]
-    static WINDOW: JsValue;
-}
-
-fn window() -> Result<web_sys::Window, AuthError> {
-    WINDOW
-        .with(|w| w.clone().dyn_into::<web_sys::Window>().ok())
-        .ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
-}
-
-/// A browser call other than storage threw: `browser_unavailable`, with its message.
-fn js_err(e: JsValue) -> AuthError {
-    let msg = e.dyn_ref::<js_sys::Error>().map_or_else(|| "a browser call failed".to_owned(), |e| e.message().into());
-    AuthError::browser(msg)
-}
 
 /// A started authorization: where the user goes, and the state that identifies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,45 +90,6 @@ pub fn start_popup_rs(
 }
 
 type Outcome = Result<Option<AuthorizationResult>, AuthError>;
-
-/// `Date.now()` in whole ms. A patched clock (`NaN`, `Infinity`, `1e20`) saturates to
-/// 0 or `u64::MAX` (`as` saturates; time math in the core saturates too): a callback then
-/// reads `expired` or `unknown_state`, never a panic or a wrap.
-fn now() -> u64 {
-    js_sys::Date::now() as u64
-}
-
-/// The latest time JS can represent (`new Date(8.64e15)`): a start at a later "now" would
-/// make a record that never expires, so it is refused.
-const MAX_DATE_MS: u64 = 8_640_000_000_000_000;
-
-/// `now()` for starting a flow: a clock that is not a real time is refused.
-fn start_time() -> Result<u64, AuthError> {
-    let t = js_sys::Date::now();
-    if t.is_finite() && t > 0.0 && (t as u64) < MAX_DATE_MS {
-        Ok(t as u64)
-    } else {
-        Err(AuthError::config("ttlSeconds", "cannot be counted: Date.now() returned no valid time"))
-    }
-}
-
-/// `performance.getEntriesByType("navigation")[0].type == "navigate"` (Navigation Timing
-/// Level 2); anything else, or no such API, is [`Navigation::Other`].
-fn navigation(window: &web_sys::Window) -> Navigation {
-    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
-    let entry = get(window, "performance")
-        .filter(|p| p.is_object())
-        .and_then(|p| {
-            let by_type = get(&p, "getEntriesByType")?.dyn_into::<js_sys::Function>().ok()?;
-            by_type.call1(&p, &"navigation".into()).ok()
-        })
-        .and_then(|list| js_sys::Reflect::get_u32(&list, 0).ok())
-        .filter(JsValue::is_object);
-    match entry.and_then(|e| get(&e, "type")).and_then(|t| t.as_string()) {
-        Some(t) if t == "navigate" => Navigation::Navigate,
-        _ => Navigation::Other,
-    }
-}
 
 thread_local! {
     /// This page's answers (core `Answered`: the rule and its tests live there).

@@ -1,0 +1,65 @@
+//! What the boundary reads from the page itself: the window, the clock, how the page was
+//! reached, and a browser call's failure as an `AuthError`.
+
+use crate::core::callback::Navigation;
+use crate::core::error::AuthError;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis.window`, undefined in a worker. Read directly: `web_sys::window()` goes
+    /// through `js_sys::global()`, a four-way probe of global names (0.4 KB).
+    #[wasm_bindgen(thread_local_v2, js_namespace = globalThis, js_name = window)]
+    static WINDOW: JsValue;
+}
+
+pub fn window() -> Result<web_sys::Window, AuthError> {
+    WINDOW
+        .with(|w| w.clone().dyn_into::<web_sys::Window>().ok())
+        .ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
+}
+
+/// A browser call other than storage threw: `browser_unavailable`, with its message.
+pub fn js_err(e: JsValue) -> AuthError {
+    let msg = e.dyn_ref::<js_sys::Error>().map_or_else(|| "a browser call failed".to_owned(), |e| e.message().into());
+    AuthError::browser(msg)
+}
+
+/// `Date.now()` in whole ms. A patched clock (`NaN`, `Infinity`, `1e20`) saturates to
+/// 0 or `u64::MAX` (`as` saturates; time math in the core saturates too): a callback then
+/// reads `expired` or `unknown_state`, never a panic or a wrap.
+pub fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// The latest time JS can represent (`new Date(8.64e15)`): a start at a later "now" would
+/// make a record that never expires, so it is refused.
+const MAX_DATE_MS: u64 = 8_640_000_000_000_000;
+
+/// `now()` for starting a flow: a clock that is not a real time is refused.
+pub fn start_time() -> Result<u64, AuthError> {
+    let t = js_sys::Date::now();
+    if t.is_finite() && t > 0.0 && (t as u64) < MAX_DATE_MS {
+        Ok(t as u64)
+    } else {
+        Err(AuthError::config("ttlSeconds", "cannot be counted: Date.now() returned no valid time"))
+    }
+}
+
+/// `performance.getEntriesByType("navigation")[0].type == "navigate"` (Navigation Timing
+/// Level 2); anything else, or no such API, is [`Navigation::Other`].
+pub fn navigation(window: &web_sys::Window) -> Navigation {
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
+    let entry = get(window, "performance")
+        .filter(|p| p.is_object())
+        .and_then(|p| {
+            let by_type = get(&p, "getEntriesByType")?.dyn_into::<js_sys::Function>().ok()?;
+            by_type.call1(&p, &"navigation".into()).ok()
+        })
+        .and_then(|list| js_sys::Reflect::get_u32(&list, 0).ok())
+        .filter(JsValue::is_object);
+    match entry.and_then(|e| get(&e, "type")).and_then(|t| t.as_string()) {
+        Some(t) if t == "navigate" => Navigation::Navigate,
+        _ => Navigation::Other,
+    }
+}
