@@ -4,7 +4,7 @@
 
 use super::callback::is_callback_param;
 use super::error::AuthError;
-use super::provider::{is_iso_639_1, Provider, FLINKS_SCOPES};
+use super::provider::{is_iso_639_1, LangRule, Provider, ScopeRule, FLINKS_SCOPES};
 use super::uri::{UrlParser, UrlParts};
 use super::urlenc::{cat, cut, decimal, find_str, join, names, pieces, until};
 
@@ -116,20 +116,7 @@ const FIELDS: [&str; 21] = [
 /// The config fields `provider` reads, in API.md's order: the public surface that the
 /// `.d.ts` must match (tests/surface.rs compares them both ways).
 pub fn fields_for(p: Provider) -> impl Iterator<Item = &'static str> {
-    FIELDS.into_iter().filter(move |f| applies(f, p))
-}
-
-/// Fields that only some presets read. Given to another preset they would be silently
-/// ignored, which hides a mistake, so they are refused.
-fn applies(field: &str, p: Provider) -> bool {
-    use Provider::*;
-    match field {
-        "instance" | "institutionId" | "tag" | "recipientId" => p == FlinksV3,
-        "providerId" | "correlationId" => p == Flinks,
-        "clientId" | "scope" => p != FlinksV3,
-        "lang" => matches!(p, Flinks | FlinksV3),
-        _ => true,
-    }
+    FIELDS.into_iter().filter(move |f| p.reads(f))
 }
 
 /// Secrets never live in a browser: any key that names one is refused, and the message
@@ -157,8 +144,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn required(&self, key: &str, p: Provider) -> Result<&'a str, AuthError> {
-        self.string(key)?.ok_or_else(|| required_for(key, p))
+    /// A preset's own text field: `None` when the preset does not read it, an error when
+    /// it requires it and it is missing.
+    fn preset_field(&self, key: &str, p: Provider) -> Result<Option<&'a str>, AuthError> {
+        match self.string(key)? {
+            None if p.requires(key) => Err(required_for(key, p)),
+            value => Ok(value.filter(|_| p.reads(key))),
+        }
     }
 
     fn bool(&self, key: &str) -> Result<Option<bool>, AuthError> {
@@ -288,9 +280,9 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
     // token (no list of tokens is kept: a `Vec` here cost 0.8 KB of wasm).
     let joined = match r.get(key) {
         ConfigValue::Absent => {
-            return match p {
-                Provider::Tink | Provider::Flinks => Err(required_for(key, p)),
-                _ => Ok(None),
+            return match p.scope_rule() {
+                ScopeRule::Optional => Ok(None),
+                ScopeRule::Required | ScopeRule::Flinks => Err(required_for(key, p)),
             }
         }
         ConfigValue::String(s) => {
@@ -323,6 +315,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
         other => return Err(wrong_type(key, "a string or an array of strings", other)),
     };
     let tokens = || pieces(&joined, b' ');
+    let flinks = p.scope_rule() == ScopeRule::Flinks;
     if tokens().count() > 64 || joined.len() + 1 > MAX_STRING {
         return Err(AuthError::config(key, "is too long"));
     }
@@ -330,7 +323,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
         if t.is_empty() {
             return Err(AuthError::config(key, "must separate scopes with single spaces"));
         }
-        if p == Provider::Flinks {
+        if flinks {
             if !FLINKS_SCOPES.contains(&t) {
                 return Err(AuthError::config(key, cat(&["must be one or more of ", &join(&FLINKS_SCOPES, ", ")])));
             }
@@ -344,28 +337,29 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
             ));
         }
     }
-    if p == Provider::Flinks && !tokens().any(|t| t == "ACCOUNT_BASIC") {
+    if flinks && !tokens().any(|t| t == "ACCOUNT_BASIC") {
         return Err(AuthError::config(key, "must include ACCOUNT_BASIC (the minimum Flinks scope)"));
     }
     Ok(Some(joined))
 }
 
 fn lang<'a>(r: &Reader<'a>, p: Provider) -> Result<Option<&'a str>, AuthError> {
-    let given = r.string("lang")?;
-    let lang = given.unwrap_or("en");
-    match p {
-        Provider::Flinks if lang != "en" && lang != "fr" => {
-            Err(AuthError::config("lang", "must be \"en\" or \"fr\" for provider \"flinks\""))
+    if !p.reads("lang") {
+        return Ok(None);
+    }
+    let lang = r.string("lang")?.unwrap_or("en");
+    match p.lang_rule() {
+        LangRule::EnOrFr if lang != "en" && lang != "fr" => {
+            Err(AuthError::config("lang", cat(&["must be \"en\" or \"fr\" for provider \"", p.as_str(), "\""])))
         }
-        Provider::FlinksV3 if !is_iso_639_1(lang) => {
+        LangRule::Iso639 if !is_iso_639_1(lang) => {
             Err(AuthError::config("lang", "must be an ISO 639-1 two-letter code in lower case, like \"en\" or \"fr\""))
         }
-        Provider::Flinks | Provider::FlinksV3 => Ok(Some(lang)),
-        _ => Ok(None),
+        _ => Ok(Some(lang)),
     }
 }
 
-fn instance_url(r: &Reader) -> Result<Option<UrlParts>, AuthError> {
+fn instance_url(r: &Reader, (scheme, suffix): (&str, &str)) -> Result<Option<UrlParts>, AuthError> {
     let Some(name) = r.string("instance")? else { return Ok(None) };
     let ok = name.len() <= 50
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -377,7 +371,7 @@ fn instance_url(r: &Reader) -> Result<Option<UrlParts>, AuthError> {
             "must be an instance name like \"toolbox\", \"sandbox\" or \"production\" (a-z, 0-9, -)",
         ));
     }
-    let url = cat(&["https://", name, "-api.private.fin.ag/v3/oauth/authorize"]);
+    let url = cat(&[scheme, name, suffix]);
     r.parser.parse(&url).map(Some).ok_or_else(|| AuthError::config("instance", "does not form a valid host name"))
 }
 
@@ -385,14 +379,17 @@ fn authorize_url(r: &Reader, p: Provider) -> Result<UrlParts, AuthError> {
     let key = "authorizeUrl";
     let url = match r.string(key)? {
         Some(s) => web_url(key, s, r.parser)?,
-        None => match (p, p.default_authorize_url()) {
-            (_, Some(default)) => {
+        None => match (p.default_authorize_url(), p.instance_endpoint()) {
+            (Some(default), _) => {
                 r.parser.parse(default).ok_or_else(|| AuthError::config(key, "preset URL is invalid"))?
             }
-            (Provider::FlinksV3, None) => instance_url(r)?.ok_or_else(|| {
-                AuthError::config("instance", "is required for provider \"flinks-v3\" unless authorizeUrl is given")
+            (None, Some(endpoint)) => instance_url(r, endpoint)?.ok_or_else(|| {
+                AuthError::config(
+                    "instance",
+                    cat(&["is required for provider \"", p.as_str(), "\" unless authorizeUrl is given"]),
+                )
             })?,
-            _ => return Err(required_for(key, p)),
+            (None, None) => return Err(required_for(key, p)),
         },
     };
     for name in names(url.query().unwrap_or("")) {
@@ -524,11 +521,10 @@ pub fn validate<'a>(
     }
     .ok_or_else(|| AuthError::config("provider", "must be one of \"tink\", \"flinks\", \"flinks-v3\", \"oauth2\""))?;
     for (key, value) in entries {
-        if !matches!(value, ConfigValue::Absent) && !applies(key, provider) {
+        if !matches!(value, ConfigValue::Absent) && !provider.reads(key) {
             return Err(AuthError::config(key, cat(&["is not used by provider \"", provider.as_str(), "\""])));
         }
     }
-    let needs_client = provider != Provider::FlinksV3;
     let ttl_seconds =
         integer("ttlSeconds", r.get("ttlSeconds"), TTL_BOUNDS.0, TTL_BOUNDS.1)?.unwrap_or(DEFAULT_TTL_SECONDS);
     let mode = match r.string("mode")? {
@@ -556,17 +552,14 @@ pub fn validate<'a>(
     Ok(ValidatedConfig {
         provider,
         authorize_url: authorize_url(&r, provider)?,
-        client_id: if needs_client { Some(r.required("clientId", provider)?) } else { None },
+        client_id: r.preset_field("clientId", provider)?,
         redirect_uri: redirect_uri(&r, page_origin)?,
         scope: scope(&r, provider)?,
-        provider_id: match provider {
-            Provider::Flinks => Some(r.required("providerId", provider)?),
-            _ => None,
-        },
-        correlation_id: r.string("correlationId")?,
-        institution_id: r.string("institutionId")?,
-        tag: r.string("tag")?,
-        recipient_id: r.string("recipientId")?,
+        provider_id: r.preset_field("providerId", provider)?,
+        correlation_id: r.preset_field("correlationId", provider)?,
+        institution_id: r.preset_field("institutionId", provider)?,
+        tag: r.preset_field("tag", provider)?,
+        recipient_id: r.preset_field("recipientId", provider)?,
         lang: lang(&r, provider)?,
         mode,
         navigate,

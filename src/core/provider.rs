@@ -70,8 +70,99 @@ pub const RESERVED_PARAMS: [&str; 10] = [
     "scope",
 ];
 
+/// How a preset checks `scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeRule {
+    /// RFC 6749 §3.3 scope tokens, optional.
+    Optional,
+    /// RFC 6749 §3.3 scope tokens, at least one.
+    Required,
+    /// Flinks: names from [`FLINKS_SCOPES`] only, each once, `ACCOUNT_BASIC` among them.
+    Flinks,
+}
+
+/// How a preset checks `lang` (which it sends, default `en`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LangRule {
+    /// `en` or `fr`.
+    EnOrFr,
+    /// Any assigned ISO 639-1 code.
+    Iso639,
+}
+
 impl Provider {
     pub const ALL: [Provider; 4] = [Self::Tink, Self::Flinks, Self::FlinksV3, Self::OAuth2];
+
+    /// The config fields this preset reads beyond the common ones, each with whether it
+    /// is required. A field no preset lists here is common to all; a field another preset
+    /// lists is refused for this one (silently ignoring it would hide a mistake).
+    pub fn own_fields(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Self::Tink => &[("clientId", true), ("scope", true)],
+            Self::Flinks => {
+                &[("clientId", true), ("scope", true), ("providerId", true), ("correlationId", false), ("lang", false)]
+            }
+            Self::FlinksV3 => &[
+                ("instance", false),
+                ("institutionId", false),
+                ("tag", false),
+                ("recipientId", false),
+                ("lang", false),
+            ],
+            Self::OAuth2 => &[("clientId", true), ("scope", false)],
+        }
+    }
+
+    /// Whether this preset reads the config field `field`.
+    pub fn reads(self, field: &str) -> bool {
+        let own = |p: Provider| p.own_fields().iter().any(|(f, _)| *f == field);
+        own(self) || !Self::ALL.into_iter().any(own)
+    }
+
+    /// Whether `field` is one this preset requires.
+    pub fn requires(self, field: &str) -> bool {
+        self.own_fields().contains(&(field, true))
+    }
+
+    pub fn scope_rule(self) -> ScopeRule {
+        match self {
+            Self::Flinks => ScopeRule::Flinks,
+            Self::Tink => ScopeRule::Required,
+            Self::FlinksV3 | Self::OAuth2 => ScopeRule::Optional,
+        }
+    }
+
+    pub fn lang_rule(self) -> LangRule {
+        match self {
+            Self::Flinks => LangRule::EnOrFr,
+            _ => LangRule::Iso639,
+        }
+    }
+
+    /// The callback parameters that carry this preset's answer, as its document says:
+    /// a callback with none of them (and no `error`) is malformed.
+    pub fn result_params(self) -> &'static [&'static str] {
+        match self {
+            Self::Tink => &["code", "credentials_id"],
+            Self::FlinksV3 => &["loginId"],
+            Self::Flinks | Self::OAuth2 => &["code"],
+        }
+    }
+
+    /// Whether a bare return to the redirect URI is this preset's documented denial
+    /// (Tink: "redirected to the same redirect URI, but without any ... parameters").
+    pub fn denies_silently(self) -> bool {
+        self == Self::Tink
+    }
+
+    /// The authorize endpoint of a named instance, for presets that have instances
+    /// (Flinks v3: `https://{instance}-api.private.fin.ag/v3/oauth/authorize`).
+    pub fn instance_endpoint(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::FlinksV3 => Some(("https://", "-api.private.fin.ag/v3/oauth/authorize")),
+            _ => None,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -8,7 +8,6 @@ use crate::core::entropy::is_token;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::outcome::AuthorizationResult;
 use crate::core::pending::PendingFlow;
-use crate::core::provider::Provider;
 use crate::core::store::{Index, PendingStore, StoreFault};
 use crate::core::uri::{UrlParser, UrlParts};
 use crate::core::urlenc::pieces;
@@ -171,11 +170,7 @@ fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<Authorizati
     }
     let (code, login_id, credentials_id) = (get("code"), get("loginId"), get("credentials_id"));
     // Each provider answers with what its document says, and nothing else counts.
-    let answered = match flow.provider {
-        Provider::Tink => code.is_some() || credentials_id.is_some(),
-        Provider::FlinksV3 => login_id.is_some(),
-        Provider::Flinks | Provider::OAuth2 => code.is_some(),
-    };
+    let answered = flow.provider.result_params().iter().any(|p| cb.get(p).is_some());
     if !answered {
         return Err(AuthError::malformed(crate::core::urlenc::cat(&[
             "the callback carries neither an error nor the result ",
@@ -216,7 +211,7 @@ pub fn silent_denial_flow(
             continue;
         }
         let Some(flow) = PendingFlow::from_record(&e.record) else { continue };
-        if flow.provider == Provider::Tink
+        if flow.provider.denies_silently()
             && flow.mode == mode
             && !flow.is_expired(now_ms)
             && is_bare_redirect(&flow, page, nav, ledger.parser)
@@ -239,7 +234,7 @@ pub fn silent_denial(
     let Some((state, flow)) = silent_denial_flow(page, ledger, now_ms, mode, nav) else { return Ok(None) };
     consume(ledger, &state, &flow)?;
     Ok(Some(AuthorizationResult::Failure {
-        provider: Provider::Tink,
+        provider: flow.provider,
         state: Some(state),
         error: "access_denied".to_owned(),
         error_description: None,
