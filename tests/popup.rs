@@ -14,6 +14,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+
 fn window() -> web_sys::Window {
     web_sys::window().unwrap()
 }
@@ -354,9 +356,7 @@ async fn the_opener_handling_its_own_callback_url_neither_relays_nor_cancels_its
 async fn popup_mode_without_session_storage_opens_nothing() {
     clear();
     let p = probe(false);
-    let undo = js("const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
-         Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
-         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };");
+    let undo = js(common::SESSION_STORAGE_THROWS);
     let promise = start_authorization(config(""));
     undo.unchecked_into::<Function>().call0(&JsValue::NULL).unwrap();
     // Without the storage copy the popup could never tell it is one: nothing opens.

@@ -58,29 +58,9 @@ const FIELDS: [&str; 21] = [
     "issuer",
 ];
 
-fn to_value(v: &Value) -> ConfigValue {
-    match v {
-        Value::Null => ConfigValue::Absent,
-        Value::Bool(b) => ConfigValue::Bool(*b),
-        Value::Number(n) => ConfigValue::Number(n.as_f64().expect("finite number")),
-        Value::String(s) => ConfigValue::String(s.clone()),
-        Value::Array(a) => ConfigValue::List(a.iter().map(to_value).collect()),
-        Value::Object(m) => ConfigValue::Map(m.iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
-    }
-}
-
 fn to_entries(config: &Value) -> Result<Vec<(String, ConfigValue)>, String> {
     let Value::Object(m) = expand(config)? else { return Err("config is not an object".into()) };
-    Ok(m.iter()
-        .map(|(k, v)| {
-            let value = match (k.as_str(), v) {
-                ("appState", v) => ConfigValue::Json(serde_json::to_string(v).unwrap()),
-                ("signal", Value::String(s)) if s == "<AbortSignal>" => ConfigValue::Handle,
-                _ => to_value(v),
-            };
-            (k.clone(), value)
-        })
-        .collect())
+    Ok(common::json::to_entries(&m))
 }
 
 /// The validated config under the caller's names, for `expect`.

@@ -12,6 +12,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::dts;
+
 fn origin() -> String {
     web_sys::window().unwrap().location().origin().unwrap()
 }
@@ -167,11 +170,7 @@ fn override_storage(js: &str) -> js_sys::Function {
 #[wasm_bindgen_test]
 async fn storage_that_throws_gives_storage_unavailable_and_no_navigation() {
     clear();
-    let restore = override_storage(
-        "const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
-         Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
-         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };",
-    );
+    let restore = override_storage(common::SESSION_STORAGE_THROWS);
     let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
     restore.call0(&JsValue::NULL).unwrap();
     let e = r.unwrap_err();
@@ -418,11 +417,7 @@ async fn address_bar_loses_exactly_the_callback_parameters() {
 
 #[wasm_bindgen_test]
 async fn callback_without_storage_is_storage_unavailable_and_plain_page_is_null() {
-    let restore = override_storage(
-        "const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
-         Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
-         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };",
-    );
+    let restore = override_storage(common::SESSION_STORAGE_THROWS);
     let here = format!("{}{}", origin(), path());
     let with_params = callback(&format!("{here}?code=x&state={}", "B".repeat(43)));
     let plain = callback(&format!("{here}?tab=1"));
@@ -496,9 +491,6 @@ async fn oversized_href_and_app_state_are_refused_by_their_length() {
     let grown = memory() - before;
     assert!(grown < f64::from(2 << 20), "wasm memory grew by {grown} bytes");
 }
-
-#[path = "common/dts.rs"]
-mod dts;
 
 /// What `result_to_js` produces has exactly the members the `.d.ts` declares, for a
 /// success and a failure with every optional field given (surface drift, both ways).

@@ -2,7 +2,35 @@
 //! case list with unique names, and the `$repeat` / `$concat` / `$seq` expansions that keep
 //! long or repetitive inputs readable in the JSON.
 
+use bank_link::core::config::ConfigValue;
 use serde_json::{Map, Value};
+
+/// A JSON value as the boundary would hand it to the core (`null` = not given).
+pub fn to_value(v: &Value) -> ConfigValue {
+    match v {
+        Value::Null => ConfigValue::Absent,
+        Value::Bool(b) => ConfigValue::Bool(*b),
+        Value::Number(n) => ConfigValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => ConfigValue::String(s.clone()),
+        Value::Array(a) => ConfigValue::List(a.iter().map(to_value).collect()),
+        Value::Object(m) => ConfigValue::Map(m.iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
+    }
+}
+
+/// A JSON config object as the boundary reads a JS one: `appState` as JSON text, the
+/// string `"<AbortSignal>"` as the signal handle, everything else by [`to_value`].
+pub fn to_entries(m: &Map<String, Value>) -> Vec<(String, ConfigValue)> {
+    m.iter()
+        .map(|(k, v)| {
+            let value = match (k.as_str(), v) {
+                ("appState", v) => ConfigValue::Json(v.to_string()),
+                ("signal", Value::String(s)) if s == "<AbortSignal>" => ConfigValue::Handle,
+                _ => to_value(v),
+            };
+            (k.clone(), value)
+        })
+        .collect()
+}
 
 /// The cases of a vector file: an array of objects, each with a unique `name`.
 pub fn cases(text: &str, file: &str) -> Vec<Map<String, Value>> {

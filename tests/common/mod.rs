@@ -4,6 +4,12 @@
 pub mod dts;
 pub mod json;
 
+/// The body of a JS function that makes `sessionStorage` throw a `SecurityError` (as in a
+/// sandboxed frame or with storage disabled) and returns the function that undoes it.
+pub const SESSION_STORAGE_THROWS: &str = "const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
+         Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
+         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };";
+
 use bank_link::core::uri::{NativeUrl, UrlParser};
 use std::cell::Cell;
 
