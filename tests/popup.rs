@@ -141,6 +141,19 @@ async fn blocked_here(p: &JsValue, promise: &Promise) -> bool {
     true
 }
 
+/// Starts a popup flow with `extra` config: the probe, the promise and the state, or
+/// `None` where the engine blocked the window (checked by [`blocked_here`]).
+async fn opened_flow(extra: &str) -> Option<(JsValue, Promise, String)> {
+    clear();
+    let p = probe(false);
+    let promise = start_authorization(config(extra));
+    if blocked_here(&p, &promise).await {
+        return None;
+    }
+    let state = opened_state(&p);
+    Some((p, promise, state))
+}
+
 #[wasm_bindgen_test]
 async fn blocked_popup_rejects_and_leaves_no_record() {
     clear();
@@ -248,13 +261,7 @@ async fn timeout_rejects_closes_and_cleans_up() {
 
 #[wasm_bindgen_test]
 async fn forged_foreign_and_malformed_messages_are_ignored_then_the_real_one_counts() {
-    clear();
-    let p = probe(false);
-    let promise = start_authorization(config(""));
-    if blocked_here(&p, &promise).await {
-        return;
-    }
-    let state = opened_state(&p);
+    let Some((p, promise, state)) = opened_flow("").await else { return };
     let channel = format!("bank-link:{state}");
     let good = format!("{}/cb?code=the-code&state={state}", origin());
     let other_state = "B".repeat(43);
@@ -310,13 +317,7 @@ async fn a_relayed_callback_that_fails_verification_rejects_with_its_code() {
 
 #[wasm_bindgen_test]
 async fn a_relayed_callback_too_large_to_read_rejects_with_malformed_callback() {
-    clear();
-    let p = probe(false);
-    let promise = start_authorization(config(""));
-    if blocked_here(&p, &promise).await {
-        return;
-    }
-    let state = opened_state(&p);
+    let Some((p, promise, state)) = opened_flow("").await else { return };
     let href = format!("{}/cb?code={}&state={state}", origin(), "x".repeat(9000));
     broadcast(&format!("bank-link:{state}"), &relay(&state, &href));
     let r = settled(&promise, 2000).await.expect("the flow ends with the reason, not a timeout");
@@ -326,13 +327,7 @@ async fn a_relayed_callback_too_large_to_read_rejects_with_malformed_callback() 
 
 #[wasm_bindgen_test]
 async fn the_opener_handling_its_own_callback_url_neither_relays_nor_cancels_its_flow() {
-    clear();
-    let p = probe(false);
-    let promise = start_authorization(config(""));
-    if blocked_here(&p, &promise).await {
-        return;
-    }
-    let state = opened_state(&p);
+    let Some((p, promise, state)) = opened_flow("").await else { return };
     let w = window();
     let history = w.history().unwrap();
     let original = w.location().href().unwrap();
