@@ -119,8 +119,8 @@ fn flow_config(flow: &Map<String, Value>) -> Result<Vec<(String, ConfigValue)>, 
     Ok(common::json::to_entries(&merged))
 }
 
-fn opt_str(v: &Option<String>) -> Value {
-    v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
+fn opt_str<T: std::ops::Deref<Target = str>>(v: &Option<T>) -> Value {
+    v.as_ref().map_or(Value::Null, |s| Value::String(s.to_string()))
 }
 
 /// The outcome in the vectors' shape; absent fields are left out.
@@ -150,7 +150,7 @@ fn describe(outcome: &Result<Option<AuthorizationResult>, AuthError>) -> Value {
         })) => {
             put("ok", json!(true));
             put("provider", json!(provider.as_str()));
-            put("state", json!(state));
+            put("state", json!(state.secret()));
             put("code", opt_str(code));
             put("loginId", opt_str(login_id));
             put("credentialsId", opt_str(credentials_id));

@@ -498,6 +498,7 @@ async fn oversized_href_and_app_state_are_refused_by_their_length() {
 fn result_objects_match_the_declarations() {
     use bank_link::core::outcome::AuthorizationResult;
     use bank_link::core::provider::Provider;
+    use bank_link::core::secret::{AuthorizationCode, CodeVerifier, State};
     use bank_link::web::result_to_js;
     let s = |v: &str| Some(v.to_owned());
     let keys = |r: AuthorizationResult| {
@@ -509,17 +510,17 @@ fn result_objects_match_the_declarations() {
     };
     let success = AuthorizationResult::Success {
         provider: Provider::Tink,
-        state: "s".into(),
-        code: s("c"),
+        state: State::new("s"),
+        code: Some(AuthorizationCode::new("c")),
         login_id: s("l"),
         credentials_id: s("i"),
-        code_verifier: s("v"),
+        code_verifier: Some(CodeVerifier::new("v")),
         params: vec![],
         app_state: s("1"),
     };
     let failure = AuthorizationResult::Failure {
         provider: Provider::Tink,
-        state: s("s"),
+        state: Some(State::new("s")),
         error: "access_denied".into(),
         error_description: s("d"),
         error_uri: s("u"),

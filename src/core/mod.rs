@@ -12,6 +12,7 @@ pub mod pending;
 pub mod pkce;
 pub mod popup;
 pub mod provider;
+pub mod secret;
 pub mod store;
 pub mod uri;
 pub mod urlenc;

@@ -2,6 +2,7 @@
 //! `AuthorizationResult`). A provider error is a result, not a throw.
 
 use super::provider::Provider;
+use super::secret::{AuthorizationCode, CodeVerifier, State};
 
 /// RFC 6749 §4.1.2.1 error codes: the TypeScript union `OAuthErrorCode` names exactly
 /// these (tests/surface.rs).
@@ -19,11 +20,11 @@ pub const OAUTH_ERRORS: [&str; 7] = [
 pub enum AuthorizationResult {
     Success {
         provider: Provider,
-        state: String,
-        code: Option<String>,
+        state: State,
+        code: Option<AuthorizationCode>,
         login_id: Option<String>,
         credentials_id: Option<String>,
-        code_verifier: Option<String>,
+        code_verifier: Option<CodeVerifier>,
         /// Every callback parameter as received (decoded), including the lifted ones.
         params: Vec<(String, String)>,
         /// JSON text as the app gave it.
@@ -31,7 +32,7 @@ pub enum AuthorizationResult {
     },
     Failure {
         provider: Provider,
-        state: Option<String>,
+        state: Option<State>,
         /// The RFC 6749 code, or a provider status mapped to one, or the raw value.
         error: String,
         /// Untrusted text from the provider: never render it as HTML.

@@ -192,8 +192,8 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
 /// `Object.prototype.code` or `.appState` is never read through a result (API.md
 /// "Result objects"); the objects keep their prototype, so `hasOwnProperty` and
 /// `String(result)` work as apps expect.
-fn set_opt(obj: &Object, key: &str, value: &Option<String>) {
-    set(obj, key, &value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from));
+fn set_opt(obj: &Object, key: &str, value: Option<&str>) {
+    set(obj, key, &value.map_or(JsValue::UNDEFINED, JsValue::from));
 }
 
 fn params_object(params: &[(String, String)]) -> Object {
@@ -226,21 +226,21 @@ pub fn result_to_js(result: &AuthorizationResult) -> JsValue {
         } => {
             set(&obj, "ok", &JsValue::TRUE);
             set(&obj, "provider", &provider.as_str().into());
-            set(&obj, "state", &state.into());
-            set_opt(&obj, "code", code);
-            set_opt(&obj, "loginId", login_id);
-            set_opt(&obj, "credentialsId", credentials_id);
-            set_opt(&obj, "codeVerifier", code_verifier);
+            set(&obj, "state", &state.secret().into());
+            set_opt(&obj, "code", code.as_deref());
+            set_opt(&obj, "loginId", login_id.as_deref());
+            set_opt(&obj, "credentialsId", credentials_id.as_deref());
+            set_opt(&obj, "codeVerifier", code_verifier.as_deref());
             set(&obj, "params", &params_object(params));
             app_state_value(&obj, app_state);
         }
         AuthorizationResult::Failure { provider, state, error, error_description, error_uri, params, app_state } => {
             set(&obj, "ok", &JsValue::FALSE);
             set(&obj, "provider", &provider.as_str().into());
-            set_opt(&obj, "state", state);
+            set_opt(&obj, "state", state.as_deref());
             set(&obj, "error", &error.into());
-            set_opt(&obj, "errorDescription", error_description);
-            set_opt(&obj, "errorUri", error_uri);
+            set_opt(&obj, "errorDescription", error_description.as_deref());
+            set_opt(&obj, "errorUri", error_uri.as_deref());
             set(&obj, "params", &params_object(params));
             app_state_value(&obj, app_state);
         }

@@ -8,6 +8,7 @@ use crate::core::entropy::is_token;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::outcome::AuthorizationResult;
 use crate::core::pending::PendingFlow;
+use crate::core::secret::{AuthorizationCode, CodeVerifier, State};
 use crate::core::store::{Index, PendingStore, StoreFault};
 use crate::core::uri::{UrlParser, UrlParts};
 use crate::core::urlenc::pieces;
@@ -160,7 +161,7 @@ fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<Authorizati
     if let Some(raw) = cb.get("error") {
         return Ok(AuthorizationResult::Failure {
             provider: flow.provider,
-            state: Some(state.to_owned()),
+            state: Some(State::new(state)),
             error: flow.provider.rfc6749_error(raw).to_owned(),
             error_description: get("error_description"),
             error_uri: get("error_uri"),
@@ -180,11 +181,11 @@ fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<Authorizati
     }
     Ok(AuthorizationResult::Success {
         provider: flow.provider,
-        state: state.to_owned(),
-        code,
+        state: State::new(state),
+        code: code.map(AuthorizationCode::new),
         login_id,
         credentials_id,
-        code_verifier: flow.code_verifier.clone(),
+        code_verifier: flow.code_verifier.clone().map(CodeVerifier::new),
         params: cb.params.clone(),
         app_state: flow.app_state.clone(),
     })
@@ -235,7 +236,7 @@ pub fn silent_denial(
     consume(ledger, &state, &flow)?;
     Ok(Some(AuthorizationResult::Failure {
         provider: flow.provider,
-        state: Some(state),
+        state: Some(State::new(state)),
         error: "access_denied".to_owned(),
         error_description: None,
         error_uri: None,
