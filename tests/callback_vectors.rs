@@ -289,7 +289,7 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         let auth = begin(&cfg, &Seed([byte as u8; SEED_BYTES]), now, &mut store)
             .map_err(|e| format!("flow {i}: begin failed: {e}"))?;
         vars.push((format!("{{state{i}}}"), auth.state.clone()));
-        vars.push((format!("{{verifier{i}}}"), auth.pending.code_verifier.clone().unwrap_or_default()));
+        vars.push((format!("{{verifier{i}}}"), auth.pending.code_verifier().unwrap_or_default().to_owned()));
         let entry = Index::load(&store).ok().and_then(|x| x.pending.into_iter().find(|e| e.state == auth.state));
         let entry = Index { pending: entry.into_iter().collect(), done: Vec::new() }.serialize();
         vars.push((format!("{{entry{i}}}"), entry));

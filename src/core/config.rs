@@ -57,27 +57,106 @@ pub struct PopupOptions {
 /// would have to free costs wasm bytes on every later return path).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidatedConfig<'a> {
-    pub provider: Provider,
+    pub(crate) provider: Provider,
     /// As the URL parser serialised it; has no fragment.
-    pub authorize_url: UrlParts,
-    pub client_id: Option<&'a str>,
+    pub(crate) authorize_url: UrlParts,
+    pub(crate) client_id: Option<&'a str>,
     /// Exactly as the caller wrote it: providers compare redirect URIs as strings.
-    pub redirect_uri: &'a str,
-    pub scope: Option<String>,
-    pub provider_id: Option<&'a str>,
-    pub correlation_id: Option<&'a str>,
-    pub institution_id: Option<&'a str>,
-    pub tag: Option<&'a str>,
-    pub recipient_id: Option<&'a str>,
-    pub lang: Option<&'a str>,
-    pub mode: Mode,
-    pub navigate: bool,
-    pub popup: PopupOptions,
-    pub pkce: bool,
-    pub extra_params: Vec<(&'a str, &'a str)>,
-    pub app_state: Option<&'a str>,
-    pub ttl_seconds: u32,
-    pub issuer: Option<&'a str>,
+    pub(crate) redirect_uri: &'a str,
+    pub(crate) scope: Option<String>,
+    pub(crate) provider_id: Option<&'a str>,
+    pub(crate) correlation_id: Option<&'a str>,
+    pub(crate) institution_id: Option<&'a str>,
+    pub(crate) tag: Option<&'a str>,
+    pub(crate) recipient_id: Option<&'a str>,
+    pub(crate) lang: Option<&'a str>,
+    pub(crate) mode: Mode,
+    pub(crate) navigate: bool,
+    pub(crate) popup: PopupOptions,
+    pub(crate) pkce: bool,
+    pub(crate) extra_params: Vec<(&'a str, &'a str)>,
+    pub(crate) app_state: Option<&'a str>,
+    pub(crate) ttl_seconds: u32,
+    pub(crate) issuer: Option<&'a str>,
+}
+
+/// Read-only: a `ValidatedConfig` comes only out of [`validate`].
+impl<'a> ValidatedConfig<'a> {
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    pub fn authorize_url(&self) -> &UrlParts {
+        &self.authorize_url
+    }
+
+    pub fn client_id(&self) -> Option<&'a str> {
+        self.client_id
+    }
+
+    pub fn redirect_uri(&self) -> &'a str {
+        self.redirect_uri
+    }
+
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    pub fn provider_id(&self) -> Option<&'a str> {
+        self.provider_id
+    }
+
+    pub fn correlation_id(&self) -> Option<&'a str> {
+        self.correlation_id
+    }
+
+    pub fn institution_id(&self) -> Option<&'a str> {
+        self.institution_id
+    }
+
+    pub fn tag(&self) -> Option<&'a str> {
+        self.tag
+    }
+
+    pub fn recipient_id(&self) -> Option<&'a str> {
+        self.recipient_id
+    }
+
+    pub fn lang(&self) -> Option<&'a str> {
+        self.lang
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn navigate(&self) -> bool {
+        self.navigate
+    }
+
+    pub fn popup(&self) -> &PopupOptions {
+        &self.popup
+    }
+
+    pub fn pkce(&self) -> bool {
+        self.pkce
+    }
+
+    pub fn extra_params(&self) -> &[(&'a str, &'a str)] {
+        &self.extra_params
+    }
+
+    pub fn app_state(&self) -> Option<&'a str> {
+        self.app_state
+    }
+
+    pub fn ttl_seconds(&self) -> u32 {
+        self.ttl_seconds
+    }
+
+    pub fn issuer(&self) -> Option<&'a str> {
+        self.issuer
+    }
 }
 
 pub const DEFAULT_TTL_SECONDS: u32 = 600;

@@ -24,18 +24,51 @@ pub fn done_key(state: &str) -> String {
 /// One pending authorization, versioned so a later library can read or sweep it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingFlow {
-    pub provider: Provider,
-    pub redirect_uri: String,
-    pub created_ms: u64,
-    pub expires_ms: u64,
-    pub mode: Mode,
-    pub code_verifier: Option<String>,
+    pub(crate) provider: Provider,
+    pub(crate) redirect_uri: String,
+    pub(crate) created_ms: u64,
+    pub(crate) expires_ms: u64,
+    pub(crate) mode: Mode,
+    pub(crate) code_verifier: Option<String>,
     /// JSON text, returned to the app as parsed JSON.
-    pub app_state: Option<String>,
-    pub issuer: Option<String>,
+    pub(crate) app_state: Option<String>,
+    pub(crate) issuer: Option<String>,
 }
 
+/// Read-only outside the core: a record is made by `authorize` or read back from storage.
 impl PendingFlow {
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    pub fn created_ms(&self) -> u64 {
+        self.created_ms
+    }
+
+    pub fn expires_ms(&self) -> u64 {
+        self.expires_ms
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn code_verifier(&self) -> Option<&str> {
+        self.code_verifier.as_deref()
+    }
+
+    pub fn app_state(&self) -> Option<&str> {
+        self.app_state.as_deref()
+    }
+
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
     /// `v=1&provider=…&redirect_uri=…&created=…&expires=…&mode=…[&code_verifier=…][&app_state=…][&issuer=…]`:
     /// form-encoded so it stays readable in devtools and needs no JSON parser in the wasm.
     pub fn to_record(&self) -> String {
