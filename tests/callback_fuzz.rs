@@ -12,22 +12,11 @@
 //! Deterministic (fixed seeds), so a failure names a reproducible iteration.
 
 mod common;
+use common::oracle::{check_callback, store_with_flows};
 use common::parser;
-
-use bank_link::core::authorize::begin;
-use bank_link::core::callback::{handle, parse_callback, Navigation};
-use bank_link::core::config::{validate, ConfigValue};
-use bank_link::core::entropy::Seed;
-use bank_link::core::error::ErrorCode;
-use bank_link::core::outcome::AuthorizationResult;
-use bank_link::core::pending::{done_key, pending_key};
-use bank_link::core::store::MemoryStore;
-use bank_link::core::store::INDEX_KEY;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-const NOW: u64 = 1_700_000_000_000;
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.
 struct Rng(u64);
@@ -97,38 +86,6 @@ const PIECES: &[&str] = &[
     "",
 ];
 
-fn store_with_flows() -> (MemoryStore, Vec<String>) {
-    let s = |v: &str| ConfigValue::String(v.into());
-    let mut store = MemoryStore::default();
-    let mut states = Vec::new();
-    let configs: [Vec<(String, ConfigValue)>; 3] = [
-        vec![
-            ("provider".into(), s("tink")),
-            ("clientId".into(), s("c")),
-            ("scope".into(), s("accounts:read")),
-            ("redirectUri".into(), s("https://app.example/cb")),
-        ],
-        vec![
-            ("provider".into(), s("oauth2")),
-            ("authorizeUrl".into(), s("https://as.example/authorize")),
-            ("clientId".into(), s("c")),
-            ("redirectUri".into(), s("https://app.example/cb?tab=1")),
-            ("issuer".into(), s("https://as.example")),
-        ],
-        vec![
-            ("provider".into(), s("flinks-v3")),
-            ("instance".into(), s("toolbox")),
-            ("redirectUri".into(), s("https://app.example/cb")),
-        ],
-    ];
-    for (i, cfg) in configs.iter().enumerate() {
-        let cfg = validate(cfg, "https://app.example", parser()).unwrap_or_else(|e| panic!("{e}"));
-        let auth = begin(&cfg, &Seed([i as u8 + 1; 80]), NOW + i as u64, &mut store).unwrap_or_else(|e| panic!("{e}"));
-        states.push(auth.state);
-    }
-    (store, states)
-}
-
 fn seeds(states: &[String]) -> Vec<String> {
     let [t, o, f] = [&states[0], &states[1], &states[2]];
     vec![
@@ -175,41 +132,15 @@ fn mutate(rng: &mut Rng, url: &str) -> String {
 }
 
 fn check(iteration: usize, href: &str) {
-    let (mut store, states) = store_with_flows();
-    let before = store.items.clone();
-    let keys = |s: &MemoryStore| s.logical_keys();
-    let handled = handle(href, Ok(&mut store), NOW + 10_000, Navigation::Navigate, parser());
-    let ctx = || format!("iteration {iteration}: {href:?} → {:?}", handled.outcome);
-    let changed = store.items != before;
-    match &handled.outcome {
-        Ok(Some(result)) => {
-            let state = result.state().unwrap_or_else(|| panic!("a result without a state: {}", ctx()));
-            assert!(states.iter().any(|s| s == state), "result for a state we never issued: {}", ctx());
-            assert!(!keys(&store).contains(&pending_key(state)), "not consumed: {}", ctx());
-            assert!(keys(&store).contains(&done_key(state)), "no done marker: {}", ctx());
-            for other in states.iter().filter(|s| *s != state) {
-                assert!(keys(&store).contains(&pending_key(other)), "consumed another flow: {}", ctx());
-                assert!(store.items.get(INDEX_KEY).is_some_and(|i| i.contains(other.as_str())), "unindexed: {}", ctx());
-            }
-            if let AuthorizationResult::Success { params, .. } = result {
-                assert!(params.iter().any(|(k, _)| k == "state"), "success without its state param: {}", ctx());
-            }
-        }
-        Err(e) if e.code == ErrorCode::Expired => panic!("nothing is expired at this time: {}", ctx()),
-        _ => assert!(!changed, "the store changed without a verified answer: {}", ctx()),
-    }
-    if let Some(clean) = &handled.cleaned {
-        match parse_callback(clean, parser()) {
-            Ok(None) => {}
-            other => panic!("cleaned address {clean:?} still reads as a callback ({other:?}): {}", ctx()),
-        }
+    if let Err(broken) = check_callback(&format!("iteration {iteration}"), href, parser()) {
+        panic!("{broken}");
     }
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn mutated_callbacks_keep_every_invariant() {
-    let (_, states) = store_with_flows();
+    let (_, states) = store_with_flows(parser());
     let seeds = seeds(&states);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     // Fewer in the browser suites, where three engines run it on a debug build.

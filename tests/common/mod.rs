@@ -3,6 +3,7 @@
 
 pub mod dts;
 pub mod json;
+pub mod oracle;
 
 /// The body of a JS function that makes `sessionStorage` throw a `SecurityError` (as in a
 /// sandboxed frame or with storage disabled) and returns the function that undoes it.

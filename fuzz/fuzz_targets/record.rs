@@ -1,0 +1,22 @@
+//! The stored-record decoders: any text as a pending record and as our sessionStorage
+//! index. Oracle: no panic; whatever decodes encodes back to text that decodes to the
+//! same thing (so nothing is lost or changed across a save and a load), and every entry
+//! of a decoded index carries a state of our shape.
+#![no_main]
+
+use bank_link::core::entropy::is_token;
+use bank_link::core::pending::PendingFlow;
+use bank_link::core::store::Index;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    if let Some(flow) = PendingFlow::from_record(&text) {
+        let again = PendingFlow::from_record(&flow.to_record());
+        assert_eq!(again.as_ref(), Some(&flow), "a record does not survive a round trip: {text:?}");
+    }
+    let index = Index::parse(&text);
+    assert!(index.pending.iter().all(|e| is_token(&e.state)) && index.done.iter().all(|(s, _)| is_token(s)));
+    let reparsed = Index::parse(&index.serialize());
+    assert_eq!(reparsed, index, "an index does not survive a round trip: {text:?}");
+});
