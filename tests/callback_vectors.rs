@@ -42,7 +42,7 @@ use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::error::AuthError;
 use bank_link::core::outcome::AuthorizationResult;
-use bank_link::core::store::{Index, MemoryStore, PendingStore, StoreFault};
+use bank_link::core::store::{Index, MemoryStore, PendingStore, StoreFault, INDEX_KEY};
 use serde_json::{json, Map, Value};
 
 #[cfg(target_arch = "wasm32")]
@@ -341,6 +341,7 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         }
         let want_cleaned = string_at(call.get("cleaned"), "cleaned", &vars)?;
 
+        let before = live(&store, now);
         let store_arg: Result<&mut dyn PendingStore, AuthError> = if storage == Some("error") {
             Err(AuthError::storage("sessionStorage is not available"))
         } else {
@@ -348,6 +349,30 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
         };
         let handled = handle(&href, store_arg, now, nav, parser());
         let got = describe(&handled.outcome);
+        // A hostile call (one that must be refused or ignored): counted, and held to the
+        // catalogue's rules whatever its expectation says.
+        if call.get("expect").is_some_and(|e| e.is_null() || e.get("throws").is_some()) {
+            let matched = before.0.iter().any(|s| params_of(&href, "state").contains(s));
+            let accepted = matches!(handled.outcome, Ok(Some(_)));
+            let leaked = match &handled.outcome {
+                Err(e) => ["code", "loginId", "credentials_id", "access_token", "id_token"]
+                    .iter()
+                    .flat_map(|n| params_of(&href, n))
+                    .filter(|v| v.len() >= 3)
+                    .any(|v| e.message.contains(&v) || e.field.as_deref().is_some_and(|f| f.contains(&v))),
+                _ => false,
+            };
+            let touched = !matched && live(&store, now) != before;
+            HOSTILE.with(|h| {
+                let (n, a, l) = h.get();
+                h.set((n + 1, a + usize::from(accepted), l + usize::from(leaked || touched)));
+            });
+            if accepted || leaked || touched {
+                problems.push(format!(
+                    "call {i}: hostile input accepted {accepted}, leaked {leaked}, storage touched {touched}"
+                ));
+            }
+        }
         match normalise(&want, &got) {
             Err(e) => problems.push(format!("call {i}: {e} (got {})", brief(&got))),
             Ok(want) if want != got => problems.push(format!(
@@ -390,6 +415,7 @@ fn callback_vectors() {
     let cases = cases();
     assert!(cases.len() >= 80, "callback.json: only {} cases", cases.len());
     each_parser(|name| {
+        HOSTILE.with(|h| h.set((0, 0, 0)));
         let failures: Vec<String> = cases
             .iter()
             .filter_map(|c| run_case(c).err().map(|e| format!("  {}: {e}", c["name"].as_str().unwrap_or("?"))))
@@ -401,7 +427,45 @@ fn callback_vectors() {
             cases.len(),
             failures.join("\n")
         );
+        let (n, accepted, leaked) = HOSTILE.with(|h| h.get());
+        let line = format!("hostile: {n} cases, {accepted} accepted, {leaked} leaked (callback.json, {name})");
+        #[cfg(target_arch = "wasm32")]
+        wasm_bindgen_test::console_log!("{line}");
+        #[cfg(not(target_arch = "wasm32"))]
+        println!("{line}");
+        assert!(n >= 120 && accepted == 0 && leaked == 0, "{line}");
     });
+}
+
+thread_local! {
+    /// Hostile calls run, accepted, leaked (a code in an error, or storage touched
+    /// without a matching state).
+    static HOSTILE: std::cell::Cell<(usize, usize, usize)> = const { std::cell::Cell::new((0, 0, 0)) };
+}
+
+/// Every value of parameter `name` in the href's query and fragment, decoded leniently.
+fn params_of(href: &str, name: &str) -> Vec<String> {
+    let tail = href.split_once('?').map_or("", |(_, t)| t);
+    let (query, fragment) = tail.split_once('#').unwrap_or((tail, ""));
+    let fragment = if fragment.is_empty() { href.split_once('#').map_or("", |(_, f)| f) } else { fragment };
+    [query, fragment]
+        .iter()
+        .flat_map(|c| c.split('&'))
+        .filter_map(|seg| seg.split_once('='))
+        .filter(|(k, _)| *k == name)
+        .map(|(_, v)| v.replace('+', " "))
+        .collect()
+}
+
+/// The store as it matters after a call at `now`: live pending states, live done markers,
+/// and every key that is not ours.
+fn live(store: &MemoryStore, now: u64) -> (Vec<String>, Vec<String>, Vec<(String, String)>) {
+    let index = Index::load(store).unwrap_or_default();
+    let pending = index.pending.iter().filter(|e| now < e.expires_ms).map(|e| e.state.clone()).collect();
+    let done = index.done.iter().filter(|(_, exp)| now < *exp).map(|(s, _)| s.clone()).collect();
+    let foreign =
+        store.items.iter().filter(|(k, _)| k.as_str() != INDEX_KEY).map(|(k, v)| (k.clone(), v.clone())).collect();
+    (pending, done, foreign)
 }
 
 /// A kind of outcome and how to recognise its expectation.

@@ -250,7 +250,46 @@ fn run_all(file: &str, cases: &[Map<String, Value>], run: fn(&Map<String, Value>
 fn config_vectors() {
     let cases = cases(CONFIG_VECTORS, "config.json");
     assert!(cases.len() >= 400, "config.json: only {} cases", cases.len());
-    each_parser(|name| run_all(&format!("config.json with {name}"), &cases, run_config_case));
+    each_parser(|name| {
+        run_all(&format!("config.json with {name}"), &cases, run_config_case);
+        // The hostile half of the catalogue: every config that must be refused. Refused
+        // (none accepted), and no refusal repeats a value given under a secret's name.
+        let (mut n, mut accepted, mut leaked) = (0, 0, 0);
+        for c in cases.iter().filter(|c| c.contains_key("error")) {
+            n += 1;
+            let Ok(entries) = to_entries(&c["config"]) else { continue };
+            match validate(&entries, origin(c).unwrap_or("https://app.example"), parser()) {
+                Ok(_) => accepted += 1,
+                Err(e) => {
+                    let shown = format!("{} {}", e.field.as_deref().unwrap_or(""), e.message);
+                    leaked += usize::from(secret_values(&c["config"]).iter().any(|v| shown.contains(v.as_str())));
+                }
+            }
+        }
+        let line = format!("hostile: {n} cases, {accepted} accepted, {leaked} leaked (config.json, {name})");
+        #[cfg(target_arch = "wasm32")]
+        wasm_bindgen_test::console_log!("{line}");
+        #[cfg(not(target_arch = "wasm32"))]
+        println!("{line}");
+        assert!(n >= 120 && accepted == 0 && leaked == 0, "{line}");
+    });
+}
+
+/// String values (at any depth) under keys that name a secret.
+fn secret_values(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Value::Object(m) = v {
+        for (k, v) in m {
+            let k = k.to_ascii_lowercase();
+            match v {
+                Value::String(s) if s.len() >= 4 && ["secret", "password", "key"].iter().any(|w| k.contains(w)) => {
+                    out.push(s.clone())
+                }
+                other => out.extend(secret_values(other)),
+            }
+        }
+    }
+    out
 }
 
 /// Every provider and every config field is both accepted and rejected somewhere, so a
