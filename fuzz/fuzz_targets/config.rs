@@ -7,39 +7,28 @@
 #![no_main]
 
 use bank_link::core::authorize::begin;
-use bank_link::core::config::{validate, ConfigValue};
+use bank_link::core::config::{fields_for, validate, ConfigValue};
 use bank_link::core::entropy::Seed;
+use bank_link::core::provider::Provider;
 use bank_link::core::store::MemoryStore;
 use bank_link::core::uri::NativeUrl;
 use libfuzzer_sys::fuzz_target;
 
 const ORIGIN: &str = "https://app.example";
-const KEYS: [&str; 24] = [
-    "provider",
-    "authorizeUrl",
-    "instance",
-    "clientId",
-    "redirectUri",
-    "scope",
-    "providerId",
-    "correlationId",
-    "institutionId",
-    "tag",
-    "recipientId",
-    "lang",
-    "mode",
-    "navigate",
-    "popup",
-    "pkce",
-    "extraParams",
-    "appState",
-    "ttlSeconds",
-    "issuer",
-    "clientSecret",
-    "width",
-    "timeoutMs",
-    "response_mode",
-];
+/// Keys that are not config fields, or are nested ones, or name a secret.
+const ODD_KEYS: [&str; 4] = ["clientSecret", "width", "timeoutMs", "response_mode"];
+
+/// Every config field some preset reads (the core's own list), and the odd keys; made once.
+fn keys() -> &'static [&'static str] {
+    static KEYS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys: Vec<&str> = Provider::ALL.into_iter().flat_map(fields_for).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.extend(ODD_KEYS);
+        keys
+    })
+}
 const TEXTS: [&str; 16] = [
     "oauth2",
     "tink",
@@ -100,7 +89,8 @@ fuzz_target!(|data: &[u8]| {
         ("redirectUri".to_owned(), ConfigValue::String("https://app.example/cb".to_owned())),
     ];
     for _ in 0..input.byte() % 8 {
-        let key = KEYS[usize::from(input.byte()) % KEYS.len()].to_owned();
+        let keys = keys();
+        let key = keys[usize::from(input.byte()) % keys.len()].to_owned();
         let value = input.value(0);
         entries.push((key, value));
     }
