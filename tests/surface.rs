@@ -9,25 +9,26 @@ use bank_link::core::error::ErrorCode;
 use bank_link::core::provider::Provider;
 use common::dts;
 
+/// The `.d.ts` string union `name` holds exactly `rust`'s values.
+fn union_matches(name: &str, rust: impl IntoIterator<Item = &'static str>) {
+    let mut rust: Vec<String> = rust.into_iter().map(str::to_owned).collect();
+    rust.sort();
+    assert_eq!(dts::string_union(name), rust, "{name}");
+}
+
 #[test]
 fn error_codes_match_both_ways() {
-    let mut rust: Vec<String> = ErrorCode::ALL.iter().map(|c| c.as_str().to_owned()).collect();
-    rust.sort();
-    assert_eq!(dts::string_union("AuthErrorCode"), rust);
+    union_matches("AuthErrorCode", ErrorCode::ALL.map(ErrorCode::as_str));
 }
 
 #[test]
 fn oauth_error_codes_match_both_ways() {
-    let mut rust: Vec<String> = bank_link::core::outcome::OAUTH_ERRORS.iter().map(|c| (*c).to_owned()).collect();
-    rust.sort();
-    assert_eq!(dts::string_union("OAuthErrorCode"), rust);
+    union_matches("OAuthErrorCode", bank_link::core::outcome::OAUTH_ERRORS);
 }
 
 #[test]
 fn providers_match_both_ways() {
-    let mut rust: Vec<String> = Provider::ALL.iter().map(|p| p.as_str().to_owned()).collect();
-    rust.sort();
-    assert_eq!(dts::string_union("Provider"), rust);
+    union_matches("Provider", Provider::ALL.map(Provider::as_str));
 }
 
 #[test]

@@ -168,6 +168,10 @@ pub const MAX_STRING: usize = 2048;
 pub const MAX_APP_STATE: usize = 16 * 1024;
 pub const MAX_EXTRA_PARAMS: usize = 32;
 
+/// The refusal of an `appState` over [`MAX_APP_STATE`], here and at the boundary (which
+/// refuses by JS length before a copy).
+pub const APP_STATE_TOO_LONG: &str = "must be at most 16384 bytes as JSON";
+
 const FIELDS: [&str; 21] = [
     "provider",
     "authorizeUrl",
@@ -614,7 +618,7 @@ pub fn validate<'a>(
     let app_state = match r.get("appState") {
         ConfigValue::Absent => None,
         ConfigValue::Json(s) if s.len() <= MAX_APP_STATE => Some(s.as_str()),
-        ConfigValue::Json(_) => return Err(AuthError::config("appState", "must be at most 16384 bytes as JSON")),
+        ConfigValue::Json(_) => return Err(AuthError::config("appState", APP_STATE_TOO_LONG)),
         other => return Err(wrong_type("appState", "a JSON value", other)),
     };
     let navigate = r.bool("navigate")?.unwrap_or(true);

@@ -1,8 +1,8 @@
 //! All JsValue ↔ Rust conversion lives here. Reading a config never runs into a JS
 //! exception we don't catch: getters and proxies that throw become `invalid_config`.
 
-use crate::core::callback::MAX_URL;
-use crate::core::config::{ConfigValue, MAX_APP_STATE};
+use crate::core::callback::{MAX_URL, TOO_LONG};
+use crate::core::config::{ConfigValue, APP_STATE_TOO_LONG, MAX_APP_STATE};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::MESSAGE_TYPE;
@@ -93,9 +93,7 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
     match json {
         // Refused by its length in JS (UTF-16 units, each at least one UTF-8 byte) before
         // a many-MB value is copied into wasm memory, which never shrinks again.
-        Some(s) if s.length() as usize > MAX_APP_STATE => {
-            Err(AuthError::config("appState", "must be at most 16384 bytes as JSON"))
-        }
+        Some(s) if s.length() as usize > MAX_APP_STATE => Err(AuthError::config("appState", APP_STATE_TOO_LONG)),
         Some(s) => Ok(ConfigValue::Json(String::from(s))),
         None => Err(AuthError::config("appState", "must be a JSON value (JSON.stringify failed)")),
     }
@@ -172,7 +170,7 @@ pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthEr
     if let Some(s) = location.dyn_ref::<js_sys::JsString>() {
         // Over the cap by its JS length alone: refused before it is copied into wasm.
         if s.length() as usize > MAX_URL {
-            return Err(AuthError::malformed("the callback URL is longer than 8192 bytes"));
+            return Err(AuthError::malformed(TOO_LONG));
         }
         return Ok(String::from(s));
     }

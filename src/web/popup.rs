@@ -6,7 +6,7 @@
 
 use super::{interop, js_err, storage, BrowserUrl};
 use crate::core::authorize::begin;
-use crate::core::callback::{ct_eq, strip_callback_params, verify_relayed, Navigation, MAX_URL};
+use crate::core::callback::{ct_eq, strip_callback_params, verify_relayed, Navigation, MAX_URL, TOO_LONG};
 use crate::core::config::ValidatedConfig;
 use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
@@ -240,7 +240,7 @@ fn received(shared: &Shared, data: &JsValue) {
         if href.len() > MAX_URL {
             // Our flow's callback, too large to read: the flow ends with the reason,
             // not with a timeout.
-            Err(AuthError::malformed("the callback URL is longer than 8192 bytes"))
+            Err(AuthError::malformed(TOO_LONG))
         } else {
             match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
                 Ok(Some(result)) => Ok(result),

@@ -5,6 +5,17 @@ pub mod dts;
 pub mod json;
 pub mod oracle;
 
+/// Prints the hostile catalogue's count for one run (natively and in a browser's console,
+/// which the suites show) and fails it below 120 cases or on any acceptance or leak.
+pub fn report_hostile(n: usize, accepted: usize, leaked: usize, what: &str) {
+    let line = format!("hostile: {n} cases, {accepted} accepted, {leaked} leaked ({what})");
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::console_log!("{line}");
+    #[cfg(not(target_arch = "wasm32"))]
+    println!("{line}");
+    assert!(n >= 120 && accepted == 0 && leaked == 0, "{line}");
+}
+
 /// The body of a JS function that makes `sessionStorage` throw a `SecurityError` (as in a
 /// sandboxed frame or with storage disabled) and returns the function that undoes it.
 pub const SESSION_STORAGE_THROWS: &str = "const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');

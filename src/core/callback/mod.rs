@@ -9,7 +9,7 @@ mod parse;
 mod verify;
 
 pub use clean::strip_callback_params;
-pub use parse::{is_callback_param, lenient_param, parse_callback, Callback, Role, CALLBACK_PARAMS, MAX_URL};
+pub use parse::{is_callback_param, lenient_param, parse_callback, Callback, Role, CALLBACK_PARAMS, MAX_URL, TOO_LONG};
 pub use verify::{ct_eq, silent_denial, silent_denial_flow, verify_callback, Ledger, Navigation};
 
 use crate::core::config::Mode;

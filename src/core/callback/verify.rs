@@ -63,8 +63,8 @@ fn bound_to(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool
 
 /// Tink's silent denial: the page is the flow's redirect URI exactly, nothing added
 /// (no query, no fragment), reached by a fresh navigation.
-fn is_bare_redirect(flow: &PendingFlow, page: &UrlParts, nav: Navigation, parser: &dyn UrlParser) -> bool {
-    nav == Navigation::Navigate && parser.parse(&flow.redirect_uri).is_some_and(|r| r.href() == page.href())
+fn is_bare_redirect(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool {
+    parser.parse(&flow.redirect_uri).is_some_and(|r| r.href() == page.href())
 }
 
 pub(super) fn storage_fault(_: StoreFault) -> AuthError {
@@ -215,7 +215,7 @@ pub fn silent_denial_flow(
         if flow.provider.denies_silently()
             && flow.mode == mode
             && !flow.is_expired(now_ms)
-            && is_bare_redirect(&flow, page, nav, ledger.parser)
+            && is_bare_redirect(&flow, page, ledger.parser)
         {
             newest = Some((e.state.clone(), flow));
         }
