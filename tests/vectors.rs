@@ -19,9 +19,10 @@ use common::json::{cases, expand};
 use common::{each_parser, parser};
 
 use bank_link::core::authorize::build_authorization;
-use bank_link::core::config::{validate, ConfigValue, ValidatedConfig};
+use bank_link::core::config::{fields_for, validate, ConfigValue, ValidatedConfig};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::pending::PendingFlow;
+use bank_link::core::provider::Provider;
 use serde_json::{json, Map, Value};
 
 #[cfg(target_arch = "wasm32")]
@@ -31,32 +32,6 @@ const CONFIG_VECTORS: &str = include_str!("vectors/config.json");
 const AUTHORIZE_VECTORS: &str = include_str!("vectors/authorize.json");
 
 const PROVIDERS: [&str; 4] = ["tink", "flinks", "flinks-v3", "oauth2"];
-
-/// The config fields of API.md: each must be accepted in some vector and named by the
-/// error of another.
-const FIELDS: [&str; 21] = [
-    "provider",
-    "authorizeUrl",
-    "instance",
-    "clientId",
-    "redirectUri",
-    "scope",
-    "providerId",
-    "correlationId",
-    "institutionId",
-    "tag",
-    "recipientId",
-    "lang",
-    "mode",
-    "navigate",
-    "popup",
-    "signal",
-    "pkce",
-    "extraParams",
-    "appState",
-    "ttlSeconds",
-    "issuer",
-];
 
 fn to_entries(config: &Value) -> Result<Vec<(String, ConfigValue)>, String> {
     let Value::Object(m) = expand(config)? else { return Err("config is not an object".into()) };
@@ -304,7 +279,13 @@ fn config_vectors_cover_every_provider_and_field() {
             missing.push(format!("fewer than 20 rejected configs for {p}"));
         }
     }
-    for f in FIELDS {
+    // Every field some provider reads (the list tests/surface.rs holds to the .d.ts): each
+    // must be accepted in some vector and named by the error of another.
+    let mut fields: Vec<&str> = Provider::ALL.into_iter().flat_map(fields_for).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    assert_eq!(fields.len(), 21, "{fields:?}");
+    for f in fields {
         let accepted = cases.iter().any(|c| c.contains_key("ok") && c["config"].get(f).is_some_and(|v| !v.is_null()));
         let rejected = cases.iter().any(|c| {
             c.get("error")

@@ -167,45 +167,41 @@ fn override_storage(js: &str) -> js_sys::Function {
     js_sys::Function::new_no_args(js).call0(&JsValue::NULL).unwrap().unchecked_into()
 }
 
-#[wasm_bindgen_test]
-async fn storage_that_throws_gives_storage_unavailable_and_no_navigation() {
+/// Starts a Tink flow with the storage fault that `js` installs (it returns the function
+/// that undoes it), and checks the answer: `storage_unavailable`, nothing of ours left.
+async fn start_with_storage_fault(js: &str) {
     clear();
-    let restore = override_storage(common::SESSION_STORAGE_THROWS);
+    let restore = override_storage(js);
     let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
     restore.call0(&JsValue::NULL).unwrap();
     let e = r.unwrap_err();
     assert_eq!(get(&e, "code").as_string().as_deref(), Some("storage_unavailable"));
     assert!(ours().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn storage_that_throws_gives_storage_unavailable_and_no_navigation() {
+    start_with_storage_fault(common::SESSION_STORAGE_THROWS).await;
 }
 
 #[wasm_bindgen_test]
 async fn full_storage_gives_storage_unavailable_and_leaves_no_partial_record() {
-    clear();
-    let restore = override_storage(
+    start_with_storage_fault(
         "const orig = Storage.prototype.setItem;
          Storage.prototype.setItem = function (k, v) { if (k === 'bank-link') throw new DOMException('full', 'QuotaExceededError'); return orig.call(this, k, v); };
          return () => { Storage.prototype.setItem = orig; };",
-    );
-    let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
-    restore.call0(&JsValue::NULL).unwrap();
-    let e = r.unwrap_err();
-    assert_eq!(get(&e, "code").as_string().as_deref(), Some("storage_unavailable"));
-    assert!(ours().is_empty());
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn a_write_that_does_not_stick_is_detected_by_the_read_back() {
-    clear();
-    let restore = override_storage(
+    start_with_storage_fault(
         "const orig = Storage.prototype.setItem;
          Storage.prototype.setItem = function (k, v) { return orig.call(this, k, k === 'bank-link' ? v.slice(0, 10) : v); };
          return () => { Storage.prototype.setItem = orig; };",
-    );
-    let r = start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb"}"#)).await;
-    restore.call0(&JsValue::NULL).unwrap();
-    let e = r.unwrap_err();
-    assert_eq!(get(&e, "code").as_string().as_deref(), Some("storage_unavailable"));
-    assert!(ours().is_empty());
+    )
+    .await;
 }
 
 use bank_link::web::handle_callback;

@@ -1,4 +1,5 @@
-//! The mock over real sockets: a raw std TcpStream client against `start(...)` on port 0.
+//! The mock over real sockets, against `start(...)` on port 0: ureq for well-formed
+//! requests, a raw std TcpStream for the malformed ones the server must refuse.
 
 use mock_provider::{start, Options, Running};
 use std::io::{Read, Write};
@@ -97,20 +98,42 @@ fn raw(origin: &str, request: &[u8]) -> Resp {
     Resp { status, headers, body: body.to_string() }
 }
 
+/// An HTTP client for well-formed requests (ureq: no redirect following, statuses are
+/// answers, not errors). Requests that are malformed on purpose go through [`raw`].
+fn client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+fn resp(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+    let mut r = r.expect("HTTP request");
+    let status = r.status().as_u16();
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let body = r.body_mut().read_to_string().unwrap_or_default();
+    Resp { status, headers, body }
+}
+
+/// A GET of `target` (path and query, sent as written).
 fn get(origin: &str, target: &str) -> Resp {
+    resp(client().get(format!("{origin}{target}")).call())
+}
+
+/// A GET whose target goes on the wire byte for byte (dot segments, backslashes, bad
+/// escapes): a client library may normalise or refuse what these tests send on purpose.
+fn get_as_written(origin: &str, target: &str) -> Resp {
     raw(origin, format!("GET {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes())
 }
 
 fn post(origin: &str, path: &str, body: &str) -> Resp {
-    raw(
-        origin,
-        format!(
-            "POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .as_bytes(),
-    )
+    resp(client().post(format!("{origin}{path}")).content_type("application/x-www-form-urlencoded").send(body))
 }
 
 /// Minimal percent-encoding for building test queries.
@@ -417,7 +440,7 @@ fn flinks_decision_revalidates() {
 fn flinks_double_slash_path_from_the_doc_example_is_not_served() {
     // The document's example reads `{{host}}//api/v1/authorize`; the endpoint is /api/v1/authorize.
     let f = fixture(false);
-    assert_eq!(get(f.prov(), &format!("/{FLINKS}?{}", query(&flinks_pairs()))).status, 404);
+    assert_eq!(get_as_written(f.prov(), &format!("/{FLINKS}?{}", query(&flinks_pairs()))).status, 404);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -588,7 +611,7 @@ fn path_traversal_is_refused() {
         "/%2fetc%2fpasswd",
         "/./index.html",
     ] {
-        let r = get(f.app(), path);
+        let r = get_as_written(f.app(), path);
         assert_eq!(r.status, 404, "{path}");
         assert!(!r.body.contains("SECRET"), "{path}");
     }
@@ -633,10 +656,10 @@ fn malformed_requests_get_400_and_the_server_survives() {
         }
     }
     // A bad percent-escape: in a provider query, and in an app path.
-    let r = get(f.prov(), &format!("{TINK}?client_id=%zz"));
+    let r = get_as_written(f.prov(), &format!("{TINK}?client_id=%zz"));
     assert_eq!(r.status, 400);
     assert!(r.body.contains("percent-encoding"));
-    assert_eq!(get(f.app(), "/%zz.js").status, 400);
+    assert_eq!(get_as_written(f.app(), "/%zz.js").status, 400);
     // A client that connects and leaves must not hurt anyone.
     drop(TcpStream::connect(f.prov().strip_prefix("http://").unwrap()).unwrap());
     // Still serving.

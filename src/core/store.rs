@@ -177,17 +177,21 @@ pub fn put_pending(
         record: flow.to_record(),
     });
     let mut result = index.save(store);
+    let mut dropped = Vec::new();
     if result == Err(StoreFault::Full) {
         // QuotaExceededError: make room by dropping every other pending flow of ours
         // once, then try again (the app's own data is never touched).
-        index.pending.drain(..index.pending.len() - 1);
+        dropped = index.pending.drain(..index.pending.len() - 1).collect();
         result = index.save(store);
     }
     match result {
         Ok(()) => Ok(()),
         Err(fault) => {
-            // A write that went through but did not read back: take our flow out again.
+            // Not kept (or kept but not read back): our flow out again, and the flows
+            // dropped to make room back in, as they were.
             index.pending.pop();
+            dropped.append(&mut index.pending);
+            index.pending = dropped;
             let _ = index.write(store);
             Err(match fault {
                 StoreFault::Full => unavailable("is full"),
@@ -244,20 +248,22 @@ impl Items {
     }
 }
 
-/// An in-memory store. `fail` makes every call fail; `capacity` (total bytes of keys
-/// and values) makes writes beyond it fail with `Full`, like a browser's quota.
+/// An in-memory store: the core's tests, the fuzzer and Rust callers off the browser.
+///
+/// Its fault hooks exist only in test builds (`cfg(test)`, or the `test-hooks` feature
+/// that this crate's own integration tests and the fuzzer turn on): `fail` makes every
+/// call fail; `capacity` (total bytes of keys and values) makes writes beyond it fail with
+/// `Full`, like a browser's quota. A release build has no way to make it misbehave.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
     pub items: Items,
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fail: Option<StoreFault>,
+    #[cfg(any(test, feature = "test-hooks"))]
     pub capacity: Option<usize>,
 }
 
 impl MemoryStore {
-    fn used(&self) -> usize {
-        self.items.iter().map(|(k, v)| k.len() + v.len()).sum()
-    }
-
     /// What the store holds, one name per fact: `bank-link:pending:STATE` for each pending
     /// flow and `bank-link:done:STATE` for each `done` marker of ours (our key itself is
     /// not listed), and the app's own keys as they are.
@@ -269,30 +275,48 @@ impl MemoryStore {
         keys.sort();
         keys
     }
+
+    /// The fault a call meets: `fail` (a `Full` store still reads and removes), then, for
+    /// a write of `key` = `value`, the quota.
+    #[cfg(any(test, feature = "test-hooks"))]
+    fn fault(&self, write: Option<(&str, &str)>) -> Option<StoreFault> {
+        if let Some(f) = &self.fail {
+            if write.is_some() || *f == StoreFault::Unavailable {
+                return Some(f.clone());
+            }
+        }
+        let (key, value) = write?;
+        let used: usize = self.items.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let old = self.items.get(key).map_or(0, |v| key.len() + v.len());
+        self.capacity.filter(|cap| used - old + key.len() + value.len() > *cap).map(|_| StoreFault::Full)
+    }
+
+    #[cfg(not(any(test, feature = "test-hooks")))]
+    fn fault(&self, _write: Option<(&str, &str)>) -> Option<StoreFault> {
+        None
+    }
 }
 
 impl PendingStore for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault> {
-        match &self.fail {
-            Some(f) if *f == StoreFault::Unavailable => Err(f.clone()),
-            _ => Ok(self.items.get(key).cloned()),
+        match self.fault(None) {
+            Some(f) => Err(f),
+            None => Ok(self.items.get(key).cloned()),
         }
     }
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault> {
-        if let Some(f) = &self.fail {
-            return Err(f.clone());
+        match self.fault(Some((key, value))) {
+            Some(f) => Err(f),
+            None => {
+                self.items.insert(key.to_owned(), value.to_owned());
+                Ok(())
+            }
         }
-        let old = self.items.get(key).map_or(0, |v| key.len() + v.len());
-        if self.capacity.is_some_and(|cap| self.used() - old + key.len() + value.len() > cap) {
-            return Err(StoreFault::Full);
-        }
-        self.items.insert(key.to_owned(), value.to_owned());
-        Ok(())
     }
     fn remove(&mut self, key: &str) -> Result<(), StoreFault> {
-        match &self.fail {
-            Some(f) if *f == StoreFault::Unavailable => Err(f.clone()),
-            _ => {
+        match self.fault(None) {
+            Some(f) => Err(f),
+            None => {
                 self.items.remove(key);
                 Ok(())
             }
@@ -314,5 +338,38 @@ mod tests {
         assert_eq!(Index::parse(&i.serialize()), i);
         let garbled = format!("{},p.short.1.2.r,d.{s}.x,q.{s}.1,,p.{s}.1.2", i.serialize());
         assert_eq!(Index::parse(&garbled), i);
+    }
+
+    #[test]
+    fn a_full_store_drops_our_other_flows_once_then_keeps_the_new_one() {
+        let flow = |n: u64| PendingFlow {
+            provider: super::super::provider::Provider::OAuth2,
+            redirect_uri: "https://app.example/cb".into(),
+            created_ms: n,
+            expires_ms: 600_000,
+            mode: super::super::config::Mode::Redirect,
+            code_verifier: None,
+            app_state: None,
+            issuer: None,
+        };
+        let mut store = MemoryStore::default();
+        let states: Vec<String> = (0..3u8).map(|i| char::from(b'A' + i).to_string().repeat(43)).collect();
+        for (i, s) in states.iter().enumerate() {
+            put_pending(&mut store, s, &flow(i as u64), 0).unwrap();
+        }
+        store.items.insert("app".into(), "x".repeat(100));
+        // Room for the app's key and one flow, not for four.
+        let one = INDEX_KEY.len() + store.items.get(INDEX_KEY).unwrap().len() / 3 + 8;
+        store.capacity = Some(103 + one);
+        let new = "D".repeat(43);
+        put_pending(&mut store, &new, &flow(9), 0).unwrap();
+        let index = Index::load(&store).unwrap();
+        assert_eq!(index.pending.iter().map(|e| e.state.as_str()).collect::<Vec<_>>(), [new.as_str()]);
+        assert_eq!(store.items.get("app").map(String::len), Some(100), "the app's own data is never touched");
+        // No room even for one: refused, and what was there stays.
+        store.capacity = Some(103);
+        let err = put_pending(&mut store, &"E".repeat(43), &flow(10), 0).unwrap_err();
+        assert_eq!(err.code.as_str(), "storage_unavailable");
+        assert_eq!(Index::load(&store).unwrap().pending.len(), 1);
     }
 }

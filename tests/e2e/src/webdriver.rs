@@ -1,8 +1,7 @@
-//! A small W3C WebDriver client over std's TcpStream: the three drivers speak plain
-//! HTTP/1.1 with JSON on loopback, which needs no async runtime.
+//! A small W3C WebDriver client: the three drivers speak HTTP/1.1 with JSON on loopback,
+//! sent with ureq (blocking, no async runtime, no TLS).
 
 use serde_json::{json, Value};
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -11,87 +10,34 @@ pub type Res<T> = Result<T, String>;
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// One WebDriver command. The transport is ureq (plain HTTP on loopback, no TLS): the
+/// drivers differ in framing (chromedriver answers chunked and keeps the connection open
+/// although asked to close it), which is a client library's job, not ours.
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Res<Value> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect driver: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(90))).ok();
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-    let payload = read_response(&mut s).map_err(|e| format!("{method} {path}: {e}"))?;
-    let payload = String::from_utf8_lossy(&payload);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(90)))
+        // A WebDriver error is a JSON body with a 4xx/5xx status: read it, not an Err.
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("http://127.0.0.1:{port}{path}");
+    let fail = |e: ureq::Error| format!("{method} {path}: {e}");
+    let mut resp = match (method, body) {
+        ("POST", body) => agent
+            .post(&url)
+            .content_type("application/json; charset=utf-8")
+            .send(body.map(Value::to_string).unwrap_or_else(|| "{}".into()))
+            .map_err(fail)?,
+        ("DELETE", _) => agent.delete(&url).call().map_err(fail)?,
+        _ => agent.get(&url).call().map_err(fail)?,
+    };
+    // Screenshots are base64 PNGs of a few MB: above ureq's 10 MB default only if huge.
+    let payload = resp.body_mut().with_config().limit(64 << 20).read_to_string().map_err(fail)?;
     let v: Value = serde_json::from_str(&payload).map_err(|e| format!("{method} {path}: bad JSON {e}: {payload}"))?;
     match v["value"].get("error") {
         Some(err) => Err(format!("{method} {path}: {err} {}", v["value"]["message"])),
         None => Ok(v["value"].clone()),
     }
-}
-
-/// Reads one HTTP/1.1 response body. The length comes from `Content-Length` or chunked
-/// framing, never from the connection closing: chromedriver keeps the connection open
-/// after its response although the request said `Connection: close`.
-fn read_response(s: &mut TcpStream) -> Res<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    let fill = |s: &mut TcpStream, buf: &mut Vec<u8>, chunk: &mut [u8]| -> Res<bool> {
-        let n = s.read(chunk).map_err(|e| e.to_string())?;
-        buf.extend_from_slice(&chunk[..n]);
-        Ok(n > 0)
-    };
-    let head_end = loop {
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p;
-        }
-        if !fill(s, &mut buf, &mut chunk)? {
-            return Err("connection closed inside the response head".into());
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-    let mut body = buf.split_off(head_end + 4);
-    let header = |name: &str| {
-        head.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.trim() == name).map(|(_, v)| v.trim().to_owned()))
-    };
-    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-        let mut out = Vec::new();
-        let mut pos = 0;
-        loop {
-            let line_end = loop {
-                if let Some(p) = body[pos..].windows(2).position(|w| w == b"\r\n") {
-                    break pos + p;
-                }
-                if !fill(s, &mut body, &mut chunk)? {
-                    return Err("connection closed inside a chunk".into());
-                }
-            };
-            let size = String::from_utf8_lossy(&body[pos..line_end]).split(';').next().unwrap_or("").trim().to_owned();
-            let n = usize::from_str_radix(&size, 16).map_err(|e| format!("chunk size {size:?}: {e}"))?;
-            if n == 0 {
-                return Ok(out);
-            }
-            while body.len() < line_end + 2 + n + 2 {
-                if !fill(s, &mut body, &mut chunk)? {
-                    return Err("connection closed inside a chunk".into());
-                }
-            }
-            out.extend_from_slice(&body[line_end + 2..line_end + 2 + n]);
-            pos = line_end + 2 + n + 2;
-        }
-    }
-    match header("content-length") {
-        Some(len) => {
-            let len: usize = len.parse().map_err(|e| format!("Content-Length {len:?}: {e}"))?;
-            while body.len() < len {
-                if !fill(s, &mut body, &mut chunk)? {
-                    return Err("connection closed inside the response body".into());
-                }
-            }
-            body.truncate(len);
-        }
-        None => while fill(s, &mut body, &mut chunk)? {},
-    }
-    Ok(body)
 }
 
 /// The engines to run: `E2E_ENGINES=chromium,firefox,webkit` (the default), in that order.
@@ -281,23 +227,6 @@ impl Session {
 }
 
 fn base64_decode(s: &str) -> Res<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return Err("bad base64".into()),
-        };
-        acc = acc << 6 | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Ok(out)
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s.trim()).map_err(|e| format!("bad base64: {e}"))
 }
