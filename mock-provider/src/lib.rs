@@ -38,6 +38,9 @@ pub struct Options {
     pub pkg_dir: PathBuf,
     /// Send `Cross-Origin-Opener-Policy: same-origin` on every provider response.
     pub coop: bool,
+    /// Headers sent on every app response, e.g. a `Content-Security-Policy` for the
+    /// packaging suite's CSP page.
+    pub app_headers: Vec<(String, String)>,
 }
 
 /// Both servers, running. Dropping it (or [`Running::shutdown`]) stops both listeners.
@@ -105,6 +108,6 @@ pub fn start(opts: Options) -> io::Result<Running> {
     let provider = http::Server::start(provider_listener, extra, Box::new(move |req| prov.handle(req)))?;
     let app_handler =
         app::App { www_dir: opts.www_dir, pkg_dir: opts.pkg_dir, provider_origin: provider_origin.clone() };
-    let app = http::Server::start(app_listener, Vec::new(), Box::new(move |req| app_handler.handle(req)))?;
+    let app = http::Server::start(app_listener, opts.app_headers, Box::new(move |req| app_handler.handle(req)))?;
     Ok(Running { app_origin, provider_origin, app, provider })
 }

@@ -15,6 +15,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         www_dir: PathBuf::from("www"),
         pkg_dir: PathBuf::from("pkg"),
         coop: false,
+        app_headers: Vec::new(),
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {

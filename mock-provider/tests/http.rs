@@ -51,6 +51,10 @@ impl Fixture {
 }
 
 fn fixture(coop: bool) -> Fixture {
+    fixture_with(coop, Vec::new())
+}
+
+fn fixture_with(coop: bool, app_headers: Vec<(String, String)>) -> Fixture {
     static N: AtomicUsize = AtomicUsize::new(0);
     let root = std::env::temp_dir().join(format!(
         "mock-provider-test-{}-{}",
@@ -70,9 +74,16 @@ fn fixture(coop: bool) -> Fixture {
     std::fs::write(pkg.join("bank_link_bg.wasm"), [0, b'a', b's', b'm', 1, 0, 0, 0]).unwrap();
     std::fs::write(pkg.join("index.d.ts"), "export {};").unwrap();
     std::fs::write(root.join("secret.txt"), "SECRET").unwrap();
-    let server =
-        start(Options { host: "127.0.0.1".into(), app_port: 0, provider_port: 0, www_dir: www, pkg_dir: pkg, coop })
-            .expect("start");
+    let server = start(Options {
+        host: "127.0.0.1".into(),
+        app_port: 0,
+        provider_port: 0,
+        www_dir: www,
+        pkg_dir: pkg,
+        coop,
+        app_headers,
+    })
+    .expect("start");
     Fixture { root, server: Some(server) }
 }
 
@@ -551,6 +562,18 @@ fn coop_header_follows_the_option() {
 
     let off = fixture(false);
     assert_eq!(get(off.prov(), &format!("{TINK}?{}", tink_query(None))).header("cross-origin-opener-policy"), None);
+}
+
+#[test]
+fn app_headers_go_on_every_app_response_and_only_there() {
+    let csp = "script-src 'self' 'wasm-unsafe-eval'";
+    let f = fixture_with(false, vec![("Content-Security-Policy".into(), csp.into())]);
+    for path in ["/", "/demo.js", "/pkg/bank_link_bg.wasm", "/missing"] {
+        assert_eq!(get(f.app(), path).header("content-security-policy"), Some(csp), "{path}");
+    }
+    // The provider's pages keep their own policy.
+    assert_ne!(get(f.prov(), &format!("{TINK}?{}", tink_query(None))).header("content-security-policy"), Some(csp));
+    assert_eq!(get(fixture(false).app(), "/").header("content-security-policy"), None);
 }
 
 #[test]

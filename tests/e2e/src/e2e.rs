@@ -581,6 +581,7 @@ fn serve(root: &Path, pkg: &Path, coop: bool) -> mock_provider::Running {
         www_dir: root.join("www"),
         pkg_dir: pkg.to_path_buf(),
         coop,
+        app_headers: Vec::new(),
     })
     .expect("mock provider starts")
 }
