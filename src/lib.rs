@@ -7,26 +7,28 @@
 //!
 //! ## From a Rust frontend (Leptos, Yew, Dioxus)
 //!
-//! In the browser (`wasm32`), [`web`] has the same two operations the npm package
-//! exports, with Rust types:
+//! In the browser (`wasm32`), the crate root has the same two operations the npm package
+//! exports, with typed configs and results:
 //!
 //! ```ignore
-//! use bank_link::core::config::ConfigValue::String as S;
-//! // In the click handler:
-//! let started = bank_link::web::start_authorization_rs(&[
-//!     ("provider".into(), S("oauth2".into())),
-//!     ("authorizeUrl".into(), S("https://as.example/authorize".into())),
-//!     ("clientId".into(), S("my-client".into())),
-//!     ("redirectUri".into(), S("https://app.example/callback".into())),
-//! ])?; // navigates; `navigate: false` would only return `started.url`
+//! use bank_link::{Config, Tink, AuthorizationResult};
+//! // In the click handler that connects a bank:
+//! let config = Config::new(
+//!     Tink { client_id: "my-client".into(), scope: "accounts:read".into() },
+//!     "https://app.example/callback",
+//! );
+//! bank_link::start_authorization(&config)?; // navigates; `.navigate(false)` only returns the URL
 //! // On the callback page, on every load:
-//! if let Some(result) = bank_link::web::handle_callback_rs(None)? {
-//!     // AuthorizationResult::Success { code, code_verifier, .. } → your backend
+//! if let Some(AuthorizationResult::Success { code, code_verifier, state, .. }) = bank_link::handle_callback(None)? {
+//!     // code, code_verifier and state → your backend (their Debug prints no secret)
 //! }
-//! // Popup mode: the window opens inside the click handler, before any `.await`, and the
-//! // promise resolves with the result the opener verified (JsFuture::from(promise).await).
-//! let promise = bank_link::web::start_popup_rs(&popup_config, None)?;
+//! // Popup mode: the window opens inside the click handler, before any `.await`.
+//! let flow = bank_link::start_popup(&config.popup(Default::default()), None)?;
+//! let result = flow.await?; // the result the opener verified
 //! ```
+//!
+//! `examples/rust-frontend/` is such a page (plain `wasm-bindgen` + `web-sys`), built by
+//! `npm test` and clicked through by the end-to-end suite.
 //!
 //! ## The pure core, anywhere
 //!
@@ -44,6 +46,7 @@
 //!     ("redirectUri".into(), s("https://app.example/callback")),
 //! ];
 //! let cfg = validate(&entries, "https://app.example", &NativeUrl)?; // in the browser: &bank_link::web::BrowserUrl
+//! // (a typed `Config` gives the same entries: `config.entries()`)
 //! let mut store = MemoryStore::default();
 //! let now = 1_700_000_000_000;
 //! let auth = begin(&cfg, &Seed([7; 80]), now, &mut store)?;
@@ -67,6 +70,7 @@
 
 // A panic in wasm kills the module for the whole page: the shipped code may not unwrap,
 // expect, panic or index unchecked. Tests may (their failures are meant to panic).
+#![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 // The npm package's allocator (Cargo.toml, feature `small-alloc`). A wasm page runs the
@@ -80,3 +84,14 @@ static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
 pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+pub use crate::core::config::{Mode, PopupOptions};
+pub use crate::core::error::{AuthError, ErrorCode};
+pub use crate::core::outcome::AuthorizationResult;
+pub use crate::core::provider::Provider;
+pub use crate::core::secret::{AuthorizationCode, CodeVerifier, State};
+pub use crate::core::typed::{Config, Flinks, FlinksScope, FlinksV3, OAuth2, Preset, Tink};
+#[cfg(target_arch = "wasm32")]
+pub use crate::web::rust::{handle_callback, start_authorization, start_popup, PopupFlow};
+#[cfg(target_arch = "wasm32")]
+pub use crate::web::Started;

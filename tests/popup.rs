@@ -386,3 +386,53 @@ async fn open_window_closing_the_popup_rejects_with_popup_closed_within_two_seco
     assert_eq!(get(&p, "added").as_f64(), get(&p, "removed").as_f64());
     restore(&p);
 }
+
+/// The typed Rust API's popup flow: `start_popup` opens the window at once and its
+/// `PopupFlow` future gives the typed result the opener verified.
+#[wasm_bindgen_test]
+async fn open_window_the_rust_api_s_popup_future_resolves_with_the_typed_result() {
+    use bank_link::{AuthorizationResult, Config, OAuth2, PopupOptions};
+    clear();
+    let p = probe(false);
+    let preset = OAuth2 {
+        authorize_url: format!("{}/no-such-provider", origin()),
+        client_id: "c1".into(),
+        scope: Some("openid".into()),
+    };
+    let config = Config::new(preset, format!("{}/cb", origin())).popup(PopupOptions::default()).app_state_json("[1]");
+    let flow = bank_link::start_popup(&config, None).unwrap();
+    assert_opened(&p);
+    let state = opened_state(&p);
+    broadcast(&format!("bank-link:{state}"), &relay(&state, &format!("{}/cb?code=rust-code&state={state}", origin())));
+    match flow.await.unwrap() {
+        AuthorizationResult::Success { code, state: got, code_verifier, app_state, .. } => {
+            assert_eq!(code.as_deref(), Some("rust-code"));
+            assert_eq!(got.secret(), state);
+            assert_eq!(code_verifier.map(|v| v.secret().len()), Some(43));
+            assert_eq!(app_state.as_deref(), Some("[1]"));
+            assert!(!format!("{code:?}").contains("rust-code"), "Debug prints no secret");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(ours().is_empty(), "{:?}", ours());
+    restore(&p);
+}
+
+/// The typed config is refused by the same validation as a JS one, and a redirect-mode
+/// config is not a popup: both before any window opens.
+#[wasm_bindgen_test]
+fn the_rust_api_refuses_what_the_js_api_refuses_and_opens_nothing() {
+    use bank_link::{Config, OAuth2, PopupOptions};
+    clear();
+    let p = probe(false);
+    let preset = |url: &str| OAuth2 { authorize_url: url.into(), client_id: "c1".into(), scope: None };
+    let bad = Config::new(preset("http://as.example/a"), format!("{}/cb", origin())).popup(PopupOptions::default());
+    let e = bank_link::start_popup(&bad, None).err().unwrap();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_config", Some("authorizeUrl")));
+    let redirect = Config::new(preset("https://as.example/a"), format!("{}/cb", origin()));
+    let e = bank_link::start_popup(&redirect, None).err().unwrap();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_config", Some("mode")));
+    assert!(opened(&p).is_empty());
+    assert!(ours().is_empty(), "{:?}", ours());
+    restore(&p);
+}

@@ -527,3 +527,33 @@ fn result_objects_match_the_declarations() {
     assert_eq!(keys(success), ok);
     assert_eq!(keys(failure), failed);
 }
+
+/// The typed Rust API's redirect flow, with `navigate(false)`: the same record as the JS
+/// path, and `handle_callback(Some(url))` returns the typed result and consumes it.
+#[wasm_bindgen_test]
+fn the_rust_api_round_trips_a_redirect_flow_without_navigating() {
+    use bank_link::{AuthorizationResult, Config, Flinks, FlinksScope};
+    clear();
+    let preset = Flinks {
+        authorize_url: "https://toolbox.flinks.example/oauth/authorize".into(),
+        client_id: "c".into(),
+        scope: vec![FlinksScope::AccountBasic],
+        provider_id: "bank".into(),
+        correlation_id: None,
+        lang: Some("fr".into()),
+    };
+    let started =
+        bank_link::start_authorization(&Config::new(preset, format!("{}/cb", origin())).navigate(false)).unwrap();
+    assert!(started.url.starts_with("https://toolbox.flinks.example/oauth/authorize?"), "{}", started.url);
+    assert_eq!(ours(), vec![pending_key(&started.state)]);
+    let callback = format!("{}/cb?code=flinks-code&state={}", origin(), started.state);
+    match bank_link::handle_callback(Some(&callback)).unwrap() {
+        Some(AuthorizationResult::Success { code, .. }) => {
+            assert_eq!(code.as_deref(), Some("flinks-code"))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ours(), vec![done_key(&started.state)]);
+    let again = bank_link::handle_callback(Some(&format!("{callback}&again=1"))).unwrap_err();
+    assert_eq!(again.code.as_str(), "already_handled");
+}

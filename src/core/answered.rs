@@ -21,6 +21,7 @@ impl<T> Default for Answered<T> {
 }
 
 impl<T> Answered<T> {
+    /// An empty record: nothing answered yet.
     pub const fn new() -> Self {
         Self { entries: Vec::new() }
     }

@@ -13,8 +13,11 @@ use super::urlenc::encode;
 /// What `startAuthorization` produced: where to send the user, and the record to keep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Authorization {
+    /// The provider's authorize endpoint with every parameter appended: where the user goes.
     pub url: String,
+    /// The state in `url` (32 random bytes, base64url): the key of the pending record.
     pub state: String,
+    /// The record to store under `state`, which the callback is verified against.
     pub pending: PendingFlow,
 }
 

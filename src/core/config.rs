@@ -14,10 +14,15 @@ use super::urlenc::{cat, cut, decimal, find_str, join, names, pieces, until};
 pub enum ConfigValue {
     /// `undefined` or `null`: treated as not given.
     Absent,
+    /// A boolean.
     Bool(bool),
+    /// A number, as JS holds it (NaN and infinities included).
     Number(f64),
+    /// A string.
     String(String),
+    /// An array (`scope` as a list).
     List(Vec<ConfigValue>),
+    /// A plain object, its keys in order (`popup`, `extraParams`).
     Map(Vec<(String, ConfigValue)>),
     /// `appState`, already serialised to JSON text by the boundary.
     Json(String),
@@ -28,12 +33,16 @@ pub enum ConfigValue {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the user reaches the provider (API.md `mode`).
 pub enum Mode {
+    /// The page itself navigates to the provider, which redirects back to `redirectUri` (the default).
     Redirect,
+    /// A popup goes to the provider; its callback page hands the callback to the opener.
     Popup,
 }
 
 impl Mode {
+    /// The name the config and the pending record use: `redirect` or `popup`.
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Redirect => "redirect",
@@ -45,8 +54,11 @@ impl Mode {
 /// Popup window geometry and wait; `None` means "the default".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PopupOptions {
+    /// Window width in CSS pixels (`popup.width`).
     pub width: Option<u32>,
+    /// Window height in CSS pixels (`popup.height`).
     pub height: Option<u32>,
+    /// How long the opener waits for the callback (`popup.timeoutMs`).
     pub timeout_ms: Option<u32>,
 }
 
@@ -82,90 +94,113 @@ pub struct ValidatedConfig<'a> {
 
 /// Read-only: a `ValidatedConfig` comes only out of [`validate`].
 impl<'a> ValidatedConfig<'a> {
+    /// The preset (`provider`).
     pub fn provider(&self) -> Provider {
         self.provider
     }
 
+    /// The authorize endpoint: `authorizeUrl`, the preset's default or the `instance`'s; no fragment.
     pub fn authorize_url(&self) -> &UrlParts {
         &self.authorize_url
     }
 
+    /// `clientId`, for the presets that send it.
     pub fn client_id(&self) -> Option<&'a str> {
         self.client_id
     }
 
+    /// `redirectUri`, exactly as the caller wrote it.
     pub fn redirect_uri(&self) -> &'a str {
         self.redirect_uri
     }
 
+    /// The scopes as sent: a list joined by single spaces.
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_deref()
     }
 
+    /// Flinks' `providerId` (the Data Provider).
     pub fn provider_id(&self) -> Option<&'a str> {
         self.provider_id
     }
 
+    /// Flinks' `correlationId`, when the app gave one (a UUID is generated otherwise).
     pub fn correlation_id(&self) -> Option<&'a str> {
         self.correlation_id
     }
 
+    /// Flinks v3 `institutionId`.
     pub fn institution_id(&self) -> Option<&'a str> {
         self.institution_id
     }
 
+    /// Flinks v3 `tag`.
     pub fn tag(&self) -> Option<&'a str> {
         self.tag
     }
 
+    /// Flinks v3 `recipientId`.
     pub fn recipient_id(&self) -> Option<&'a str> {
         self.recipient_id
     }
 
+    /// `lang` as sent (default `en`), for the presets that send it.
     pub fn lang(&self) -> Option<&'a str> {
         self.lang
     }
 
+    /// Redirect or popup (`mode`, default redirect).
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
+    /// `navigate` (default `true`): `false` resolves `{ url, state }` instead of navigating.
     pub fn navigate(&self) -> bool {
         self.navigate
     }
 
+    /// Popup size and wait (`popup`).
     pub fn popup(&self) -> &PopupOptions {
         &self.popup
     }
 
+    /// Whether an RFC 7636 S256 challenge is sent (`pkce`, else the preset's default).
     pub fn pkce(&self) -> bool {
         self.pkce
     }
 
+    /// `extraParams`, none naming a parameter the library sets or reserves.
     pub fn extra_params(&self) -> &[(&'a str, &'a str)] {
         &self.extra_params
     }
 
+    /// `appState`, as JSON text.
     pub fn app_state(&self) -> Option<&'a str> {
         self.app_state
     }
 
+    /// The pending authorization's lifetime in seconds (`ttlSeconds`, default 600).
     pub fn ttl_seconds(&self) -> u32 {
         self.ttl_seconds
     }
 
+    /// RFC 9207: the `iss` the callback must carry (`issuer`), when set.
     pub fn issuer(&self) -> Option<&'a str> {
         self.issuer
     }
 }
 
+/// `ttlSeconds` when the config gives none (API.md: 600).
 pub const DEFAULT_TTL_SECONDS: u32 = 600;
 /// A bank login with a second factor can take minutes; an hour is the most a pending
 /// authorization may live (RFC 6749 §4.1.2 recommends short-lived codes; the state
 /// should not outlive the session it protects by much either).
 pub const TTL_BOUNDS: (u32, u32) = (30, 3600);
+/// The longest text or URL a config field may hold, in bytes.
 pub const MAX_STRING: usize = 2048;
+/// API.md size cap: an `appState` longer than this as JSON is `invalid_config`.
 pub const MAX_APP_STATE: usize = 16 * 1024;
+/// The most entries `extraParams` may hold.
 pub const MAX_EXTRA_PARAMS: usize = 32;
 
 /// The refusal of an `appState` over [`MAX_APP_STATE`], here and at the boundary (which
@@ -295,6 +330,7 @@ fn integer(key: &str, v: &ConfigValue, min: u32, max: u32) -> Result<Option<u32>
     }
 }
 
+/// Whether the host is `localhost`, `127.0.0.1` or `[::1]`: the only hosts where `http:` is allowed (RFC 8252 §7.3).
 pub fn is_loopback(url: &UrlParts) -> bool {
     matches!(url.host(), "localhost" | "127.0.0.1" | "[::1]")
 }

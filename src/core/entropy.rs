@@ -10,12 +10,15 @@ pub struct Seed(pub [u8; SEED_BYTES]);
 pub const SEED_BYTES: usize = 80;
 
 impl Seed {
+    /// The state: the first 32 bytes as base64url (43 characters).
     pub fn state(&self) -> String {
         base64url(&self.0[..32])
     }
+    /// The RFC 7636 code verifier: the next 32 bytes as base64url (43 characters).
     pub fn verifier(&self) -> String {
         base64url(&self.0[32..64])
     }
+    /// Flinks' `correlation_id`: the last 16 bytes as a version 4 UUID.
     pub fn uuid(&self) -> String {
         let mut b = [0u8; 16];
         b.copy_from_slice(&self.0[64..80]);

@@ -6,18 +6,32 @@ use core::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `invalid_config`: the config was rejected; `field` names the key as the caller wrote it.
     InvalidConfig,
+    /// `storage_unavailable`: sessionStorage is missing, disabled or full in redirect mode.
     StorageUnavailable,
+    /// `browser_unavailable`: a browser facility other than storage failed
+    /// (`crypto.getRandomValues`, `location.assign`, no `window`).
     BrowserUnavailable,
+    /// `popup_blocked`: the browser refused to open the popup.
     PopupBlocked,
+    /// `popup_closed`: the user closed the popup before the callback (never a COOP severance).
     PopupClosed,
+    /// `popup_timeout`: no callback within `popup.timeoutMs`.
     PopupTimeout,
+    /// `aborted`: the `signal` fired.
     Aborted,
+    /// `unknown_state`: the callback's state matches no pending authorization.
     UnknownState,
+    /// `missing_state`: a code or error arrived without a state.
     MissingState,
+    /// `expired`: the pending authorization is older than its `ttlSeconds`.
     Expired,
+    /// `already_handled`: this state was consumed earlier (a reload or Back).
     AlreadyHandled,
+    /// `malformed_callback`: duplicated parameters, `code` with `error`, oversized or undecodable values.
     MalformedCallback,
+    /// `issuer_mismatch`: RFC 9207 `iss` differs from `issuer`, or is missing when `issuer` is set.
     IssuerMismatch,
 }
 
@@ -39,6 +53,7 @@ impl ErrorCode {
         Self::IssuerMismatch,
     ];
 
+    /// The code as JS sees it (`invalid_config`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::InvalidConfig => "invalid_config",
@@ -71,8 +86,11 @@ pub struct AuthError(Box<ErrorInfo>);
 /// What an [`AuthError`] says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorInfo {
+    /// Which failure, as a stable code.
     pub code: ErrorCode,
+    /// For `invalid_config`: the config key as the caller wrote it.
     pub field: Option<String>,
+    /// What failed and, for a config, what is allowed.
     pub message: String,
 }
 
@@ -90,10 +108,12 @@ impl fmt::Debug for AuthError {
 }
 
 impl AuthError {
+    /// An error with `code` and no field.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self(Box::new(ErrorInfo { code, field: None, message: message.into() }))
     }
 
+    /// `invalid_config` for the config key `field`; `message` says what is allowed.
     pub fn config(field: &str, message: impl Into<String>) -> Self {
         Self(Box::new(ErrorInfo {
             code: ErrorCode::InvalidConfig,
@@ -102,10 +122,12 @@ impl AuthError {
         }))
     }
 
+    /// `malformed_callback`: the callback's shape is refused.
     pub fn malformed(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::MalformedCallback, message)
     }
 
+    /// `storage_unavailable`: the browser's storage is missing, disabled or full.
     pub fn storage(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::StorageUnavailable, message)
     }

@@ -14,5 +14,6 @@ pub mod popup;
 pub mod provider;
 pub mod secret;
 pub mod store;
+pub mod typed;
 pub mod uri;
 pub mod urlenc;

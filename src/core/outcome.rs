@@ -17,28 +17,42 @@ pub const OAUTH_ERRORS: [&str; 7] = [
 ];
 
 #[derive(Debug, Clone, PartialEq)]
+/// The answer of a verified callback (API.md `AuthorizationResult`): success, or the provider's error.
 pub enum AuthorizationResult {
+    /// The provider granted access (`ok: true`).
     Success {
+        /// The preset the flow used.
         provider: Provider,
+        /// The verified state.
         state: State,
+        /// The authorization code (Tink, Flinks outbound, oauth2).
         code: Option<AuthorizationCode>,
+        /// Flinks v3's `loginId`.
         login_id: Option<String>,
+        /// Tink's `credentials_id`.
         credentials_id: Option<String>,
+        /// The PKCE verifier the backend sends with the code, when PKCE was on.
         code_verifier: Option<CodeVerifier>,
         /// Every callback parameter as received (decoded), including the lifted ones.
         params: Vec<(String, String)>,
         /// JSON text as the app gave it.
         app_state: Option<String>,
     },
+    /// The provider answered with an error, or Tink's silent denial (`ok: false`).
     Failure {
+        /// The preset the flow used.
         provider: Provider,
+        /// The verified state.
         state: Option<State>,
         /// The RFC 6749 code, or a provider status mapped to one, or the raw value.
         error: String,
         /// Untrusted text from the provider: never render it as HTML.
         error_description: Option<String>,
+        /// The provider's `error_uri`, as sent: untrusted.
         error_uri: Option<String>,
+        /// Every callback parameter as received (decoded); `error` holds the raw value.
         params: Vec<(String, String)>,
+        /// JSON text as the app gave it.
         app_state: Option<String>,
     },
 }

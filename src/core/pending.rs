@@ -8,9 +8,12 @@ use super::urlenc::{cat, cut, decimal, decode_component, encode, parse_decimal, 
 
 /// sessionStorage key prefixes. `done` markers hold no code: only the expiry.
 pub const PENDING_PREFIX: &str = "bank-link:pending:";
+/// Prefix of a `done` marker's name ([`done_key`]).
 pub const DONE_PREFIX: &str = "bank-link:done:";
+/// The `v` a record is written with; a record with another is not read.
 pub const RECORD_VERSION: &str = "1";
 
+/// The name tests and the demo give a pending flow; the flows themselves live in the store's index.
 pub fn pending_key(state: &str) -> String {
     cat(&[PENDING_PREFIX, state])
 }
@@ -37,34 +40,42 @@ pub struct PendingFlow {
 
 /// Read-only outside the core: a record is made by `authorize` or read back from storage.
 impl PendingFlow {
+    /// The preset the flow was started with.
     pub fn provider(&self) -> Provider {
         self.provider
     }
 
+    /// The redirect URI exactly as sent: the callback must arrive at it.
     pub fn redirect_uri(&self) -> &str {
         &self.redirect_uri
     }
 
+    /// When the flow started, in milliseconds since the epoch.
     pub fn created_ms(&self) -> u64 {
         self.created_ms
     }
 
+    /// When the flow expires (start + `ttlSeconds`), in milliseconds since the epoch.
     pub fn expires_ms(&self) -> u64 {
         self.expires_ms
     }
 
+    /// Redirect or popup.
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
+    /// The PKCE verifier, when a challenge was sent.
     pub fn code_verifier(&self) -> Option<&str> {
         self.code_verifier.as_deref()
     }
 
+    /// The app's `appState`, as JSON text.
     pub fn app_state(&self) -> Option<&str> {
         self.app_state.as_deref()
     }
 
+    /// RFC 9207: the issuer the callback's `iss` must equal, when set.
     pub fn issuer(&self) -> Option<&str> {
         self.issuer.as_deref()
     }
@@ -142,6 +153,7 @@ impl PendingFlow {
         })
     }
 
+    /// Whether the flow has expired at `now_ms` (its expiry instant included).
     pub fn is_expired(&self, now_ms: u64) -> bool {
         now_ms >= self.expires_ms
     }

@@ -6,7 +6,9 @@ use super::entropy::{base64url, Seed};
 /// A PKCE pair. The verifier goes to the host page's backend with the code; only the
 /// challenge travels to the provider.
 pub struct Pkce {
+    /// RFC 7636 §4.1 `code_verifier`: kept in the pending record, then sent by the backend with the code.
     pub verifier: String,
+    /// RFC 7636 §4.2 S256 `code_challenge`: sent to the provider.
     pub challenge: String,
 }
 

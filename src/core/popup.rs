@@ -18,6 +18,7 @@ pub const MESSAGE_TYPE: &str = "bank-link:callback";
 
 /// Big enough for the Tink and Flinks consent screens without scrolling.
 pub const DEFAULT_WIDTH: u32 = 500;
+/// Popup height when `popup.height` is not given.
 pub const DEFAULT_HEIGHT: u32 = 700;
 
 /// How often the opener looks at `popup.closed`; with [`CLOSED_GRACE_MS`] a closed popup
@@ -67,6 +68,7 @@ impl ClosedWatch {
         }
     }
 
+    /// One look at the popup: `closed`, the opener's focus and the time, judged by the rule above.
     pub fn look(&mut self, closed: bool, focused: bool, now_ms: f64) -> Look {
         if self.severed {
             return Look::Wait;
@@ -97,9 +99,13 @@ impl ClosedWatch {
 /// `outerWidth`, `outerHeight`), to centre the popup over it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Frame {
+    /// Left edge (`screenX`).
     pub x: f64,
+    /// Top edge (`screenY`).
     pub y: f64,
+    /// `outerWidth`.
     pub width: f64,
+    /// `outerHeight`.
     pub height: f64,
 }
 
@@ -129,12 +135,14 @@ pub fn timeout_ms(cfg: &ValidatedConfig) -> u32 {
     cfg.popup.timeout_ms.unwrap_or(cfg.ttl_seconds.saturating_mul(1000))
 }
 
+/// The popup's `window.open` target: [`WINDOW_NAME_PREFIX`] and the start of the state.
 pub fn window_name(state: &str) -> String {
     // A slice of the state keeps two concurrent popups apart; the provider page sees the
     // whole state in its URL anyway.
     cat(&[WINDOW_NAME_PREFIX, state.get(..12).unwrap_or(state)])
 }
 
+/// The `BroadcastChannel` a popup relays on when the provider's COOP severed `window.opener`.
 pub fn channel_name(state: &str) -> String {
     cat(&["bank-link:", state])
 }

@@ -18,16 +18,27 @@ pub enum Provider {
 /// it, so a new parameter cannot be forgotten there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Param {
+    /// `client_id` (RFC 6749 §2.2).
     ClientId,
+    /// `redirect_uri` (RFC 6749 §3.1.2).
     RedirectUri,
+    /// `scope` (RFC 6749 §3.3).
     Scope,
+    /// `state` (RFC 6749 §4.1.1).
     State,
+    /// `response_type`, always `code` (RFC 6749 §4.1.1).
     ResponseType,
+    /// Flinks' `provider_id` (the Data Provider).
     ProviderId,
+    /// Flinks' `correlation_id`.
     CorrelationId,
+    /// `lang` (Flinks, Flinks v3).
     Lang,
+    /// Flinks v3 `institution_id`.
     InstitutionId,
+    /// Flinks v3 `tag`.
     Tag,
+    /// Flinks v3 `recipientId`.
     RecipientId,
 }
 
@@ -91,6 +102,7 @@ pub enum LangRule {
 }
 
 impl Provider {
+    /// Every preset, in API.md's order.
     pub const ALL: [Provider; 4] = [Self::Tink, Self::Flinks, Self::FlinksV3, Self::OAuth2];
 
     /// The config fields this preset reads beyond the common ones, each with whether it
@@ -124,6 +136,7 @@ impl Provider {
         self.own_fields().contains(&(field, true))
     }
 
+    /// How this preset checks `scope`.
     pub fn scope_rule(self) -> ScopeRule {
         match self {
             Self::Flinks => ScopeRule::Flinks,
@@ -132,6 +145,7 @@ impl Provider {
         }
     }
 
+    /// How this preset checks `lang`.
     pub fn lang_rule(self) -> LangRule {
         match self {
             Self::Flinks => LangRule::EnOrFr,
@@ -164,6 +178,7 @@ impl Provider {
         }
     }
 
+    /// The config's `provider` value: `tink`, `flinks`, `flinks-v3` or `oauth2`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Tink => "tink",
@@ -173,6 +188,7 @@ impl Provider {
         }
     }
 
+    /// The preset named `s`, exactly as [`Provider::as_str`] writes it.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
@@ -268,6 +284,7 @@ const ISO_BITS: [u8; 85] = {
     bits
 };
 
+/// Whether `code` is an assigned ISO 639-1 code, in lower case.
 pub fn is_iso_639_1(code: &str) -> bool {
     match *code.as_bytes() {
         [a @ b'a'..=b'z', b @ b'a'..=b'z'] => {

@@ -13,6 +13,7 @@ macro_rules! secret_type {
         pub struct $name(String);
 
         impl $name {
+            /// Wraps `value`.
             pub fn new(value: impl Into<String>) -> Self {
                 Self(value.into())
             }
@@ -22,6 +23,7 @@ macro_rules! secret_type {
                 &self.0
             }
 
+            /// The text itself, taking the wrapper apart.
             pub fn into_secret(self) -> String {
                 self.0
             }

@@ -13,6 +13,7 @@ use super::pending::PendingFlow;
 use super::urlenc::{cat, cut, decimal, parse_decimal, pieces};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// Why the browser's storage refused a call.
 pub enum StoreFault {
     /// Storage missing, disabled or throwing (`SecurityError` in sandboxed frames and
     /// some private modes).
@@ -24,8 +25,11 @@ pub enum StoreFault {
 /// Key/value access to the browser's storage. There is deliberately no way to list keys:
 /// everything of ours is under [`INDEX_KEY`].
 pub trait PendingStore {
+    /// The value under `key`, `None` when there is none.
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault>;
+    /// Stores `value` under `key`.
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault>;
+    /// Removes `key` and its value.
     fn remove(&mut self, key: &str) -> Result<(), StoreFault>;
 }
 
@@ -38,15 +42,20 @@ pub const MAX_PENDING: usize = 16;
 /// benchmark) would otherwise pay for their markers on every call.
 pub const MAX_DONE: usize = 8;
 
+/// The one storage key that holds every flow and `done` marker of ours ([`Index`]).
 pub const INDEX_KEY: &str = "bank-link";
 
 /// One pending flow: its state, its times (to sweep and evict without reading the
 /// record) and its record ([`PendingFlow::to_record`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The flow's state, 43 base64url characters.
     pub state: String,
+    /// When the flow started, in milliseconds since the epoch.
     pub created_ms: u64,
+    /// When it expires, in milliseconds since the epoch.
     pub expires_ms: u64,
+    /// The flow as [`PendingFlow::to_record`] wrote it.
     pub record: String,
 }
 
@@ -90,6 +99,7 @@ impl Index {
         index
     }
 
+    /// The text stored under [`INDEX_KEY`], which [`Index::parse`] reads back.
     pub fn serialize(&self) -> String {
         let mut out = String::new();
         let mut add = |parts: &[&str]| {
@@ -107,6 +117,7 @@ impl Index {
         out
     }
 
+    /// Reads [`INDEX_KEY`] once; an absent key is an empty index.
     pub fn load(store: &dyn PendingStore) -> Result<Self, StoreFault> {
         Ok(store.get(INDEX_KEY)?.map(|s| Self::parse(&s)).unwrap_or_default())
     }
@@ -218,12 +229,15 @@ impl Items {
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
+    /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&String> {
         self.find(key).ok().and_then(|i| self.0.get(i)).map(|(_, v)| v)
     }
+    /// Whether `key` has a value.
     pub fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_ok()
     }
+    /// Sets `key` to `value`, replacing any earlier value.
     pub fn insert(&mut self, key: String, value: String) {
         match self.find(&key) {
             Ok(i) => {
@@ -234,6 +248,7 @@ impl Items {
             Err(i) => self.0.insert(i, (key, value)),
         }
     }
+    /// Removes `key`, if present.
     pub fn remove(&mut self, key: &str) {
         if let Ok(i) = self.find(key) {
             self.0.remove(i);
@@ -243,6 +258,7 @@ impl Items {
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         self.0.iter().map(|(k, _)| k)
     }
+    /// Pairs in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
@@ -256,9 +272,12 @@ impl Items {
 /// `Full`, like a browser's quota. A release build has no way to make it misbehave.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
+    /// What the store holds, by key.
     pub items: Items,
+    /// Test builds: every call fails with this fault.
     #[cfg(any(test, feature = "test-hooks"))]
     pub fail: Option<StoreFault>,
+    /// Test builds: total bytes of keys and values; a write beyond it fails with `Full`.
     #[cfg(any(test, feature = "test-hooks"))]
     pub capacity: Option<usize>,
 }

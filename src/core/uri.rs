@@ -16,6 +16,7 @@ pub struct UrlParts {
 
 /// A WHATWG URL parser: `None` when `input` is no absolute URL.
 pub trait UrlParser {
+    /// Parses `input` as an absolute URL.
     fn parse(&self, input: &str) -> Option<UrlParts>;
 }
 
@@ -25,6 +26,7 @@ impl UrlParts {
         Self { href, origin }
     }
 
+    /// The whole serialised URL.
     pub fn href(&self) -> &str {
         &self.href
     }
@@ -50,6 +52,7 @@ impl UrlParts {
         rest.get(..until(rest, b"/?#")).unwrap_or("")
     }
 
+    /// Whether the authority carries user information (`user:pass@`).
     pub fn has_userinfo(&self) -> bool {
         self.authority().contains('@')
     }

@@ -120,6 +120,7 @@ pub fn pieces(s: &str, sep: u8) -> Pieces<'_> {
     Pieces { rest: Some(s), sep }
 }
 
+/// The iterator [`pieces`] returns.
 pub struct Pieces<'a> {
     rest: Option<&'a str>,
     sep: u8,

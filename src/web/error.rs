@@ -4,6 +4,8 @@ use crate::core::error::AuthError;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
+/// The JS `AuthError` for `e`: an `Error` whose message names the field, with `name`,
+/// `code` and `field` set.
 pub fn to_js(e: &AuthError) -> JsValue {
     let message = match &e.field {
         Some(field) => crate::core::urlenc::cat(&[field, " ", &e.message]),

@@ -1,11 +1,12 @@
-//! The browser boundary: each export reads "import → core → export". The `*_rs`
-//! functions are the same operations for Rust frontends (Leptos, Yew, Dioxus).
+//! The browser boundary: each export reads "import → core → export". [`rust`] has the
+//! same operations for Rust frontends (Leptos, Yew, Dioxus), with typed configs.
 
 mod error;
 mod interop;
 mod page;
 mod popup;
 mod random;
+pub mod rust;
 mod storage;
 mod url;
 
@@ -29,7 +30,9 @@ pub use url::BrowserUrl;
 /// A started authorization: where the user goes, and the state that identifies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Started {
+    /// The provider's authorize URL, with every parameter.
     pub url: String,
+    /// The flow's state (RFC 6749 §10.12): its key in storage and in the callback.
     pub state: String,
 }
 
@@ -42,28 +45,38 @@ pub struct Started {
 pub fn start_authorization(config: JsValue) -> Promise {
     let started = interop::config_entries(&config).and_then(|entries| {
         if interop::is_popup(&config) {
-            start_popup_rs(&entries, interop::signal(&config))
+            let mut opened = Ok(());
+            let promise = Promise::new(&mut |resolve: js_sys::Function, reject: js_sys::Function| {
+                let settle: popup::Settle = Box::new(move |outcome| {
+                    let _ = match outcome {
+                        Ok(result) => resolve.call1(&JsValue::UNDEFINED, &interop::result_to_js(&result)),
+                        Err(e) => reject.call1(&JsValue::UNDEFINED, &error::to_js(&e)),
+                    };
+                });
+                opened = open_popup(&entries, interop::signal(&config), settle);
+            });
+            opened.map(|()| promise)
         } else {
-            start_authorization_rs(&entries).map(|s| Promise::resolve(&interop::started(&s.url, &s.state)))
+            redirect(&entries).map(|s| Promise::resolve(&interop::started(&s.url, &s.state)))
         }
     });
     started.unwrap_or_else(|e| Promise::reject(&error::to_js(&e)))
 }
 
-/// [`start_authorization`] for Rust callers: the config as field/value pairs, named as
-/// in the JS config (`("clientId", ConfigValue::String(..))`).
-pub fn start_authorization_rs(entries: &[(String, ConfigValue)]) -> Result<Started, AuthError> {
+/// Redirect mode (or `navigate: false`) for a config as field/value pairs: the one
+/// validation both front doors share.
+pub(crate) fn redirect(entries: &[(String, ConfigValue)]) -> Result<Started, AuthError> {
     let window = window()?;
     let location = window.location();
     let origin = location.origin().map_err(js_err)?;
     let cfg = validate(entries, &origin, &BrowserUrl)?;
-    if cfg.mode == Mode::Popup {
-        return Err(AuthError::config("mode", "\"popup\" resolves with the result: call start_popup_rs"));
+    if cfg.mode() == Mode::Popup {
+        return Err(AuthError::config("mode", "\"popup\" resolves with the result: call start_popup"));
     }
     let seed = random::seed()?;
     let mut store = storage::session_store(&window)?;
     let auth = begin(&cfg, &seed, start_time()?, &mut store)?;
-    if cfg.navigate {
+    if cfg.navigate() {
         if let Err(e) = location.assign(&auth.url) {
             forget(&mut store, &auth.state);
             return Err(js_err(e));
@@ -72,21 +85,21 @@ pub fn start_authorization_rs(entries: &[(String, ConfigValue)]) -> Result<Start
     Ok(Started { url: auth.url, state: auth.state })
 }
 
-/// `mode: "popup"` for Rust callers: opens the popup now (call it inside the click
-/// handler, before any `.await`) and returns the promise of the [`AuthorizationResult`]
-/// as JS (`wasm_bindgen_futures::JsFuture::from(promise)` awaits it).
-pub fn start_popup_rs(
+/// Popup mode for a config as field/value pairs: opens the window now (inside the click
+/// handler, before any `await`); the outcome goes to `settle`.
+pub(crate) fn open_popup(
     entries: &[(String, ConfigValue)],
     signal: Option<web_sys::AbortSignal>,
-) -> Result<Promise, AuthError> {
+    settle: popup::Settle,
+) -> Result<(), AuthError> {
     let window = window()?;
     let origin = window.location().origin().map_err(js_err)?;
     let cfg = validate(entries, &origin, &BrowserUrl)?;
-    if cfg.mode != Mode::Popup {
-        return Err(AuthError::config("mode", "must be \"popup\" for start_popup_rs"));
+    if cfg.mode() != Mode::Popup {
+        return Err(AuthError::config("mode", "must be \"popup\" for start_popup"));
     }
     let seed = random::seed()?;
-    popup::start(&window, &cfg, &seed, start_time()?, signal)
+    popup::start(&window, &cfg, &seed, start_time()?, signal, settle)
 }
 
 type Outcome = Result<Option<AuthorizationResult>, AuthError>;
@@ -114,8 +127,9 @@ pub fn handle_callback(location: JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
-/// [`handle_callback`] for Rust callers: `None` handles this page's location.
-pub fn handle_callback_rs(href: Option<&str>) -> Outcome {
+/// [`handle_callback`] for Rust callers ([`crate::handle_callback`]): `None` handles this
+/// page's location.
+pub(crate) fn handle_callback_rs(href: Option<&str>) -> Outcome {
     let window = window()?;
     let current = window.location().href().map_err(js_err)?;
     (*handle_here(&window, href.unwrap_or(&current), &current)).clone()

@@ -16,7 +16,7 @@ use crate::core::popup::{
 };
 use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
 use crate::core::uri::UrlParser;
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -30,8 +30,7 @@ struct Flow {
     state: String,
     /// The authoritative pending record: the popup's storage is only a copy.
     store: MemoryStore,
-    resolve: Function,
-    reject: Function,
+    settle: Settle,
     signal: Option<AbortSignal>,
     channel: Option<BroadcastChannel>,
     interval: i32,
@@ -45,6 +44,10 @@ struct Flow {
     on_abort: Option<Handler>,
     on_blur: Option<Handler>,
 }
+
+/// What a flow does with its outcome, once: resolve or reject the JS promise
+/// (`startAuthorization`), or wake the Rust future ([`crate::start_popup`]).
+pub type Settle = Box<dyn FnOnce(Result<AuthorizationResult, AuthError>)>;
 
 /// Every listener of a flow is one closure type: each distinct closure type costs its own
 /// invoke and destroy code in the wasm and its own wrapper in the glue.
@@ -123,14 +126,16 @@ fn frame(window: &Window) -> Frame {
 }
 
 /// Opens the popup now (synchronously, inside the caller's click: Safari blocks a popup
-/// opened after an `await`) and returns the promise of its result.
+/// opened after an `await`) and waits for its result, which goes to `settle`. An error
+/// here means nothing was opened and `settle` is never called.
 pub fn start(
     window: &Window,
     cfg: &ValidatedConfig,
     seed: &Seed,
     now_ms: u64,
     signal: Option<AbortSignal>,
-) -> Result<Promise, AuthError> {
+    settle: Settle,
+) -> Result<(), AuthError> {
     if signal.as_ref().is_some_and(AbortSignal::aborted) {
         return Err(AuthError::new(ErrorCode::Aborted, "the signal was already aborted; no popup was opened"));
     }
@@ -156,33 +161,28 @@ pub fn start(
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
         ));
     };
-    let shared: Shared = Rc::new(RefCell::new(None));
-    let mut executor = |resolve: Function, reject: Function| {
-        *shared.borrow_mut() = Some(Flow {
-            window: window.clone(),
-            popup: popup.clone(),
-            origin: origin.clone(),
-            state: auth.state.clone(),
-            store: store.clone(),
-            resolve,
-            reject,
-            signal: signal.clone(),
-            channel: None,
-            interval: 0,
-            timeout: 0,
-            watch: ClosedWatch::default(),
-            on_message: None,
-            on_channel: None,
-            on_tick: None,
-            on_timeout: None,
-            on_abort: None,
-            on_blur: None,
-        });
-    };
-    let promise = Promise::new(&mut executor);
+    let shared: Shared = Rc::new(RefCell::new(Some(Flow {
+        window: window.clone(),
+        popup,
+        origin,
+        state: auth.state.clone(),
+        store,
+        settle,
+        signal,
+        channel: None,
+        interval: 0,
+        timeout: 0,
+        watch: ClosedWatch::default(),
+        on_message: None,
+        on_channel: None,
+        on_tick: None,
+        on_timeout: None,
+        on_abort: None,
+        on_blur: None,
+    })));
     LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
     listen(&shared, timeout_ms(cfg));
-    Ok(promise)
+    Ok(())
 }
 
 fn fun(h: &Handler) -> &Function {
@@ -295,10 +295,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
         forget(&mut s, &flow.state);
     }
     let _ = flow.popup.close();
-    let _ = match outcome {
-        Ok(result) => flow.resolve.call1(&JsValue::UNDEFINED, &interop::result_to_js(&result)),
-        Err(e) => flow.reject.call1(&JsValue::UNDEFINED, &super::error::to_js(&e)),
-    };
+    (flow.settle)(outcome);
     // Dropping `flow` drops the closures; wasm-bindgen defers freeing the one running now.
 }
 

@@ -4,6 +4,7 @@
 
 use crate::core::uri::{UrlParser, UrlParts};
 
+/// The core's [`UrlParser`] backed by the browser's `URL`: what the wasm build parses with.
 pub struct BrowserUrl;
 
 impl UrlParser for BrowserUrl {

@@ -24,7 +24,10 @@ use verify::storage_fault;
 /// callback) and the address to show instead, when callback parameters must go.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Handled {
+    /// The result, the failure, or `Ok(None)` when the location is not a callback.
     pub outcome: Result<Option<AuthorizationResult>, AuthError>,
+    /// The location without its callback parameters, for `history.replaceState`; `None`
+    /// when there is nothing to remove.
     pub cleaned: Option<String>,
 }
 

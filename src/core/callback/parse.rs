@@ -9,6 +9,7 @@ use crate::core::urlenc::{cut, decode_lenient, names, parse_pairs, pieces, MAX_V
 /// What a callback parameter is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// `state`: binds the callback to its pending authorization (RFC 6749 §4.1.2).
     State,
     /// The provider's answer: `code`, Flinks v3's `loginId`, Tink's `credentials_id`.
     Result,
@@ -36,6 +37,7 @@ pub const CALLBACK_PARAMS: [(&str, Role); 10] = [
     ("id_token", Role::Token),
 ];
 
+/// Whether `name` is one of the [`CALLBACK_PARAMS`] (compared exactly, case included).
 pub fn is_callback_param(name: &str) -> bool {
     CALLBACK_PARAMS.iter().any(|(n, _)| *n == name)
 }
@@ -52,7 +54,9 @@ pub const MAX_URL: usize = 8 * 1024;
 /// name at most once. Empty values are kept in `params` but count as absent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Callback {
+    /// The callback location as the parser serialised it.
     pub url: UrlParts,
+    /// The parameters in the order received, names and values decoded.
     pub params: Vec<(String, String)>,
 }
 

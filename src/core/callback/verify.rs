@@ -74,12 +74,16 @@ pub(super) fn storage_fault(_: StoreFault) -> AuthError {
 /// The storage a callback is verified against: the store, the index read from it once,
 /// and the parser that reads the flows' redirect URIs.
 pub struct Ledger<'a> {
+    /// The storage the flows live in.
     pub store: &'a mut dyn PendingStore,
+    /// The flows and `done` markers, read from `store` once.
     pub index: Index,
+    /// Reads the flows' redirect URIs, for the binding check.
     pub parser: &'a dyn UrlParser,
 }
 
 impl<'a> Ledger<'a> {
+    /// Reads the index from `store` once; fails when the storage cannot be read.
     pub fn open(store: &'a mut dyn PendingStore, parser: &'a dyn UrlParser) -> Result<Self, StoreFault> {
         let index = Index::load(store)?;
         Ok(Self { store, index, parser })

@@ -8,6 +8,8 @@
 //!
 //! Environment: `E2E_ENGINES=chromium,firefox,webkit` picks engines, `E2E_SCREENSHOTS=dir`
 //! writes the README pictures (Chromium), `E2E_PKG_DIR` serves another build of the package.
+//! The Rust frontend of `examples/rust-frontend` (built by scripts/example into
+//! `target/example-rust`) gets one redirect flow of its own on a third server.
 
 mod webdriver;
 
@@ -312,6 +314,20 @@ fn approve(c: &Ctx, provider: &str) -> Result<(), Fail> {
     Ok(c.left_clean(0)?)
 }
 
+/// The Rust frontend (`examples/rust-frontend`, bank-link's typed API): its "Connect"
+/// button, the mock's Tink consent, and the answer handled by the same page on its load.
+fn rust_frontend_redirect(c: &Ctx) -> Result<(), Fail> {
+    c.open_demo("/")?;
+    c.s.exec("sessionStorage.clear()")?;
+    c.s.click("#connect")?;
+    c.s.wait_for("#approve, #result[data-error]")?;
+    c.s.click("#approve")?;
+    let r = c.result()?.map_err(|code| format!("the Rust page shows AuthError {code}"))?;
+    ensure(r["ok"] == true && r["provider"] == "tink", format!("result {r}"))?;
+    ensure(r["code"].as_str().is_some_and(|c| !c.is_empty()) && r["pkce"] == false, format!("result {r}"))?;
+    Ok(c.left_clean_on("/", 0)?)
+}
+
 fn deny(c: &Ctx, provider: &str) -> Result<(), Fail> {
     c.start(provider, "fr")?;
     c.s.click("#deny")?;
@@ -598,6 +614,21 @@ fn main() {
     // The demo reads its provider origin from its own app origin, so the COOP provider
     // comes with its own app origin too.
     let coop_server = serve(&root, &pkg, true);
+    let example = root.join("target/example-rust");
+    if !example.join("pkg/bank_link_example.js").is_file() {
+        eprintln!("e2e: no Rust frontend in {} (run scripts/example first)", example.display());
+        std::process::exit(2);
+    }
+    let rust_server = mock_provider::start(mock_provider::Options {
+        host: "127.0.0.1".into(),
+        app_port: 0,
+        provider_port: 0,
+        www_dir: example.clone(),
+        pkg_dir: example.join("pkg"),
+        coop: false,
+        app_headers: Vec::new(),
+    })
+    .expect("mock provider starts");
     let cases = cases();
     let (mut passed, mut failed, mut pending) = (0, 0, 0);
     let mut pending_reasons: Vec<String> = Vec::new();
@@ -660,6 +691,19 @@ fn main() {
                 }
             }
         }
+        let rust = Ctx { s: &session, app: rust_server.app_origin.clone(), main: plain.main.clone() };
+        let started_rust = Instant::now();
+        let id = format!("e2e::{engine}::tink::rust_frontend_redirect_approve");
+        match rust.reset().map_err(Fail::Error).and_then(|_| rust_frontend_redirect(&rust)) {
+            Ok(()) => {
+                p += 1;
+                println!("test {id} ... ok ({:.1}s)", started_rust.elapsed().as_secs_f64());
+            }
+            Err(Fail::Pending(e) | Fail::Error(e)) => {
+                f += 1;
+                println!("test {id} ... FAILED ({:.1}s)\n    {e}", started_rust.elapsed().as_secs_f64());
+            }
+        }
         let _ = plain.reset();
         match probe(&plain, &coop_server.provider_origin) {
             Ok(b) => println!("probe {engine}: {b}"),
@@ -691,6 +735,7 @@ fn main() {
     println!("{passed} passed, {failed} failed, {pending} refused popup mode");
     server.shutdown();
     coop_server.shutdown();
+    rust_server.shutdown();
     std::process::exit(if failed == 0 && pending == 0 { 0 } else { 1 });
 }
 
