@@ -39,6 +39,12 @@ interface CommonConfig {
   ttlSeconds?: number;
   /** RFC 9207: the callback's `iss` must equal it. */
   issuer?: string;
+  /**
+   * Where the pending authorization is kept. Default "session" (this tab only). "local"
+   * (redirect mode): every tab of the origin, so a callback that a bank app opens in a new
+   * tab still completes; handle it with `handleCallback(location, { storage: "local" })`.
+   */
+  storage?: "session" | "local";
 }
 
 export interface TinkConfig extends CommonConfig {
@@ -133,4 +139,14 @@ export function startAuthorization(
 ): Promise<AuthorizationResult | { url: string; state: string }>;
 
 /** Verifies and consumes the callback on the redirect URI page. null when the location is no callback. */
-export function handleCallback(location?: Location | URL | string): AuthorizationResult | null;
+export function handleCallback(location?: Location | URL | string | null): AuthorizationResult | null;
+/**
+ * The same, for flows started with `storage: "local"` (and this tab's own flows too): the
+ * callback may have come back in another tab. Single use across tabs: when two tabs handle
+ * the same callback at once, one resolves with the result and the other rejects with
+ * `already_handled` (about 150 ms; see the README "Across tabs").
+ */
+export function handleCallback(
+  location: Location | URL | string | null | undefined,
+  options: { storage: "local" },
+): Promise<AuthorizationResult | null>;

@@ -12,6 +12,6 @@ export function startAuthorization(config) {
 }
 
 /** @type {import("./index").handleCallback} */
-export function handleCallback(location) {
-  return handle(location);
+export function handleCallback(location, options) {
+  return handle(location, options);
 }

@@ -85,7 +85,7 @@ pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use crate::core::config::{Mode, PopupOptions};
+pub use crate::core::config::{Mode, PopupOptions, StorageArea};
 pub use crate::core::error::{AuthError, ErrorCode};
 pub use crate::core::outcome::AuthorizationResult;
 pub use crate::core::provider::Provider;

@@ -346,7 +346,7 @@ async fn open_window_the_opener_handling_its_own_callback_url_neither_relays_nor
     // finds no record of its own, and the popup flow goes on.
     let path = w.location().pathname().unwrap();
     history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?code=x&state={state}"))).unwrap();
-    let here = bank_link::web::handle_callback(JsValue::UNDEFINED);
+    let here = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
     history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     assert_eq!(code_of(&here.unwrap_err()), "unknown_state");
     assert!(settled(&promise, 300).await.is_none(), "the popup flow must still be waiting");

@@ -220,7 +220,7 @@ async fn started_here(provider_json: &str) -> String {
 }
 
 fn callback(url: &str) -> Result<JsValue, JsValue> {
-    handle_callback(JsValue::from_str(url))
+    handle_callback(JsValue::from_str(url), JsValue::UNDEFINED)
 }
 
 fn code_of(e: &JsValue) -> String {
@@ -317,7 +317,7 @@ fn own_load(path_and_query: &str) -> Result<JsValue, JsValue> {
     let history = w.history().unwrap();
     let original = w.location().href().unwrap();
     history.replace_state_with_url(&JsValue::NULL, "", Some(path_and_query)).unwrap();
-    let r = handle_callback(JsValue::UNDEFINED);
+    let r = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
     history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     r
 }
@@ -399,7 +399,7 @@ async fn address_bar_loses_exactly_the_callback_parameters() {
     history
         .replace_state_with_url(&app_state, "", Some(&format!("{}?tab=2&code=abc&state={state}&iss=x#frag", path())))
         .unwrap();
-    let r = handle_callback(JsValue::UNDEFINED).unwrap();
+    let r = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     let after = w.location().href().unwrap();
     let kept_state = JSON::stringify(&history.state().unwrap()).unwrap();
     history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
@@ -426,14 +426,17 @@ async fn callback_without_storage_is_storage_unavailable_and_plain_page_is_null(
 fn location_argument_types() {
     // Paths no other test handles: the page remembers each URL's outcome (StrictMode).
     let url = web_sys::Url::new(&format!("{}/location-types", origin())).unwrap();
-    assert!(handle_callback(url.into()).unwrap().is_null());
+    assert!(handle_callback(url.into(), JsValue::UNDEFINED).unwrap().is_null());
     let w = web_sys::window().unwrap();
     let original = w.location().href().unwrap();
     w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some("/location-object")).unwrap();
-    let by_location = handle_callback(w.location().into());
+    let by_location = handle_callback(w.location().into(), JsValue::UNDEFINED);
     w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     assert!(by_location.unwrap().is_null());
-    assert_eq!(code_of(&handle_callback(JsValue::from_f64(1.0)).unwrap_err()), "malformed_callback");
+    assert_eq!(
+        code_of(&handle_callback(JsValue::from_f64(1.0), JsValue::UNDEFINED).unwrap_err()),
+        "malformed_callback"
+    );
     assert_eq!(code_of(&callback("not a url").unwrap_err()), "malformed_callback");
 }
 
@@ -479,7 +482,7 @@ async fn oversized_href_and_app_state_are_refused_by_their_length() {
     // 8 MB strings made in JS: copied into wasm memory (which never shrinks), each would
     // grow it by more than that.
     let huge_href = js_sys::eval("location.origin + '/cb?pad=' + 'x'.repeat(8 << 20)").unwrap();
-    assert_eq!(code_of(&handle_callback(huge_href).unwrap_err()), "malformed_callback");
+    assert_eq!(code_of(&handle_callback(huge_href, JsValue::UNDEFINED).unwrap_err()), "malformed_callback");
     let config = cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb","navigate":false}"#);
     Reflect::set(&config, &"appState".into(), &js_sys::eval("'y'.repeat(8 << 20)").unwrap()).unwrap();
     assert_eq!(start_err(config).await, ("invalid_config".into(), Some("appState".into())));

@@ -39,6 +39,7 @@ function buildConfig(form) {
   const data = new FormData(form);
   const provider = data.get("provider");
   const common = { provider, redirectUri, mode: data.get("mode"), appState: { startedAt: new Date().toISOString() } };
+  if (data.get("storage") === "local") common.storage = "local";
   switch (provider) {
     case "tink":
       return { ...common, authorizeUrl: `${P}/link/0.2/oauth/auto-authorize.html`, clientId: "demo-client",
@@ -110,7 +111,10 @@ if (form) {
   });
 } else {
   try {
-    const result = handleCallback();
+    // { storage: "local" }: the answer may be for a flow another tab started with
+    // storage "local" (a bank app that opened this page in a new tab); this tab's own
+    // flows are found as usual. It answers with a Promise.
+    const result = await handleCallback(undefined, { storage: "local" });
     if (result !== null) showResult(result);
     else if (window.opener || window.name.startsWith("bank-link-")) show("Handed back to the window that opened this popup.");
     else show("This page is no callback.");

@@ -200,14 +200,22 @@ fn render_consent(c: &Consent) -> String {
         }
         body.push_str("</dl>\n");
     }
-    body.push_str(&format!("<form method=\"post\" action=\"{}\">\n", html_escape(c.action)));
+    // rel="noopener": "Approve in a new tab" opens the answer in a tab with no opener and
+    // its own sessionStorage, as a bank app that opens the redirect URI does (the demo's
+    // app-switch path; the protocol is the same POST).
+    body.push_str(&format!("<form method=\"post\" action=\"{}\" rel=\"noopener\">\n", html_escape(c.action)));
     for (k, v) in &c.hidden {
         body.push_str(&format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">\n", html_escape(k), html_escape(v)));
     }
-    let (yes, no) = if fr { ("Autoriser", "Refuser") } else { ("Approve", "Deny") };
+    let (yes, no, tab) = if fr {
+        ("Autoriser", "Refuser", "Autoriser dans un nouvel onglet")
+    } else {
+        ("Approve", "Deny", "Approve in a new tab")
+    };
     body.push_str(&format!(
         "<div class=\"buttons\">\n<button id=\"approve\" type=\"submit\" name=\"decision\" value=\"approve\">{yes}</button>\n\
-         <button id=\"deny\" type=\"submit\" name=\"decision\" value=\"deny\">{no}</button>\n</div>\n</form>\n"
+         <button id=\"deny\" type=\"submit\" name=\"decision\" value=\"deny\">{no}</button>\n\
+         <button id=\"approve-new-tab\" type=\"submit\" name=\"decision\" value=\"approve\" formtarget=\"_blank\">{tab}</button>\n</div>\n</form>\n"
     ));
     body.push_str(if fr {
         "<p class=\"mock\">Fournisseur fictif pour les tests — aucune donnée réelle.</p>\n"

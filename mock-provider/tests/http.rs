@@ -241,6 +241,23 @@ fn tink_approve_appends_code_and_state() {
     assert_eq!(loc, format!("http://127.0.0.1:9/callback.html?code={code}&state=s%20t%26u"));
 }
 
+/// The demo's app-switch path: a third button posts the same approval into a new tab that
+/// has no opener (its own sessionStorage, as a bank app's hand-back gives).
+#[test]
+fn the_consent_screen_offers_approval_in_a_new_tab_without_an_opener() {
+    let f = fixture(false);
+    let r = get(f.prov(), &format!("{TINK}?{}", tink_query(None)));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("rel=\"noopener\""), "{}", r.body);
+    assert!(
+        r.body.contains(
+            "<button id=\"approve-new-tab\" type=\"submit\" name=\"decision\" value=\"approve\" formtarget=\"_blank\">"
+        ),
+        "{}",
+        r.body
+    );
+}
+
 #[test]
 fn tink_approve_without_state_adds_only_code() {
     let f = fixture(false);

@@ -51,6 +51,27 @@ impl Mode {
     }
 }
 
+/// Where the pending authorization is kept (API `storage`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StorageArea {
+    /// sessionStorage (the default): this tab only, gone with the tab.
+    #[default]
+    Session,
+    /// localStorage: every tab of the origin, so that a callback that comes back in
+    /// another tab (a bank app that opened the redirect URI itself) still completes.
+    Local,
+}
+
+impl StorageArea {
+    /// The config's name for it: `session` or `local`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Session => "session",
+            Self::Local => "local",
+        }
+    }
+}
+
 /// Popup window geometry and wait; `None` means "the default".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PopupOptions {
@@ -89,6 +110,7 @@ pub struct ValidatedConfig<'a> {
     pub(crate) extra_params: Vec<(&'a str, &'a str)>,
     pub(crate) app_state: Option<&'a str>,
     pub(crate) ttl_seconds: u32,
+    pub(crate) storage: StorageArea,
     pub(crate) issuer: Option<&'a str>,
 }
 
@@ -179,6 +201,11 @@ impl<'a> ValidatedConfig<'a> {
         self.app_state
     }
 
+    /// Where the pending authorization is kept (`storage`, default `session`).
+    pub fn storage(&self) -> StorageArea {
+        self.storage
+    }
+
     /// The pending authorization's lifetime in seconds (`ttlSeconds`, default 600).
     pub fn ttl_seconds(&self) -> u32 {
         self.ttl_seconds
@@ -207,7 +234,7 @@ pub const MAX_EXTRA_PARAMS: usize = 32;
 /// refuses by JS length before a copy).
 pub const APP_STATE_TOO_LONG: &str = "must be at most 16384 bytes as JSON";
 
-const FIELDS: [&str; 21] = [
+const FIELDS: [&str; 22] = [
     "provider",
     "authorizeUrl",
     "instance",
@@ -229,6 +256,7 @@ const FIELDS: [&str; 21] = [
     "appState",
     "ttlSeconds",
     "issuer",
+    "storage",
 ];
 
 /// The config fields `provider` reads, in API.md's order: the public surface that the
@@ -651,6 +679,17 @@ pub fn validate<'a>(
         Some("popup") => Mode::Popup,
         Some(_) => return Err(AuthError::config("mode", "must be \"redirect\" or \"popup\"")),
     };
+    let storage = match r.string("storage")? {
+        None | Some("session") => StorageArea::Session,
+        Some("local") if mode == Mode::Redirect => StorageArea::Local,
+        Some("local") => {
+            return Err(AuthError::config(
+                "storage",
+                "\"local\" is for redirect mode; popup mode keeps its flow in the opener's memory",
+            ))
+        }
+        Some(_) => return Err(AuthError::config("storage", "must be \"session\" or \"local\"")),
+    };
     let app_state = match r.get("appState") {
         ConfigValue::Absent => None,
         ConfigValue::Json(s) if s.len() <= MAX_APP_STATE => Some(s.as_str()),
@@ -687,6 +726,7 @@ pub fn validate<'a>(
         extra_params: extra_params(r.get("extraParams"), provider)?,
         app_state,
         ttl_seconds,
+        storage,
         issuer: issuer(&r)?,
     })
 }

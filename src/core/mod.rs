@@ -4,6 +4,7 @@
 pub mod answered;
 pub mod authorize;
 pub mod callback;
+pub mod claim;
 pub mod config;
 pub mod entropy;
 pub mod error;

@@ -6,7 +6,7 @@
 //! rules to both. What the types cannot say (a URL's scheme, a scope's characters, a
 //! secret-looking name) is refused there with the same `invalid_config` error.
 
-use super::config::{ConfigValue, Mode, PopupOptions};
+use super::config::{ConfigValue, Mode, PopupOptions, StorageArea};
 
 /// Tink Link's OAuth2 redirect flow (`provider: "tink"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +186,9 @@ pub struct Config {
     pub ttl_seconds: Option<u32>,
     /// RFC 9207: the `iss` the callback must carry.
     pub issuer: Option<String>,
+    /// Where the pending flow is kept: [`StorageArea::Local`] lets a callback that comes
+    /// back in another tab complete (redirect mode).
+    pub storage: StorageArea,
 }
 
 impl Config {
@@ -203,6 +206,7 @@ impl Config {
             app_state: None,
             ttl_seconds: None,
             issuer: None,
+            storage: StorageArea::Session,
         }
     }
 
@@ -246,6 +250,12 @@ impl Config {
     /// Sets [`Config::ttl_seconds`].
     pub fn ttl_seconds(mut self, seconds: u32) -> Self {
         self.ttl_seconds = Some(seconds);
+        self
+    }
+
+    /// Sets [`Config::storage`].
+    pub fn storage(mut self, storage: StorageArea) -> Self {
+        self.storage = storage;
         self
     }
 
@@ -325,6 +335,9 @@ impl Config {
         }
         if let Some(issuer) = &self.issuer {
             put("issuer", text(issuer));
+        }
+        if self.storage != StorageArea::Session {
+            put("storage", text(self.storage.as_str()));
         }
         out
     }

@@ -105,6 +105,25 @@ pub fn is_popup(config: &JsValue) -> bool {
     Reflect::get(config, &"mode".into()).ok().and_then(|m| m.as_string()).is_some_and(|m| m == "popup")
 }
 
+/// `handleCallback`'s options: `{ storage: "local" }` asks for the cross-tab path;
+/// nothing, or `storage: "session"`, the usual one.
+pub fn wants_local(options: &JsValue) -> Result<bool, AuthError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(false);
+    }
+    let storage = options.is_object().then(|| Reflect::get(options, &"storage".into()).ok()).flatten();
+    match storage.map(|s| s.as_string()) {
+        Some(Some(s)) if s == "local" => Ok(true),
+        Some(Some(s)) if s == "session" => Ok(false),
+        Some(None) if storage_absent(options) => Ok(false),
+        _ => Err(AuthError::config("storage", "must be \"session\" or \"local\" (handleCallback options)")),
+    }
+}
+
+fn storage_absent(options: &JsValue) -> bool {
+    Reflect::get(options, &"storage".into()).is_ok_and(|v| v.is_undefined())
+}
+
 /// The config's `signal`, when it is an AbortSignal (validation refuses anything else).
 pub fn signal(config: &JsValue) -> Option<web_sys::AbortSignal> {
     Reflect::get(config, &"signal".into()).ok().and_then(|s| s.dyn_into::<web_sys::AbortSignal>().ok())

@@ -3,6 +3,7 @@
 
 mod error;
 mod interop;
+mod local;
 mod page;
 mod popup;
 mod random;
@@ -13,7 +14,7 @@ mod url;
 use crate::core::answered::Answered;
 use crate::core::authorize::begin;
 use crate::core::callback::{handle, Handled, Navigation};
-use crate::core::config::{validate, ConfigValue, Mode};
+use crate::core::config::{validate, ConfigValue, Mode, StorageArea};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::store::{forget, PendingStore};
@@ -74,7 +75,10 @@ pub(crate) fn redirect(entries: &[(String, ConfigValue)]) -> Result<Started, Aut
         return Err(AuthError::config("mode", "\"popup\" resolves with the result: call start_popup"));
     }
     let seed = random::seed()?;
-    let mut store = storage::session_store(&window)?;
+    let mut store = match cfg.storage() {
+        StorageArea::Session => storage::session_store(&window)?,
+        StorageArea::Local => storage::local_store(&window)?,
+    };
     let auth = begin(&cfg, &seed, start_time()?, &mut store)?;
     if cfg.navigate() {
         if let Err(e) = location.assign(&auth.url) {
@@ -109,21 +113,34 @@ thread_local! {
     static ANSWERED: RefCell<Answered<Outcome>> = const { RefCell::new(Answered::new()) };
 }
 
-/// `handleCallback(location?)`: verifies and consumes the provider's answer. Returns the
-/// `AuthorizationResult`, or `null` when the location is no callback; throws `AuthError`.
+/// `handleCallback(location?, options?)`: verifies and consumes the provider's answer.
+/// Returns the `AuthorizationResult`, or `null` when the location is no callback; throws
+/// `AuthError`. With `{ storage: "local" }` it returns a Promise of the same (the
+/// callback may belong to a flow another tab started: `local.rs`).
 #[wasm_bindgen(js_name = handleCallback)]
-pub fn handle_callback(location: JsValue) -> Result<JsValue, JsValue> {
+pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let local = interop::wants_local(&options).map_err(|e| error::to_js(&e))?;
     let handled = window().and_then(|w| {
         let current = w.location().href().map_err(js_err)?;
         let href = interop::location_href(&location, &current)?;
-        Ok(handle_here(&w, &href, &current))
+        Ok(if local { Err(local::handle_local(&w, &href, &current)) } else { Ok(handle_here(&w, &href, &current)) })
     });
     // The result is converted from the remembered outcome by reference: the JS path never
     // clones a result (that code stays out of the package).
-    match handled.as_deref() {
-        Ok(Ok(Some(result))) => Ok(interop::result_to_js(result)),
-        Ok(Ok(None)) => Ok(JsValue::NULL),
-        Ok(Err(e)) | Err(e) => Err(error::to_js(e)),
+    match handled {
+        Ok(Err(promise)) => Ok(promise.into()),
+        Ok(Ok(outcome)) => to_js(&outcome).map_err(|e| error::to_js(&e)),
+        Err(e) if local => Ok(Promise::reject(&error::to_js(&e)).into()),
+        Err(e) => Err(error::to_js(&e)),
+    }
+}
+
+/// An outcome as `handleCallback` returns it: the result object or `null`, or the error.
+fn to_js(outcome: &Outcome) -> Result<JsValue, AuthError> {
+    match outcome {
+        Ok(Some(result)) => Ok(interop::result_to_js(result)),
+        Ok(None) => Ok(JsValue::NULL),
+        Err(e) => Err(e.clone()),
     }
 }
 
@@ -136,9 +153,11 @@ pub(crate) fn handle_callback_rs(href: Option<&str>) -> Outcome {
 }
 
 /// Handles `href` in the page at `current`, or answers what this page answered for it
-/// before.
+/// before. Never inlined: both `handleCallback` paths call it, and an inlined copy in each
+/// cost 2 KB of wasm.
+#[inline(never)]
 fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcome> {
-    if let Some(done) = ANSWERED.with_borrow(|a| a.get(href)) {
+    if let Some(done) = answered(href) {
         return done;
     }
     // Only this page's own load has a navigation type; a URL passed in is read as is.
@@ -149,8 +168,13 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcom
     }
     let mut store = storage::session_store(window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
-    let Handled { outcome, cleaned } = handle(href, store_ref, now(), nav, &BrowserUrl);
-    // Only this page's own address bar is cleaned; a URL passed in is just read.
+    settle_here(window, href, current, handle(href, store_ref, now(), nav, &BrowserUrl))
+}
+
+/// Cleans this page's address bar when `href` is its own location (a URL passed in is just
+/// read), then remembers the outcome for `href`.
+fn settle_here(window: &web_sys::Window, href: &str, current: &str, handled: Handled) -> Rc<Outcome> {
+    let Handled { outcome, cleaned } = handled;
     if let (Some(clean), true) = (&cleaned, href == current) {
         if let Ok(history) = window.history() {
             let state = history.state().unwrap_or(JsValue::NULL);
@@ -159,6 +183,11 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcom
     }
     let cleaned = cleaned.filter(|_| outcome.is_ok());
     remember(href, outcome, cleaned)
+}
+
+/// What this page answered for `href` before, if it did.
+fn answered(href: &str) -> Option<Rc<Outcome>> {
+    ANSWERED.with_borrow(|a| a.get(href))
 }
 
 fn remember(href: &str, outcome: Outcome, cleaned: Option<String>) -> Rc<Outcome> {

@@ -1,18 +1,31 @@
-//! `sessionStorage` as a `PendingStore`. Every call can throw: `SecurityError` in
-//! sandboxed frames and with storage disabled, `QuotaExceededError` when full.
+//! `sessionStorage` or `localStorage` as a `PendingStore`. Every call can throw:
+//! `SecurityError` in sandboxed frames and with storage disabled, `QuotaExceededError`
+//! when full.
 
 use crate::core::error::AuthError;
 use crate::core::store::{PendingStore, StoreFault};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, Storage};
 
-pub struct SessionStore(Storage);
+/// One of the browser's two storage areas.
+pub struct WebStore(Storage);
 
-pub fn session_store(window: &web_sys::Window) -> Result<SessionStore, AuthError> {
+/// This tab's sessionStorage.
+pub fn session_store(window: &web_sys::Window) -> Result<WebStore, AuthError> {
     match window.session_storage() {
-        Ok(Some(s)) => Ok(SessionStore(s)),
+        Ok(Some(area)) => Ok(WebStore(area)),
         _ => Err(AuthError::storage(
             "sessionStorage is not available (disabled, sandboxed frame or private mode); redirect mode needs it",
+        )),
+    }
+}
+
+/// The origin's localStorage (`storage: "local"`).
+pub fn local_store(window: &web_sys::Window) -> Result<WebStore, AuthError> {
+    match window.local_storage() {
+        Ok(Some(area)) => Ok(WebStore(area)),
+        _ => Err(AuthError::storage(
+            "localStorage is not available (disabled, sandboxed frame or private mode); storage \"local\" needs it",
         )),
     }
 }
@@ -27,7 +40,7 @@ fn fault(e: JsValue) -> StoreFault {
     }
 }
 
-impl PendingStore for SessionStore {
+impl PendingStore for WebStore {
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault> {
         self.0.get_item(key).map_err(fault)
     }

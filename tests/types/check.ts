@@ -123,4 +123,23 @@ async function invalid(): Promise<void> {
   // @ts-expect-error location must be a Location, URL or string
   handleCallback(42);
 }
-void valid; void invalid;
+/** `storage: "local"` (the bank-app switch): the config field, and the Promise overload. */
+async function acrossTabs(): Promise<void> {
+  await startAuthorization({ provider: "tink", clientId: "c", scope: "s", redirectUri: "r", storage: "local" });
+  const r: AuthorizationResult | null = await handleCallback(undefined, { storage: "local" });
+  if (r?.ok) {
+    const code: string | undefined = r.code;
+    void code;
+  }
+  // Without the option the answer is synchronous, never a Promise.
+  const now: AuthorizationResult | null = handleCallback(location);
+  void now;
+  // @ts-expect-error with the option the answer is a Promise: await it
+  const notAwaited: AuthorizationResult | null = handleCallback(location, { storage: "local" });
+  void notAwaited;
+  // @ts-expect-error storage is "session" | "local"
+  await startAuthorization({ provider: "tink", clientId: "c", scope: "s", redirectUri: "r", storage: "cloud" });
+  // @ts-expect-error the option names the storage
+  await handleCallback(location, { storage: "indexedDB" });
+}
+void valid; void invalid; void acrossTabs;

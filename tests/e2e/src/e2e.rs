@@ -328,6 +328,129 @@ fn rust_frontend_redirect(c: &Ctx) -> Result<(), Fail> {
     Ok(c.left_clean_on("/", 0)?)
 }
 
+// ----- across tabs (storage: "local") -------------------------------------------------
+
+impl Ctx<'_> {
+    /// Redirect mode with `storage` ("session" or "local"), from a tab with no flows of
+    /// ours in either storage: ends on the provider's consent screen.
+    fn start_stored(&self, provider: &str, storage: &str) -> Res<()> {
+        self.open_demo("/")?;
+        self.s.exec("sessionStorage.clear(); localStorage.clear()")?;
+        self.s.click(&format!("input[name=provider][value=\"{provider}\"]"))?;
+        self.s.click(&format!("input[name=storage][value=\"{storage}\"]"))?;
+        self.s.click("#start")?;
+        self.s.wait_for("#approve")?;
+        Ok(())
+    }
+
+    /// The user approves at the bank, and the bank's app hands the answer to the
+    /// operating system: the callback URL the provider redirects to, read from its 302
+    /// (the consent form posted as the browser would, without following it).
+    fn approve_elsewhere(&self) -> Res<String> {
+        let form = self.s.exec(
+            "const f = document.querySelector('form'); const d = new URLSearchParams(new FormData(f)); \
+             d.set('decision', 'approve'); return [f.action, d.toString()]",
+        )?;
+        let (action, body) = (form[0].as_str().unwrap_or_default(), form[1].as_str().unwrap_or_default());
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+        let resp = agent
+            .post(action)
+            .content_type("application/x-www-form-urlencoded")
+            .send(body)
+            .map_err(|e| format!("POST {action}: {e}"))?;
+        let location = resp.headers().get("location").and_then(|v| v.to_str().ok());
+        location.map(str::to_owned).ok_or_else(|| format!("the provider answered {} without a Location", resp.status()))
+    }
+
+    /// Opens `url` in a new tab (its own sessionStorage, no opener) and returns the tab.
+    fn open_in_new_tab(&self, url: &str) -> Res<String> {
+        let tab = self.s.new_tab()?;
+        self.s.switch_to_window(&tab)?;
+        self.s.goto(url)?;
+        Ok(tab)
+    }
+
+    /// Closes `tab` and comes back to the main window, which never left the consent screen
+    /// (nothing can script a provider's page).
+    fn close_tab(&self, tab: &str) -> Res<()> {
+        self.s.switch_to_window(tab)?;
+        self.s.close_window()?;
+        self.s.switch_to_window(&self.main)?;
+        ensure(
+            self.s.exec("return !!document.getElementById('approve')")? == true,
+            "the first tab left the consent screen",
+        )
+    }
+}
+
+/// `storage: "local"`: the answer comes back in a new tab (an app switch) and completes.
+fn app_switch_local(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    c.start_stored(provider, "local")?;
+    let callback = c.approve_elsewhere()?;
+    let tab = c.open_in_new_tab(&callback)?;
+    let r = c.result()?.map_err(|code| format!("expected success in the new tab, got AuthError {code}"))?;
+    c.check_success(provider, &r)?;
+    let left = c.s.exec("return [sessionStorage.length, localStorage.getItem('bank-link') || '', location.href]")?;
+    ensure(left[0] == 0, format!("the new tab's sessionStorage holds {}", left[0]))?;
+    let local = left[1].as_str().unwrap_or_default();
+    ensure(!local.contains("p.") && local.contains("d."), format!("localStorage after: {local}"))?;
+    ensure(!left[2].as_str().unwrap_or_default().contains("state="), format!("address bar: {}", left[2]))?;
+    // The same answer opened again (the app switch delivered it twice): refused.
+    c.s.goto(&callback)?;
+    c.expect_error("already_handled")?;
+    Ok(c.close_tab(&tab)?)
+}
+
+/// The default storage: the new tab has no pending flow, as before this option existed.
+fn app_switch_session(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    c.start_stored(provider, "session")?;
+    let callback = c.approve_elsewhere()?;
+    let tab = c.open_in_new_tab(&callback)?;
+    c.expect_error("unknown_state")?;
+    Ok(c.close_tab(&tab)?)
+}
+
+/// Two tabs handle the same callback at the same moment: exactly one gets the result.
+fn two_tabs_race(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    c.start_stored(provider, "local")?;
+    let callback = c.approve_elsewhere()?;
+    let tabs = [c.s.new_tab()?, c.s.new_tab()?];
+    for tab in &tabs {
+        c.s.switch_to_window(tab)?;
+        c.open_demo("/")?;
+    }
+    // Both fire at one wall-clock instant (Date.now() is the machine's clock in every tab).
+    let at = c.s.exec("return Date.now() + 1500")?.as_f64().ok_or("no clock")?;
+    let arm = format!(
+        "window.raceResult = null; const m = await import('/pkg/index.js'); \
+         setTimeout(() => m.handleCallback({url}, {{ storage: 'local' }}).then( \
+           (r) => {{ window.raceResult = 'ok:' + (r && r.code); }}, (e) => {{ window.raceResult = 'err:' + e.code; }}), \
+           {at} - Date.now()); return true;",
+        url = serde_json::to_string(&callback).unwrap_or_default()
+    );
+    for tab in &tabs {
+        c.s.switch_to_window(tab)?;
+        c.s.exec_async(&arm)?;
+    }
+    let mut results = Vec::new();
+    for tab in &tabs {
+        c.s.switch_to_window(tab)?;
+        let r =
+            poll(Duration::from_secs(10), || Ok(c.s.exec("return window.raceResult")?.as_str().map(str::to_owned)))?;
+        results.push(r.ok_or("a tab never answered")?);
+    }
+    results.sort();
+    let wins = results.iter().filter(|r| r.starts_with("ok:")).count();
+    ensure(wins == 1 && results.iter().any(|r| r == "err:already_handled"), format!("the two tabs: {results:?}"))?;
+    for tab in &tabs {
+        c.s.switch_to_window(tab)?;
+        c.s.close_window()?;
+    }
+    c.s.switch_to_window(&c.main)?;
+    Ok(())
+}
+
 fn deny(c: &Ctx, provider: &str) -> Result<(), Fail> {
     c.start(provider, "fr")?;
     c.s.click("#deny")?;
@@ -573,6 +696,10 @@ fn cases() -> Vec<Case> {
         all.push(case("redirect deny", deny as Flow, p, false));
     }
     all.push(case("tampered state", tampered_state as Flow, "flinks", false));
+    all.push(case("app switch with storage local", app_switch_local as Flow, "tink", false));
+    all.push(case("app switch with storage local", app_switch_local as Flow, "oauth2", false));
+    all.push(case("app switch with the default storage", app_switch_session as Flow, "flinks", false));
+    all.push(case("two tabs race with storage local", two_tabs_race as Flow, "oauth2", false));
     all.push(case("back button after success", back_after_success as Flow, "tink", false));
     for p in ["tink", "flinks", "flinks-v3", "oauth2"] {
         all.push(case("popup approve", popup_approve as Flow, p, false));

@@ -206,6 +206,13 @@ impl Session {
     pub fn window_handle(&self) -> Res<String> {
         Ok(self.call("GET", "/window", None)?.as_str().ok_or("no window handle")?.to_owned())
     }
+    /// Opens a new tab, as the operating system does for a link a bank app hands back: a
+    /// new top-level browsing context with no opener and its own sessionStorage. Returns
+    /// its handle (the session stays on the current window).
+    pub fn new_tab(&self) -> Res<String> {
+        let v = self.call("POST", "/window/new", Some(json!({ "type": "tab" })))?;
+        v["handle"].as_str().map(str::to_owned).ok_or_else(|| format!("new window: {v}"))
+    }
     /// Every open top-level browsing context, popups included.
     pub fn window_handles(&self) -> Res<Vec<String>> {
         let v = self.call("GET", "/window/handles", None)?;
