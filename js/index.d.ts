@@ -16,6 +16,25 @@ export type FlinksScopeString =
 /** A JSON value: what `appState` may carry. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/** The names `onEvent` receives, stable (apps count them). */
+export type EventName =
+  | "open" | "popup_blocked" | "provider_loaded" | "popup_closed"
+  | "callback_received" | "relayed" | "completed" | "failed";
+
+/**
+ * A progress event: never a code, a verifier or a state. `provider_loaded` is reserved:
+ * a provider's cross-origin page cannot be observed, so no browser emits it today.
+ */
+export interface BankLinkEvent {
+  name: EventName;
+  /** When known: the start's preset, or the result's. */
+  provider?: Provider;
+  /** "completed": whether the provider said yes (the result's `ok`). */
+  ok?: boolean;
+  /** "failed": the AuthError code. */
+  error?: AuthErrorCode;
+}
+
 interface CommonConfig {
   /** Absolute; https (http only on localhost, 127.0.0.1, [::1]); on this page's origin; no fragment. */
   redirectUri: string;
@@ -45,6 +64,11 @@ interface CommonConfig {
    * tab still completes; handle it with `handleCallback(location, { storage: "local" })`.
    */
   storage?: "session" | "local";
+  /**
+   * Progress events for analytics (open, popup_blocked, popup_closed, relayed, completed,
+   * failed). A handler that throws is ignored.
+   */
+  onEvent?: (event: BankLinkEvent) => void;
 }
 
 export interface TinkConfig extends CommonConfig {
@@ -139,7 +163,10 @@ export function startAuthorization(
 ): Promise<AuthorizationResult | { url: string; state: string }>;
 
 /** Verifies and consumes the callback on the redirect URI page. null when the location is no callback. */
-export function handleCallback(location?: Location | URL | string | null): AuthorizationResult | null;
+export function handleCallback(
+  location?: Location | URL | string | null,
+  options?: { storage?: "session"; onEvent?: (event: BankLinkEvent) => void },
+): AuthorizationResult | null;
 /**
  * The same, for flows started with `storage: "local"` (and this tab's own flows too): the
  * callback may have come back in another tab. Single use across tabs: when two tabs handle
@@ -148,5 +175,5 @@ export function handleCallback(location?: Location | URL | string | null): Autho
  */
 export function handleCallback(
   location: Location | URL | string | null | undefined,
-  options: { storage: "local" },
+  options: { storage: "local"; onEvent?: (event: BankLinkEvent) => void },
 ): Promise<AuthorizationResult | null>;

@@ -436,3 +436,55 @@ fn the_rust_api_refuses_what_the_js_api_refuses_and_opens_nothing() {
     assert!(ours().is_empty(), "{:?}", ours());
     restore(&p);
 }
+
+/// `onEvent` in popup mode: `open` when the window opens, `relayed` when the popup's
+/// answer arrives, `completed` with the result's `ok`; a block is `popup_blocked` then
+/// `failed`. No code or state in any event.
+#[wasm_bindgen_test]
+async fn open_window_on_event_follows_a_popup_flow() {
+    clear();
+    let seen = js_sys::Array::new();
+    let on: Function = js_sys::Function::new_with_args("seen, e", "seen.push(JSON.stringify(e))")
+        .bind1(&JsValue::NULL, &seen)
+        .unchecked_into();
+    let p = probe(false);
+    let cfg = config("");
+    Reflect::set(&cfg, &"onEvent".into(), &on).unwrap();
+    let promise = start_authorization(cfg);
+    assert_opened(&p);
+    let state = opened_state(&p);
+    let href = format!("{}/cb?code=popup-code&state={state}", origin());
+    broadcast(&format!("bank-link:{state}"), &relay(&state, &href));
+    JsFuture::from(promise).await.unwrap();
+    restore(&p);
+    let events: Vec<String> = seen.iter().map(|e| e.as_string().unwrap()).collect();
+    assert_eq!(
+        events,
+        [
+            r#"{"name":"open","provider":"oauth2"}"#,
+            r#"{"name":"relayed"}"#,
+            r#"{"name":"completed","provider":"oauth2","ok":true}"#
+        ]
+    );
+    assert!(events.iter().all(|e| !e.contains("popup-code") && !e.contains(&state)));
+}
+
+#[wasm_bindgen_test]
+async fn on_event_reports_a_blocked_popup() {
+    clear();
+    let seen = js_sys::Array::new();
+    let on: Function = js_sys::Function::new_with_args("seen, e", "seen.push(JSON.stringify(e))")
+        .bind1(&JsValue::NULL, &seen)
+        .unchecked_into();
+    let p = probe(true);
+    let cfg = config("");
+    Reflect::set(&cfg, &"onEvent".into(), &on).unwrap();
+    let r = JsFuture::from(start_authorization(cfg)).await;
+    restore(&p);
+    assert_eq!(code_of(&r.unwrap_err()), "popup_blocked");
+    let events: Vec<String> = seen.iter().map(|e| e.as_string().unwrap()).collect();
+    assert_eq!(
+        events,
+        [r#"{"name":"popup_blocked","error":"popup_blocked"}"#, r#"{"name":"failed","error":"popup_blocked"}"#]
+    );
+}

@@ -27,6 +27,11 @@ fn oauth_error_codes_match_both_ways() {
 }
 
 #[test]
+fn event_names_match_both_ways() {
+    union_matches("EventName", bank_link::core::events::EventName::ALL.map(|n| n.as_str()));
+}
+
+#[test]
 fn providers_match_both_ways() {
     union_matches("Provider", Provider::ALL.map(Provider::as_str));
 }

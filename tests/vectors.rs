@@ -285,7 +285,7 @@ fn config_vectors_cover_every_provider_and_field() {
     let mut fields: Vec<&str> = Provider::ALL.into_iter().flat_map(fields_for).collect();
     fields.sort_unstable();
     fields.dedup();
-    assert_eq!(fields.len(), 22, "{fields:?}");
+    assert_eq!(fields.len(), 23, "{fields:?}");
     for f in fields {
         let accepted = cases.iter().any(|c| c.contains_key("ok") && c["config"].get(f).is_some_and(|v| !v.is_null()));
         let rejected = cases.iter().any(|c| {

@@ -560,3 +560,57 @@ fn the_rust_api_round_trips_a_redirect_flow_without_navigating() {
     let again = bank_link::handle_callback(Some(&format!("{callback}&again=1"))).unwrap_err();
     assert_eq!(again.code.as_str(), "already_handled");
 }
+
+/// `onEvent`: a collector that also throws (a broken analytics script must not break the
+/// flow), and what the events say, with no code, verifier or state in any of them.
+fn collector() -> (js_sys::Function, js_sys::Array) {
+    let seen = js_sys::Array::new();
+    let f =
+        js_sys::Function::new_with_args("seen, e", "seen.push(JSON.stringify(e)); throw new Error('analytics broke')");
+    (f.bind1(&JsValue::NULL, &seen).unchecked_into(), seen)
+}
+
+fn names(seen: &js_sys::Array) -> Vec<String> {
+    seen.iter().map(|e| e.as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_throwing_handler() {
+    clear();
+    let (on, seen) = collector();
+    let with_events = |json: &str| {
+        let c = cfg(json);
+        Reflect::set(&c, &"onEvent".into(), &on).unwrap();
+        c
+    };
+    // navigate: false opens nothing: no event. A refused config: "failed" with its code.
+    let ok = r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c","redirectUri":"{origin}/cb","navigate":false}"#;
+    let started = start(with_events(ok)).await.unwrap();
+    assert_eq!(names(&seen), Vec::<String>::new());
+    let bad = ok.replace(r#""navigate":false"#, r#""navigate":false,"ttlSeconds":5"#);
+    assert_eq!(start_err(with_events(&bad)).await.0, "invalid_config");
+    assert_eq!(names(&seen), [r#"{"name":"failed","error":"invalid_config"}"#]);
+    seen.set_length(0);
+
+    let state = get(&started, "state").as_string().unwrap();
+    let url = format!("{}/cb?code=event-code&state={state}", origin());
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"onEvent".into(), &on).unwrap();
+    let r = handle_callback(url.as_str().into(), options.clone().into()).unwrap();
+    assert_eq!(get(&r, "code").as_string().as_deref(), Some("event-code"), "the throwing handler broke nothing");
+    assert_eq!(
+        names(&seen),
+        [r#"{"name":"callback_received"}"#, r#"{"name":"completed","provider":"oauth2","ok":true}"#]
+    );
+    // The same URL again: the same answer, no second report. A forged one: "failed".
+    handle_callback(url.as_str().into(), options.clone().into()).unwrap();
+    assert_eq!(seen.length(), 2);
+    let forged = format!("{}/cb?code=x&state={}", origin(), "F".repeat(43));
+    assert_eq!(code_of(&handle_callback(forged.into(), options.clone().into()).unwrap_err()), "unknown_state");
+    // A page that is no callback says nothing.
+    assert!(handle_callback(format!("{}/cb?tab=2", origin()).into(), options.into()).unwrap().is_null());
+    let all = names(&seen);
+    assert_eq!(all[2..], [r#"{"name":"callback_received"}"#, r#"{"name":"failed","error":"unknown_state"}"#]);
+    assert!(all.iter().all(|e| !e.contains("event-code") && !e.contains(&state)), "{all:?}");
+    clear();
+}

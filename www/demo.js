@@ -23,6 +23,11 @@ function show(value, outcome = {}) {
   }
 }
 
+// onEvent: what an analytics hook would see (no code, verifier or state in any event).
+function onEvent(event) {
+  $("events").textContent += JSON.stringify(event) + "\n";
+}
+
 function showResult(result) {
   show(result, { ok: String(result.ok) });
 }
@@ -40,6 +45,7 @@ function buildConfig(form) {
   const provider = data.get("provider");
   const common = { provider, redirectUri, mode: data.get("mode"), appState: { startedAt: new Date().toISOString() } };
   if (data.get("storage") === "local") common.storage = "local";
+  common.onEvent = onEvent;
   switch (provider) {
     case "tink":
       return { ...common, authorizeUrl: `${P}/link/0.2/oauth/auto-authorize.html`, clientId: "demo-client",
@@ -114,7 +120,7 @@ if (form) {
     // { storage: "local" }: the answer may be for a flow another tab started with
     // storage "local" (a bank app that opened this page in a new tab); this tab's own
     // flows are found as usual. It answers with a Promise.
-    const result = await handleCallback(undefined, { storage: "local" });
+    const result = await handleCallback(undefined, { storage: "local", onEvent });
     if (result !== null) showResult(result);
     else if (window.opener || window.name.startsWith("bank-link-")) show("Handed back to the window that opened this popup.");
     else show("This page is no callback.");

@@ -26,7 +26,7 @@ pub enum ConfigValue {
     Map(Vec<(String, ConfigValue)>),
     /// `appState`, already serialised to JSON text by the boundary.
     Json(String),
-    /// A host object the core does not read (the `AbortSignal`).
+    /// A host object the core does not read (the `AbortSignal`, the `onEvent` function).
     Handle,
     /// Any other type, named (`"function"`, `"symbol"`, `"object"` ...).
     Other(&'static str),
@@ -234,7 +234,7 @@ pub const MAX_EXTRA_PARAMS: usize = 32;
 /// refuses by JS length before a copy).
 pub const APP_STATE_TOO_LONG: &str = "must be at most 16384 bytes as JSON";
 
-const FIELDS: [&str; 22] = [
+const FIELDS: [&str; 23] = [
     "provider",
     "authorizeUrl",
     "instance",
@@ -257,6 +257,7 @@ const FIELDS: [&str; 22] = [
     "ttlSeconds",
     "issuer",
     "storage",
+    "onEvent",
 ];
 
 /// The config fields `provider` reads, in API.md's order: the public surface that the
@@ -706,6 +707,9 @@ pub fn validate<'a>(
     }
     if !matches!(r.get("signal"), ConfigValue::Absent | ConfigValue::Handle) {
         return Err(wrong_type("signal", "an AbortSignal", r.get("signal")));
+    }
+    if !matches!(r.get("onEvent"), ConfigValue::Absent | ConfigValue::Handle) {
+        return Err(wrong_type("onEvent", "a function", r.get("onEvent")));
     }
     Ok(ValidatedConfig {
         provider,

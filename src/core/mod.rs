@@ -8,6 +8,7 @@ pub mod claim;
 pub mod config;
 pub mod entropy;
 pub mod error;
+pub mod events;
 pub mod outcome;
 pub mod pending;
 pub mod pkce;

@@ -36,6 +36,7 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         let converted = match (depth, name.as_str()) {
             (0, "appState") => app_state(&value)?,
             (0, "signal") if value.is_instance_of::<web_sys::AbortSignal>() => ConfigValue::Handle,
+            (0, "onEvent") if value.is_function() => ConfigValue::Handle,
             _ => convert(&value, depth, &field)?,
         };
         out.push((name, converted));
@@ -122,6 +123,14 @@ pub fn wants_local(options: &JsValue) -> Result<bool, AuthError> {
 
 fn storage_absent(options: &JsValue) -> bool {
     Reflect::get(options, &"storage".into()).is_ok_and(|v| v.is_undefined())
+}
+
+/// The `onEvent` function of a config or of `handleCallback`'s options, if it is one.
+pub fn on_event(object: &JsValue) -> Option<js_sys::Function> {
+    if !object.is_object() {
+        return None;
+    }
+    Reflect::get(object, &"onEvent".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
 }
 
 /// The config's `signal`, when it is an AbortSignal (validation refuses anything else).

@@ -4,9 +4,10 @@
 //! localStorage is claimed first (`core::claim`), so that of two tabs handling the same
 //! callback exactly one gets the result. Everything answers through a Promise.
 
+use super::events::Events;
 use super::page::{navigation, now};
 use super::storage::{local_store, session_store, WebStore};
-use super::{answered, error, handle_here, random, settle_here, BrowserUrl, Outcome};
+use super::{announce, answered, error, handle_here, random, settle_here, BrowserUrl, Outcome};
 use crate::core::callback::{handle, parse_callback, strip_callback_params, Handled, Navigation};
 use crate::core::claim::{self, Claim, CLAIM_SETTLE_MS};
 use crate::core::error::AuthError;
@@ -25,7 +26,7 @@ thread_local! {
 }
 
 /// Handles `href` in the page at `current`, checking localStorage for flows of other tabs.
-pub fn handle_local(window: &Window, href: &str, current: &str) -> Promise {
+pub fn handle_local(window: &Window, href: &str, current: &str, events: &Events) -> Promise {
     if let Some(p) = IN_FLIGHT.with_borrow(|f| f.iter().find(|(h, _)| h == href).map(|(_, p)| p.clone())) {
         return p;
     }
@@ -40,33 +41,54 @@ pub fn handle_local(window: &Window, href: &str, current: &str) -> Promise {
     // flows: the usual path (which also relays inside a popup).
     let Some(state) = state.filter(|s| !in_session(window, s)) else {
         sweep(window);
-        return promise_of(&handle_here(window, href, current));
+        return promise_of(&handle_here(window, href, current, events));
     };
     let nav = if href == current { navigation(window) } else { Navigation::Other };
     let mut local = match local_store(window) {
         Ok(store) => store,
-        Err(e) => return promise_of(&settle_here(window, href, current, refused(href, e))),
+        Err(e) => return announced(events, settle_here(window, href, current, refused(href, e))),
     };
     let t = now();
     let nonce = match random::seed() {
         Ok(seed) => claim::claim_value(&seed.state(), t),
-        Err(e) => return promise_of(&settle_here(window, href, current, refused(href, e))),
+        Err(e) => return announced(events, settle_here(window, href, current, refused(href, e))),
     };
     let handled = match claim::begin(&mut local, &state, &nonce, t) {
         Err(e) => refused(href, e),
         Ok(Claim::Taken) => refused(href, claim::lost()),
         Ok(Claim::NotPending) => handle(href, Ok(&mut local), now(), nav, &BrowserUrl),
-        Ok(Claim::Claimed) => return settle_later(window, href, current, state, nonce, nav),
+        Ok(Claim::Claimed) => return settle_later(window, href, current, state, nonce, nav, events.clone()),
     };
-    promise_of(&settle_here(window, href, current, handled))
+    announced(events, settle_here(window, href, current, handled))
+}
+
+/// The outcome's events, then its promise.
+fn announced(events: &Events, outcome: Rc<Outcome>) -> Promise {
+    announce(events, &outcome);
+    promise_of(&outcome)
 }
 
 /// Waits [`CLAIM_SETTLE_MS`], then verifies and consumes the flow if this tab's claim held.
-fn settle_later(window: &Window, href: &str, current: &str, state: String, nonce: String, nav: Navigation) -> Promise {
+fn settle_later(
+    window: &Window,
+    href: &str,
+    current: &str,
+    state: String,
+    nonce: String,
+    nav: Navigation,
+    events: Events,
+) -> Promise {
     let (window, href, current) = (window.clone(), href.to_owned(), current.to_owned());
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
-        let (win, href, current, state, nonce, fail) =
-            (window.clone(), href.clone(), current.clone(), state.clone(), nonce.clone(), reject.clone());
+        let (win, href, current, state, nonce, fail, events) = (
+            window.clone(),
+            href.clone(),
+            current.clone(),
+            state.clone(),
+            nonce.clone(),
+            reject.clone(),
+            events.clone(),
+        );
         let later = Closure::once_into_js(move || {
             let window = win;
             let outcome = match local_store(&window) {
@@ -80,6 +102,7 @@ fn settle_later(window: &Window, href: &str, current: &str, state: String, nonce
                 Err(e) => settle_here(&window, &href, &current, refused(&href, e)),
             };
             IN_FLIGHT.with_borrow_mut(|f| f.retain(|(h, _)| *h != href));
+            announce(&events, &outcome);
             let _ = match super::to_js(&outcome) {
                 Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
                 Err(e) => reject.call1(&JsValue::UNDEFINED, &error::to_js(&e)),

@@ -2,6 +2,7 @@
 //! same operations for Rust frontends (Leptos, Yew, Dioxus), with typed configs.
 
 mod error;
+mod events;
 mod interop;
 mod local;
 mod page;
@@ -16,6 +17,7 @@ use crate::core::authorize::begin;
 use crate::core::callback::{handle, Handled, Navigation};
 use crate::core::config::{validate, ConfigValue, Mode, StorageArea};
 use crate::core::error::AuthError;
+use crate::core::events::EventName;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::store::{forget, PendingStore};
 use js_sys::Promise;
@@ -44,6 +46,7 @@ pub struct Started {
 /// navigation or, later, a popup opened inside the caller's click handler.
 #[wasm_bindgen(js_name = startAuthorization)]
 pub fn start_authorization(config: JsValue) -> Promise {
+    let events = events::Events(interop::on_event(&config));
     let started = interop::config_entries(&config).and_then(|entries| {
         if interop::is_popup(&config) {
             let mut opened = Ok(());
@@ -54,19 +57,22 @@ pub fn start_authorization(config: JsValue) -> Promise {
                         Err(e) => reject.call1(&JsValue::UNDEFINED, &error::to_js(&e)),
                     };
                 });
-                opened = open_popup(&entries, interop::signal(&config), settle);
+                opened = open_popup(&entries, interop::signal(&config), events.clone(), settle);
             });
             opened.map(|()| promise)
         } else {
-            redirect(&entries).map(|s| Promise::resolve(&interop::started(&s.url, &s.state)))
+            redirect(&entries, &events).map(|s| Promise::resolve(&interop::started(&s.url, &s.state)))
         }
     });
-    started.unwrap_or_else(|e| Promise::reject(&error::to_js(&e)))
+    started.unwrap_or_else(|e| {
+        events.ended(Err(&e), None);
+        Promise::reject(&error::to_js(&e))
+    })
 }
 
 /// Redirect mode (or `navigate: false`) for a config as field/value pairs: the one
 /// validation both front doors share.
-pub(crate) fn redirect(entries: &[(String, ConfigValue)]) -> Result<Started, AuthError> {
+pub(crate) fn redirect(entries: &[(String, ConfigValue)], events: &events::Events) -> Result<Started, AuthError> {
     let window = window()?;
     let location = window.location();
     let origin = location.origin().map_err(js_err)?;
@@ -81,6 +87,7 @@ pub(crate) fn redirect(entries: &[(String, ConfigValue)]) -> Result<Started, Aut
     };
     let auth = begin(&cfg, &seed, start_time()?, &mut store)?;
     if cfg.navigate() {
+        events.emit(EventName::Open, Some(cfg.provider()), None, None);
         if let Err(e) = location.assign(&auth.url) {
             forget(&mut store, &auth.state);
             return Err(js_err(e));
@@ -94,6 +101,7 @@ pub(crate) fn redirect(entries: &[(String, ConfigValue)]) -> Result<Started, Aut
 pub(crate) fn open_popup(
     entries: &[(String, ConfigValue)],
     signal: Option<web_sys::AbortSignal>,
+    events: events::Events,
     settle: popup::Settle,
 ) -> Result<(), AuthError> {
     let window = window()?;
@@ -103,7 +111,7 @@ pub(crate) fn open_popup(
         return Err(AuthError::config("mode", "must be \"popup\" for start_popup"));
     }
     let seed = random::seed()?;
-    popup::start(&window, &cfg, &seed, start_time()?, signal, settle)
+    popup::start(&window, &cfg, &seed, start_time()?, signal, events, settle)
 }
 
 type Outcome = Result<Option<AuthorizationResult>, AuthError>;
@@ -120,10 +128,15 @@ thread_local! {
 #[wasm_bindgen(js_name = handleCallback)]
 pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let local = interop::wants_local(&options).map_err(|e| error::to_js(&e))?;
+    let events = events::Events(interop::on_event(&options));
     let handled = window().and_then(|w| {
         let current = w.location().href().map_err(js_err)?;
         let href = interop::location_href(&location, &current)?;
-        Ok(if local { Err(local::handle_local(&w, &href, &current)) } else { Ok(handle_here(&w, &href, &current)) })
+        Ok(if local {
+            Err(local::handle_local(&w, &href, &current, &events))
+        } else {
+            Ok(handle_here(&w, &href, &current, &events))
+        })
     });
     // The result is converted from the remembered outcome by reference: the JS path never
     // clones a result (that code stays out of the package).
@@ -149,14 +162,14 @@ fn to_js(outcome: &Outcome) -> Result<JsValue, AuthError> {
 pub(crate) fn handle_callback_rs(href: Option<&str>) -> Outcome {
     let window = window()?;
     let current = window.location().href().map_err(js_err)?;
-    (*handle_here(&window, href.unwrap_or(&current), &current)).clone()
+    (*handle_here(&window, href.unwrap_or(&current), &current, &events::Events::default())).clone()
 }
 
 /// Handles `href` in the page at `current`, or answers what this page answered for it
 /// before. Never inlined: both `handleCallback` paths call it, and an inlined copy in each
 /// cost 2 KB of wasm.
 #[inline(never)]
-fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcome> {
+fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &events::Events) -> Rc<Outcome> {
     if let Some(done) = answered(href) {
         return done;
     }
@@ -164,11 +177,26 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str) -> Rc<Outcom
     let nav = if href == current { navigation(window) } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
     if href == current && popup::relay_if_popup(window, href, nav) {
+        events.emit(EventName::Relayed, None, None, None);
         return remember(href, Ok(None), None);
     }
     let mut store = storage::session_store(window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
-    settle_here(window, href, current, handle(href, store_ref, now(), nav, &BrowserUrl))
+    let outcome = settle_here(window, href, current, handle(href, store_ref, now(), nav, &BrowserUrl));
+    announce(events, &outcome);
+    outcome
+}
+
+/// A callback's events, once it was handled: `callback_received`, then `completed` or
+/// `failed`. A page that is no callback says nothing.
+pub(crate) fn announce(events: &events::Events, outcome: &Outcome) {
+    let ended = match outcome {
+        Ok(None) => return,
+        Ok(Some(result)) => Ok(result),
+        Err(e) => Err(e),
+    };
+    events.emit(EventName::CallbackReceived, None, None, None);
+    events.ended(ended, None);
 }
 
 /// Cleans this page's address bar when `href` is its own location (a URL passed in is just

@@ -4,12 +4,14 @@
 //! `BroadcastChannel` named after the state when a provider's COOP severed the opener
 //! link). It then verifies with the core exactly as a redirect callback is verified.
 
+use super::events::Events;
 use super::{interop, js_err, storage, BrowserUrl};
 use crate::core::authorize::begin;
 use crate::core::callback::{ct_eq, strip_callback_params, verify_relayed, Navigation, MAX_URL, TOO_LONG};
 use crate::core::config::ValidatedConfig;
 use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
+use crate::core::events::EventName;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::{
     channel_name, features, relay_state, timeout_ms, window_name, ClosedWatch, Frame, Look, POLL_MS,
@@ -31,6 +33,8 @@ struct Flow {
     /// The authoritative pending record: the popup's storage is only a copy.
     store: MemoryStore,
     settle: Settle,
+    /// The app's `onEvent`.
+    events: Events,
     signal: Option<AbortSignal>,
     channel: Option<BroadcastChannel>,
     interval: i32,
@@ -134,6 +138,7 @@ pub fn start(
     seed: &Seed,
     now_ms: u64,
     signal: Option<AbortSignal>,
+    events: Events,
     settle: Settle,
 ) -> Result<(), AuthError> {
     if signal.as_ref().is_some_and(AbortSignal::aborted) {
@@ -168,6 +173,7 @@ pub fn start(
         state: auth.state.clone(),
         store,
         settle,
+        events: events.clone(),
         signal,
         channel: None,
         interval: 0,
@@ -182,6 +188,7 @@ pub fn start(
     })));
     LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
     listen(&shared, timeout_ms(cfg));
+    events.emit(EventName::Open, Some(cfg.provider()), None, None);
     Ok(())
 }
 
@@ -230,7 +237,7 @@ fn listen(shared: &Shared, timeout: u32) {
 /// the opener's own record. Anything else is ignored, as are callbacks whose state is
 /// not this flow's; a callback of this flow that fails verification ends it.
 fn received(shared: &Shared, data: &JsValue) {
-    let outcome = {
+    let (outcome, events) = {
         let mut guard = shared.borrow_mut();
         let Some(flow) = guard.as_mut() else { return };
         let Some((state, href)) = interop::relay_message(data) else { return };
@@ -240,16 +247,17 @@ fn received(shared: &Shared, data: &JsValue) {
         if href.len() > MAX_URL {
             // Our flow's callback, too large to read: the flow ends with the reason,
             // not with a timeout.
-            Err(AuthError::malformed(TOO_LONG))
+            (Err(AuthError::malformed(TOO_LONG)), flow.events.clone())
         } else {
             match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
-                Ok(Some(result)) => Ok(result),
+                Ok(Some(result)) => (Ok(result), flow.events.clone()),
                 Ok(None) => return,
                 Err(e) if e.code == ErrorCode::UnknownState => return,
-                Err(e) => Err(e),
+                Err(e) => (Err(e), flow.events.clone()),
             }
         }
     };
+    events.emit(EventName::Relayed, None, None, None);
     finish(shared, outcome);
 }
 
@@ -295,6 +303,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
         forget(&mut s, &flow.state);
     }
     let _ = flow.popup.close();
+    flow.events.ended(outcome.as_ref(), None);
     (flow.settle)(outcome);
     // Dropping `flow` drops the closures; wasm-bindgen defers freeing the one running now.
 }

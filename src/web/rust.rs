@@ -2,6 +2,7 @@
 //! storage and verification as the JS exports (both call into the same functions of
 //! `web` and the core), re-exported at the crate root.
 
+use super::events::Events;
 use super::{handle_callback_rs, open_popup, popup::Settle, redirect, Started};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
@@ -16,7 +17,7 @@ use std::task::{Context, Poll, Waker};
 /// sessionStorage and navigates to the provider (with `navigate(false)`, only returns
 /// the URL). Call it from the click handler that connects a bank.
 pub fn start_authorization(config: &Config) -> Result<Started, AuthError> {
-    redirect(&config.entries())
+    redirect(&config.entries(), &Events::default())
 }
 
 /// Starts a popup-mode authorization (`config.popup(..)`): the window opens now, so call
@@ -32,7 +33,7 @@ pub fn start_popup(config: &Config, signal: Option<web_sys::AbortSignal>) -> Res
             waker.wake();
         }
     });
-    open_popup(&config.entries(), signal, settle)?;
+    open_popup(&config.entries(), signal, Events::default(), settle)?;
     Ok(PopupFlow { slot })
 }
 

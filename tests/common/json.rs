@@ -18,13 +18,15 @@ pub fn to_value(v: &Value) -> ConfigValue {
 }
 
 /// A JSON config object as the boundary reads a JS one: `appState` as JSON text, the
-/// string `"<AbortSignal>"` as the signal handle, everything else by [`to_value`].
+/// string `"<AbortSignal>"` as the signal handle, `"<function>"` as the `onEvent` handle,
+/// everything else by [`to_value`].
 pub fn to_entries(m: &Map<String, Value>) -> Vec<(String, ConfigValue)> {
     m.iter()
         .map(|(k, v)| {
             let value = match (k.as_str(), v) {
                 ("appState", v) => ConfigValue::Json(v.to_string()),
                 ("signal", Value::String(s)) if s == "<AbortSignal>" => ConfigValue::Handle,
+                ("onEvent", Value::String(s)) if s == "<function>" => ConfigValue::Handle,
                 _ => to_value(v),
             };
             (k.clone(), value)

@@ -304,6 +304,12 @@ fn approve(c: &Ctx, provider: &str) -> Result<(), Fail> {
     c.start(provider, "en")?;
     c.s.click("#approve")?;
     c.expect_success(provider)?;
+    // onEvent on the callback page: the answer received, then completed.
+    let events = c.s.exec("return document.getElementById('events').textContent")?;
+    let want = format!(
+        "{{\"name\":\"callback_received\"}}\n{{\"name\":\"completed\",\"provider\":\"{provider}\",\"ok\":true}}\n"
+    );
+    ensure(events.as_str() == Some(want.as_str()), format!("onEvent saw {events}, want {want}"))?;
     // The callback URL opened again (a reload before cleanup, a bookmarked or shared
     // link): refused, and cleaned again.
     let original = c.s.exec("return performance.getEntriesByType('navigation')[0].name")?;
@@ -493,6 +499,14 @@ fn popup_decide(c: &Ctx, provider: &str, decision: &str, coop: bool) -> Result<(
     } else {
         c.check_denied(provider, &r)?;
     }
+    // onEvent in the opener, as the demo lists it: open, relayed, completed with `ok`.
+    let ok = decision == "approve";
+    let want = format!(
+        "{{\"name\":\"open\",\"provider\":\"{provider}\"}}\n{{\"name\":\"relayed\"}}\n\
+         {{\"name\":\"completed\",\"provider\":\"{provider}\",\"ok\":{ok}}}\n"
+    );
+    let events = c.s.exec("return document.getElementById('events').textContent")?;
+    ensure(events.as_str() == Some(want.as_str()), format!("onEvent saw {events}, want {want}"))?;
     Ok(c.left_clean_on("/", 0)?)
 }
 
