@@ -10,6 +10,51 @@ use super::store::PendingStore;
 use super::uri::UrlParser;
 use super::urlenc::{cat, decimal};
 
+/// Where a message reached a waiting opener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via<'a> {
+    /// A `message` event on the opener's window: its `origin`, and whether its `source` is
+    /// the popup this flow opened.
+    Window {
+        /// `MessageEvent.origin` as the browser serialised it (`"null"` for opaque ones).
+        origin: &'a str,
+        /// `MessageEvent.source` is this flow's popup window.
+        from_popup: bool,
+    },
+    /// The flow's own `BroadcastChannel` (same origin by construction; any tab of the
+    /// origin can post on it).
+    Channel,
+}
+
+/// What the opener does with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admit {
+    /// Not this flow's relay: another library's message, a forgery, another state.
+    Ignore,
+    /// This flow's relay, too large to read: the flow ends with `malformed_callback`.
+    TooLarge,
+    /// This flow's relay: verify its `href` against the opener's own record.
+    Verify,
+}
+
+/// Whether a message is this flow's relay: from the popup itself on our exact origin (or
+/// on the flow's channel), shaped `{ type, state, href }` (`relay`: `None` for any other
+/// shape), naming this flow's state (compared in constant time). Its `href` is still
+/// untrusted: it is verified against the opener's record, as any callback.
+pub fn admit(via: Via, own_origin: &str, relay: Option<(&str, &str)>, flow_state: &str) -> Admit {
+    if let Via::Window { origin, from_popup } = via {
+        if !from_popup || origin != own_origin {
+            return Admit::Ignore;
+        }
+    }
+    match relay {
+        Some((state, _)) if !super::callback::ct_eq(state.as_bytes(), flow_state.as_bytes()) => Admit::Ignore,
+        Some((_, href)) if href.len() > super::callback::MAX_URL => Admit::TooLarge,
+        Some(_) => Admit::Verify,
+        None => Admit::Ignore,
+    }
+}
+
 /// `window.open` target names start with this, so the popup can recognise itself while
 /// its opener link is intact (a provider's COOP clears the name with the opener).
 pub const WINDOW_NAME_PREFIX: &str = "bank-link-";

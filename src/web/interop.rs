@@ -168,8 +168,9 @@ pub fn say_return_to_app(window: &web_sys::Window) {
     }
 }
 
-/// `(state, href)` from a relay message; `None` for anything else (other libraries'
-/// messages, forged shapes, getters that throw).
+/// `(state, href)` from a relay message `{ type: "bank-link:callback", state, href }`;
+/// `None` for anything else (other libraries' messages, forged shapes, getters that
+/// throw). Public for the popup-message catalogue (tests/popup_messages.rs).
 pub fn relay_message(data: &JsValue) -> Option<(String, String)> {
     if !data.is_object() {
         return None;

@@ -7,14 +7,14 @@
 use super::events::Events;
 use super::{interop, js_err, storage, BrowserUrl};
 use crate::core::authorize::begin;
-use crate::core::callback::{ct_eq, strip_callback_params, verify_relayed, Navigation, MAX_URL, TOO_LONG};
+use crate::core::callback::{strip_callback_params, verify_relayed, Navigation, TOO_LONG};
 use crate::core::config::ValidatedConfig;
 use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::events::EventName;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::{
-    channel_name, features, relay_state, timeout_ms, window_name, ClosedWatch, Frame, Look, POLL_MS,
+    admit, channel_name, features, relay_state, timeout_ms, window_name, Admit, ClosedWatch, Frame, Look, Via, POLL_MS,
 };
 use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
 use crate::core::uri::UrlParser;
@@ -82,15 +82,11 @@ fn woke(s: &Shared, wake: Wake, event: &JsValue) {
     match wake {
         Wake::Message => {
             let e = message();
-            let from_popup = s.borrow().as_ref().is_some_and(|f| {
-                e.origin() == f.origin && e.source().is_some_and(|src| js_sys::Object::is(&src, &f.popup))
-            });
-            if from_popup {
-                received(s, &e.data());
-            }
+            let from_popup =
+                s.borrow().as_ref().is_some_and(|f| e.source().is_some_and(|src| js_sys::Object::is(&src, &f.popup)));
+            received(s, Via::Window { origin: &e.origin(), from_popup }, &e.data());
         }
-        // Same-origin by construction; the state in its name and in the message is checked.
-        Wake::Channel => received(s, &message().data()),
+        Wake::Channel => received(s, Via::Channel, &message().data()),
         Wake::Blur => {
             // `try_`: a blur dispatched while the flow is borrowed must not panic the module.
             if let Some(f) = s.try_borrow_mut().ok().as_mut().and_then(|g| g.as_mut()) {
@@ -236,26 +232,28 @@ fn listen(shared: &Shared, timeout: u32) {
 /// A relayed callback: `{ type, state, href }` for this flow's state, verified against
 /// the opener's own record. Anything else is ignored, as are callbacks whose state is
 /// not this flow's; a callback of this flow that fails verification ends it.
-fn received(shared: &Shared, data: &JsValue) {
+fn received(shared: &Shared, via: Via, data: &JsValue) {
     let (outcome, events) = {
         let mut guard = shared.borrow_mut();
         let Some(flow) = guard.as_mut() else { return };
-        let Some((state, href)) = interop::relay_message(data) else { return };
-        if !ct_eq(state.as_bytes(), flow.state.as_bytes()) {
-            return;
-        }
-        if href.len() > MAX_URL {
-            // Our flow's callback, too large to read: the flow ends with the reason,
-            // not with a timeout.
-            (Err(AuthError::malformed(TOO_LONG)), flow.events.clone())
-        } else {
-            match verify_relayed(&href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
-                Ok(Some(result)) => (Ok(result), flow.events.clone()),
-                Ok(None) => return,
-                Err(e) if e.code == ErrorCode::UnknownState => return,
-                Err(e) => (Err(e), flow.events.clone()),
+        let relay = interop::relay_message(data);
+        let relay_ref = relay.as_ref().map(|(s, h)| (s.as_str(), h.as_str()));
+        let outcome = match admit(via, &flow.origin, relay_ref, &flow.state) {
+            Admit::Ignore => return,
+            // Our flow's callback, too large to read: the flow ends with the reason, not
+            // with a timeout.
+            Admit::TooLarge => Err(AuthError::malformed(TOO_LONG)),
+            Admit::Verify => {
+                let href = relay_ref.map_or("", |(_, h)| h);
+                match verify_relayed(href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
+                    Ok(Some(result)) => Ok(result),
+                    Ok(None) => return,
+                    Err(e) if e.code == ErrorCode::UnknownState => return,
+                    Err(e) => Err(e),
+                }
             }
-        }
+        };
+        (outcome, flow.events.clone())
     };
     events.emit(EventName::Relayed, None, None, None);
     finish(shared, outcome);
