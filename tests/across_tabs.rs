@@ -8,7 +8,7 @@
 use bank_link::core::claim::{claim_key, claim_value};
 use bank_link::core::store::{Index, INDEX_KEY};
 use bank_link::web::{handle_callback, start_authorization};
-use js_sys::{Promise, Reflect, JSON};
+use js_sys::{Promise, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -16,14 +16,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-
-fn window() -> web_sys::Window {
-    web_sys::window().unwrap()
-}
-
-fn origin() -> String {
-    window().location().origin().unwrap()
-}
+use common::browser::{code_of, get, origin, window};
 
 fn local() -> web_sys::Storage {
     window().local_storage().unwrap().unwrap()
@@ -40,15 +33,6 @@ fn index(area: &web_sys::Storage) -> Index {
 fn clear() {
     local().clear().unwrap();
     session().remove_item(INDEX_KEY).unwrap();
-}
-
-fn get(v: &JsValue, k: &str) -> JsValue {
-    Reflect::get(v, &k.into()).unwrap()
-}
-
-fn code_of(e: &JsValue) -> String {
-    assert_eq!(get(e, "name").as_string().as_deref(), Some("AuthError"), "{e:?}");
-    get(e, "code").as_string().unwrap()
 }
 
 fn local_option() -> JsValue {

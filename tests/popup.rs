@@ -15,21 +15,10 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-
-fn window() -> web_sys::Window {
-    web_sys::window().unwrap()
-}
-
-fn origin() -> String {
-    window().location().origin().unwrap()
-}
+use common::browser::{code_of, event_collector, events, get, origin, window};
 
 fn js(body: &str) -> JsValue {
     Function::new_no_args(body).call0(&JsValue::NULL).unwrap()
-}
-
-fn get(v: &JsValue, k: &str) -> JsValue {
-    Reflect::get(v, &k.into()).unwrap()
 }
 
 /// Ours in sessionStorage, one name per fact (`bank-link:pending:STATE`,
@@ -87,11 +76,6 @@ async fn sleep(ms: i32) {
         window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
     });
     JsFuture::from(p).await.unwrap();
-}
-
-fn code_of(e: &JsValue) -> String {
-    assert_eq!(get(e, "name").as_string().as_deref(), Some("AuthError"), "{e:?}");
-    get(e, "code").as_string().unwrap()
 }
 
 /// The state of the flow the probe saw opened, read from the authorize URL (the opener
@@ -443,10 +427,7 @@ fn the_rust_api_refuses_what_the_js_api_refuses_and_opens_nothing() {
 #[wasm_bindgen_test]
 async fn open_window_on_event_follows_a_popup_flow() {
     clear();
-    let seen = js_sys::Array::new();
-    let on: Function = js_sys::Function::new_with_args("seen, e", "seen.push(JSON.stringify(e))")
-        .bind1(&JsValue::NULL, &seen)
-        .unchecked_into();
+    let (on, seen) = event_collector(false);
     let p = probe(false);
     let cfg = config("");
     Reflect::set(&cfg, &"onEvent".into(), &on).unwrap();
@@ -457,7 +438,7 @@ async fn open_window_on_event_follows_a_popup_flow() {
     broadcast(&format!("bank-link:{state}"), &relay(&state, &href));
     JsFuture::from(promise).await.unwrap();
     restore(&p);
-    let events: Vec<String> = seen.iter().map(|e| e.as_string().unwrap()).collect();
+    let events = events(&seen);
     assert_eq!(
         events,
         [
@@ -472,17 +453,14 @@ async fn open_window_on_event_follows_a_popup_flow() {
 #[wasm_bindgen_test]
 async fn on_event_reports_a_blocked_popup() {
     clear();
-    let seen = js_sys::Array::new();
-    let on: Function = js_sys::Function::new_with_args("seen, e", "seen.push(JSON.stringify(e))")
-        .bind1(&JsValue::NULL, &seen)
-        .unchecked_into();
+    let (on, seen) = event_collector(false);
     let p = probe(true);
     let cfg = config("");
     Reflect::set(&cfg, &"onEvent".into(), &on).unwrap();
     let r = JsFuture::from(start_authorization(cfg)).await;
     restore(&p);
     assert_eq!(code_of(&r.unwrap_err()), "popup_blocked");
-    let events: Vec<String> = seen.iter().map(|e| e.as_string().unwrap()).collect();
+    let events = events(&seen);
     assert_eq!(
         events,
         [r#"{"name":"popup_blocked","error":"popup_blocked"}"#, r#"{"name":"failed","error":"popup_blocked"}"#]

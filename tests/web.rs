@@ -13,11 +13,8 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
+use common::browser::{code_of, event_collector, events, get, origin};
 use common::dts;
-
-fn origin() -> String {
-    web_sys::window().unwrap().location().origin().unwrap()
-}
 
 fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().session_storage().unwrap().unwrap()
@@ -45,10 +42,6 @@ fn clear() {
 /// A config from JSON text with `{origin}` replaced by this page's origin.
 fn cfg(json: &str) -> JsValue {
     JSON::parse(&json.replace("{origin}", &origin())).unwrap()
-}
-
-fn get(v: &JsValue, k: &str) -> JsValue {
-    Reflect::get(v, &k.into()).unwrap()
 }
 
 async fn start(config: JsValue) -> Result<JsValue, JsValue> {
@@ -221,11 +214,6 @@ async fn started_here(provider_json: &str) -> String {
 
 fn callback(url: &str) -> Result<JsValue, JsValue> {
     handle_callback(JsValue::from_str(url), JsValue::UNDEFINED)
-}
-
-fn code_of(e: &JsValue) -> String {
-    assert_eq!(get(e, "name").as_string().as_deref(), Some("AuthError"));
-    get(e, "code").as_string().unwrap()
 }
 
 const OAUTH2: &str = r#""provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1""#;
@@ -561,23 +549,10 @@ fn the_rust_api_round_trips_a_redirect_flow_without_navigating() {
     assert_eq!(again.code.as_str(), "already_handled");
 }
 
-/// `onEvent`: a collector that also throws (a broken analytics script must not break the
-/// flow), and what the events say, with no code, verifier or state in any of them.
-fn collector() -> (js_sys::Function, js_sys::Array) {
-    let seen = js_sys::Array::new();
-    let f =
-        js_sys::Function::new_with_args("seen, e", "seen.push(JSON.stringify(e)); throw new Error('analytics broke')");
-    (f.bind1(&JsValue::NULL, &seen).unchecked_into(), seen)
-}
-
-fn names(seen: &js_sys::Array) -> Vec<String> {
-    seen.iter().map(|e| e.as_string().unwrap()).collect()
-}
-
 #[wasm_bindgen_test]
 async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_throwing_handler() {
     clear();
-    let (on, seen) = collector();
+    let (on, seen) = event_collector(true);
     let with_events = |json: &str| {
         let c = cfg(json);
         Reflect::set(&c, &"onEvent".into(), &on).unwrap();
@@ -586,10 +561,10 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
     // navigate: false opens nothing: no event. A refused config: "failed" with its code.
     let ok = r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c","redirectUri":"{origin}/cb","navigate":false}"#;
     let started = start(with_events(ok)).await.unwrap();
-    assert_eq!(names(&seen), Vec::<String>::new());
+    assert_eq!(events(&seen), Vec::<String>::new());
     let bad = ok.replace(r#""navigate":false"#, r#""navigate":false,"ttlSeconds":5"#);
     assert_eq!(start_err(with_events(&bad)).await.0, "invalid_config");
-    assert_eq!(names(&seen), [r#"{"name":"failed","error":"invalid_config"}"#]);
+    assert_eq!(events(&seen), [r#"{"name":"failed","error":"invalid_config"}"#]);
     seen.set_length(0);
 
     let state = get(&started, "state").as_string().unwrap();
@@ -599,7 +574,7 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
     let r = handle_callback(url.as_str().into(), options.clone().into()).unwrap();
     assert_eq!(get(&r, "code").as_string().as_deref(), Some("event-code"), "the throwing handler broke nothing");
     assert_eq!(
-        names(&seen),
+        events(&seen),
         [r#"{"name":"callback_received"}"#, r#"{"name":"completed","provider":"oauth2","ok":true}"#]
     );
     // The same URL again: the same answer, no second report. A forged one: "failed".
@@ -609,7 +584,7 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
     assert_eq!(code_of(&handle_callback(forged.into(), options.clone().into()).unwrap_err()), "unknown_state");
     // A page that is no callback says nothing.
     assert!(handle_callback(format!("{}/cb?tab=2", origin()).into(), options.into()).unwrap().is_null());
-    let all = names(&seen);
+    let all = events(&seen);
     assert_eq!(all[2..], [r#"{"name":"callback_received"}"#, r#"{"name":"failed","error":"unknown_state"}"#]);
     assert!(all.iter().all(|e| !e.contains("event-code") && !e.contains(&state)), "{all:?}");
     clear();

@@ -125,29 +125,17 @@ pub enum Preset {
     OAuth2(OAuth2),
 }
 
-impl From<Tink> for Preset {
-    fn from(p: Tink) -> Self {
-        Self::Tink(p)
-    }
+/// `Preset::from(Tink { .. })` and alike, so that `Config::new` takes the struct itself.
+macro_rules! preset_from {
+    ($($variant:ident),*) => {$(
+        impl From<$variant> for Preset {
+            fn from(p: $variant) -> Self {
+                Self::$variant(p)
+            }
+        }
+    )*};
 }
-
-impl From<Flinks> for Preset {
-    fn from(p: Flinks) -> Self {
-        Self::Flinks(p)
-    }
-}
-
-impl From<FlinksV3> for Preset {
-    fn from(p: FlinksV3) -> Self {
-        Self::FlinksV3(p)
-    }
-}
-
-impl From<OAuth2> for Preset {
-    fn from(p: OAuth2) -> Self {
-        Self::OAuth2(p)
-    }
-}
+preset_from!(Tink, Flinks, FlinksV3, OAuth2);
 
 /// A whole authorization config, the Rust twin of the JS `AuthorizationConfig`.
 ///

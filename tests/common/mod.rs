@@ -1,6 +1,8 @@
 // Shared by several test crates, each of which uses only some of it.
 #![allow(dead_code)]
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 pub mod dts;
 pub mod json;
 pub mod oracle;
