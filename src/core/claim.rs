@@ -76,7 +76,7 @@ pub fn begin(store: &mut dyn PendingStore, state: &str, value: &str, now_ms: u64
         }
     }
     let index = Index::load(store).map_err(unavailable)?;
-    if !index.pending.iter().any(|e| e.state == state) {
+    if index.find(state).is_none() {
         return Ok(Claim::NotPending);
     }
     store.set(&key, value).map_err(unavailable)?;

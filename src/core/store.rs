@@ -7,6 +7,7 @@
 //! the app keeps in the tab: no walk over `sessionStorage.key(i)`, no key per flow (every
 //! `setItem` is a round of the browser's storage machinery, the dearest call we make).
 
+use super::callback::ct_eq;
 use super::entropy::is_token;
 use super::error::AuthError;
 use super::pending::PendingFlow;
@@ -115,6 +116,28 @@ impl Index {
             add(&["d.", state, ".", &decimal(*exp)]);
         }
         out
+    }
+
+    /// The pending entry whose state equals `state`, comparing every pending state in
+    /// constant time (no early exit), so the lookup reveals nothing but the outcome.
+    pub fn find(&self, state: &str) -> Option<usize> {
+        let mut found = None;
+        for (i, e) in self.pending.iter().enumerate() {
+            if ct_eq(e.state.as_bytes(), state.as_bytes()) {
+                found = Some(i);
+            }
+        }
+        found
+    }
+
+    /// Whether `state` pends or is done here (a `done` marker, expired or not), compared
+    /// in constant time like [`Index::find`].
+    pub fn knows(&self, state: &str) -> bool {
+        let mut done = false;
+        for (s, _) in &self.done {
+            done |= ct_eq(s.as_bytes(), state.as_bytes());
+        }
+        self.find(state).is_some() | done
     }
 
     /// Reads [`INDEX_KEY`] once; an absent key is an empty index.

@@ -282,12 +282,14 @@ impl Config {
                     ("lang", p.lang.as_deref().map(text)),
                 ],
             ),
-            Preset::OAuth2(p) => {
-                let own = [("authorizeUrl", &p.authorize_url), ("clientId", &p.client_id)];
-                let mut own: Vec<_> = own.iter().map(|(k, v)| (*k, Some(text(v)))).collect();
-                own.push(("scope", p.scope.as_deref().map(text)));
-                ("oauth2", own)
-            }
+            Preset::OAuth2(p) => (
+                "oauth2",
+                vec![
+                    ("authorizeUrl", Some(text(&p.authorize_url))),
+                    ("clientId", Some(text(&p.client_id))),
+                    ("scope", p.scope.as_deref().map(text)),
+                ],
+            ),
         };
         put("provider", text(provider));
         for (k, v) in own {

@@ -113,16 +113,12 @@ pub fn wants_local(options: &JsValue) -> Result<bool, AuthError> {
         return Ok(false);
     }
     let storage = options.is_object().then(|| Reflect::get(options, &"storage".into()).ok()).flatten();
-    match storage.map(|s| s.as_string()) {
-        Some(Some(s)) if s == "local" => Ok(true),
-        Some(Some(s)) if s == "session" => Ok(false),
-        Some(None) if storage_absent(options) => Ok(false),
+    match storage {
+        Some(s) if s.is_undefined() => Ok(false),
+        Some(s) if s.as_string().as_deref() == Some("local") => Ok(true),
+        Some(s) if s.as_string().as_deref() == Some("session") => Ok(false),
         _ => Err(AuthError::config("storage", "must be \"session\" or \"local\" (handleCallback options)")),
     }
-}
-
-fn storage_absent(options: &JsValue) -> bool {
-    Reflect::get(options, &"storage".into()).is_ok_and(|v| v.is_undefined())
 }
 
 /// The `onEvent` function of a config or of `handleCallback`'s options, if it is one.

@@ -6,7 +6,7 @@
 
 use super::events::Events;
 use super::page::{navigation, now};
-use super::storage::{local_store, session_store, WebStore};
+use super::storage::{local_store, session_store};
 use super::{announce, answered, error, handle_here, random, settle_here, BrowserUrl, Outcome};
 use crate::core::callback::{handle, parse_callback, strip_callback_params, Handled, Navigation};
 use crate::core::claim::{self, Claim, CLAIM_SETTLE_MS};
@@ -128,22 +128,16 @@ fn refused(href: &str, e: AuthError) -> Handled {
 
 /// Whether `state` is one of this tab's own flows (pending or done in sessionStorage).
 fn in_session(window: &Window, state: &str) -> bool {
-    let index = session_store(window).ok().and_then(|s| Index::load(&s).ok()).unwrap_or_default();
-    index.pending.iter().any(|e| e.state == state) || index.done.iter().any(|(d, _)| d == state)
+    session_store(window).ok().and_then(|s| Index::load(&s).ok()).is_some_and(|index| index.knows(state))
 }
 
 /// Removes expired flows from localStorage (at every `storage: "local"` callback, as at
 /// every such start), so that none outlives its TTL, browser restarts included.
 fn sweep(window: &Window) {
-    if let Ok(mut local) = local_store(window) {
-        sweep_store(&mut local);
-    }
-}
-
-fn sweep_store(local: &mut WebStore) {
-    if let Ok(mut index) = Index::load(local) {
+    let Ok(mut local) = local_store(window) else { return };
+    if let Ok(mut index) = Index::load(&local) {
         if index.sweep(now()) {
-            let _ = index.write(local);
+            let _ = index.write(&mut local);
         }
     }
 }

@@ -22,18 +22,6 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The index entry whose state equals `state`, comparing every pending state in constant
-/// time (no early exit), so the lookup reveals nothing but the outcome.
-fn lookup(index: &Index, state: &str) -> Option<usize> {
-    let mut found = None;
-    for (i, e) in index.pending.iter().enumerate() {
-        if ct_eq(e.state.as_bytes(), state.as_bytes()) {
-            found = Some(i);
-        }
-    }
-    found
-}
-
 /// How the page was reached (`PerformanceNavigationTiming.type`). Tink's silent denial
 /// is only read on a fresh navigation: a reload, Back or a restored tab is never one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +87,7 @@ pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Resul
     if !is_token(state) {
         return Err(AuthError::new(ErrorCode::UnknownState, "the callback's state was not issued by this library"));
     }
-    let Some(i) = lookup(&ledger.index, state) else {
+    let Some(i) = ledger.index.find(state) else {
         let mut done = false;
         for (s, exp) in &ledger.index.done {
             done |= ct_eq(s.as_bytes(), state.as_bytes()) && now_ms < *exp;
