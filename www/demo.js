@@ -9,6 +9,7 @@ const redirectUri = `${location.origin}/callback.html`;
 // bank-link keeps every flow under one key: `p.STATE.CREATED.EXPIRES.RECORD` pends,
 // `d.STATE.EXPIRES` is done (README "Pending authorizations").
 function showPending() {
+  if (!$("pending")) return;
   const entries = (sessionStorage.getItem("bank-link") || "").split(",").filter(Boolean);
   $("pending").textContent = entries.length ? entries.join("\n") : "(none)";
 }
@@ -121,7 +122,11 @@ if (form) {
     // storage "local" (a bank app that opened this page in a new tab); this tab's own
     // flows are found as usual. It answers with a Promise.
     const result = await handleCallback(undefined, { storage: "local", onEvent });
-    if (result !== null) showResult(result);
+    // A popup flow's answer that came back in this tab instead of the popup (the bank's
+    // app opened it): bank-link handed it to the opener and replaced this page with
+    // "return to the app".
+    if (!$("result")) console.info("bank-link: handed to the window that opened the popup");
+    else if (result !== null) showResult(result);
     else if (window.opener || window.name.startsWith("bank-link-")) show("Handed back to the window that opened this popup.");
     else show("This page is no callback.");
   } catch (e) {

@@ -101,6 +101,27 @@ pub fn release(store: &mut dyn PendingStore, state: &str) {
     let _ = store.remove(&claim_key(state));
 }
 
+/// The opener of a `storage: "local"` popup flow, once its claim on a relayed callback
+/// held: marks the localStorage copy consumed (a `done` marker in its place), so that no
+/// tab completes the flow from that copy after the opener did. Read back: a store that
+/// does not keep it is `storage_unavailable`, and the opener does not accept the callback.
+/// A copy that is gone (expired, or evicted by newer flows) leaves nothing to consume.
+pub fn consume(store: &mut dyn PendingStore, state: &str) -> Result<(), AuthError> {
+    let unavailable = |_: StoreFault| AuthError::storage("localStorage did not keep the flow's done marker");
+    let mut index = Index::load(store).map_err(unavailable)?;
+    let Some(expires) = index.find(state).and_then(|i| index.pending.get(i)).map(|e| e.expires_ms) else {
+        return Ok(());
+    };
+    index.mark_done(state, expires);
+    index.save(store).map_err(unavailable)
+}
+
+/// Whether `state`'s copy in a shared store is already consumed (a `done` marker): the
+/// flow was completed by a tab that did not open it, and its opener must not accept it too.
+pub fn consumed(store: &dyn PendingStore, state: &str) -> bool {
+    Index::load(store).is_ok_and(|index| index.find(state).is_none() && index.knows(state))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +240,25 @@ mod tests {
         pending(&[&s]).write(&mut store).unwrap();
         store.fail = Some(StoreFault::Full);
         assert_eq!(begin(&mut store, &s, "n.0", 0).unwrap_err().code, ErrorCode::StorageUnavailable);
+    }
+
+    #[test]
+    fn the_opener_consumes_the_shared_copy_once_and_sees_another_tab_s_consumption() {
+        let (s, other) = (state('A'), state('B'));
+        let mut store = MemoryStore::default();
+        pending(&[&s, &other]).write(&mut store).unwrap();
+        assert!(!consumed(&store, &s));
+        consume(&mut store, &s).unwrap();
+        let index = Index::load(&store).unwrap();
+        assert_eq!(index.find(&s), None);
+        assert!(index.find(&other).is_some(), "another flow stays");
+        assert!(consumed(&store, &s) && !consumed(&store, &other));
+        // Once more, or for a copy that is gone: nothing to consume, nothing written.
+        consume(&mut store, &s).unwrap();
+        consume(&mut store, &state('C')).unwrap();
+        assert!(!consumed(&store, &state('C')), "a state never here is not consumed");
+        // A store that does not keep the marker: refused.
+        store.fail = Some(StoreFault::Unavailable);
+        assert_eq!(consume(&mut store, &other).unwrap_err().code, ErrorCode::StorageUnavailable);
     }
 }

@@ -58,7 +58,9 @@ pub enum StorageArea {
     #[default]
     Session,
     /// localStorage: every tab of the origin, so that a callback that comes back in
-    /// another tab (a bank app that opened the redirect URI itself) still completes.
+    /// another tab (a bank app that opened the redirect URI itself) still completes. In
+    /// popup mode it holds a copy of the opener's record, by which such a tab knows to
+    /// relay the callback to the opener (web `popup`).
     Local,
 }
 
@@ -682,13 +684,7 @@ pub fn validate<'a>(
     };
     let storage = match r.string("storage")? {
         None | Some("session") => StorageArea::Session,
-        Some("local") if mode == Mode::Redirect => StorageArea::Local,
-        Some("local") => {
-            return Err(AuthError::config(
-                "storage",
-                "\"local\" is for redirect mode; popup mode keeps its flow in the opener's memory",
-            ))
-        }
+        Some("local") => StorageArea::Local,
         Some(_) => return Err(AuthError::config("storage", "must be \"session\" or \"local\"")),
     };
     let app_state = match r.get("appState") {

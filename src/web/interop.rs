@@ -156,13 +156,18 @@ pub fn is_settled(data: &JsValue, kind: &str) -> bool {
 
 /// A popup whose opener is gone: the page says where to go instead of closing silently
 /// (the user may still want the app). Plain text: nothing a provider sent is shown.
-pub fn say_return_to_app(window: &web_sys::Window) {
+pub fn say_return_to_app(window: &web_sys::Window, text: &str) {
     let Some(body) = window.document().and_then(|d| Reflect::get(&d, &"body".into()).ok()) else { return };
     if body.is_object() {
-        let text = "This sign-in is finished. You can close this window and return to the app.";
         let _ = Reflect::set(&body, &"textContent".into(), &text.into());
     }
 }
+
+/// What a popup whose opener is gone says.
+pub const CLOSE_AND_RETURN: &str = "This sign-in is finished. You can close this window and return to the app.";
+/// What a tab that handed a popup flow's answer to its opener says: it stays open (a tab
+/// the operating system opened may not be closable by script).
+pub const RETURN: &str = "This sign-in is finished. You can return to the app.";
 
 /// `(state, href)` from a relay message `{ type: "bank-link:callback", state, href }`;
 /// `None` for anything else (other libraries' messages, forged shapes, getters that

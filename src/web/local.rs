@@ -2,15 +2,18 @@
 //! another tab started and kept in localStorage (a bank app that opened the redirect URI
 //! in a new tab). This tab's own flows (sessionStorage) take the usual path; a flow in
 //! localStorage is claimed first (`core::claim`), so that of two tabs handling the same
-//! callback exactly one gets the result. Everything answers through a Promise.
+//! callback exactly one gets the result. A popup flow's copy there means the answer
+//! missed the popup: it goes to the opener (`handoff.rs`). Everything answers through a
+//! Promise.
 
 use super::events::Events;
 use super::page::{navigation, now};
 use super::storage::{local_store, session_store};
-use super::{announce, answered, error, handle_here, random, settle_here, BrowserUrl, Outcome};
+use super::{announce, answered, error, handle_here, handoff, popup, random, settle_here, BrowserUrl, Outcome};
 use crate::core::callback::{handle, parse_callback, strip_callback_params, Handled, Navigation};
 use crate::core::claim::{self, Claim, CLAIM_SETTLE_MS};
 use crate::core::error::AuthError;
+use crate::core::popup::relay_state;
 use crate::core::store::Index;
 use crate::core::uri::UrlParser;
 use js_sys::{Function, Promise};
@@ -22,7 +25,7 @@ use web_sys::Window;
 thread_local! {
     /// Callbacks being claimed in this page, with the promise each caller gets (React's
     /// StrictMode calls twice: the second call must not see its own claim as another tab's).
-    static IN_FLIGHT: RefCell<Vec<(String, Promise)>> = const { RefCell::new(Vec::new()) };
+    pub(super) static IN_FLIGHT: RefCell<Vec<(String, Promise)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Handles `href` in the page at `current`, checking localStorage for flows of other tabs.
@@ -48,16 +51,40 @@ pub fn handle_local(window: &Window, href: &str, current: &str, events: &Events)
         Ok(store) => store,
         Err(e) => return announced(events, settle_here(window, href, current, refused(href, e))),
     };
+    // A popup flow's answer, here instead of in the popup: the opener verifies it.
+    let listening = popup::listening();
+    if let Some(state) = relay_state(href, Some(&mut local), nav, &listening, now(), &BrowserUrl) {
+        let promise = handoff::relay(window, href, current, &state, nav, events);
+        IN_FLIGHT.with_borrow_mut(|f| f.push((href.to_owned(), promise.clone())));
+        return promise;
+    }
+    claim_here(window, href, current, &state, nav, events)
+}
+
+/// Claims `state`'s flow in localStorage for this tab, then verifies and consumes it if
+/// the claim holds (`core::claim`).
+pub(super) fn claim_here(
+    window: &Window,
+    href: &str,
+    current: &str,
+    state: &str,
+    nav: Navigation,
+    events: &Events,
+) -> Promise {
+    let mut local = match local_store(window) {
+        Ok(store) => store,
+        Err(e) => return announced(events, settle_here(window, href, current, refused(href, e))),
+    };
     let t = now();
     let nonce = match random::seed() {
         Ok(seed) => claim::claim_value(&seed.state(), t),
         Err(e) => return announced(events, settle_here(window, href, current, refused(href, e))),
     };
-    let handled = match claim::begin(&mut local, &state, &nonce, t) {
+    let handled = match claim::begin(&mut local, state, &nonce, t) {
         Err(e) => refused(href, e),
         Ok(Claim::Taken) => refused(href, claim::lost()),
         Ok(Claim::NotPending) => handle(href, Ok(&mut local), now(), nav, &BrowserUrl),
-        Ok(Claim::Claimed) => return settle_later(window, href, current, state, nonce, nav, events.clone()),
+        Ok(Claim::Claimed) => return settle_later(window, href, current, state.to_owned(), nonce, nav, events.clone()),
     };
     announced(events, settle_here(window, href, current, handled))
 }
@@ -122,7 +149,7 @@ fn settle_later(
 }
 
 /// A refusal that still cleans the address bar (the callback parameters must go).
-fn refused(href: &str, e: AuthError) -> Handled {
+pub(super) fn refused(href: &str, e: AuthError) -> Handled {
     Handled { outcome: Err(e), cleaned: BrowserUrl.parse(href).as_ref().and_then(strip_callback_params) }
 }
 

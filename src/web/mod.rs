@@ -3,6 +3,7 @@
 
 mod error;
 mod events;
+mod handoff;
 mod interop;
 mod local;
 mod page;

@@ -3,12 +3,19 @@
 //! to relay the callback URL (origin- and source-checked `postMessage`, or a
 //! `BroadcastChannel` named after the state when a provider's COOP severed the opener
 //! link). It then verifies with the core exactly as a redirect callback is verified.
+//!
+//! With `storage: "local"` the opener also leaves a copy in localStorage, so that a tab
+//! the answer reaches instead of the popup (a bank app that opened the redirect URI in a
+//! new tab) can relay it on the channel (`handoff.rs`). That copy is also how such a tab
+//! completes the flow alone when the opener is gone, so the opener accepts a relay only
+//! through the same claim (`core::claim`) and consumes the copy before it verifies.
 
 use super::events::Events;
-use super::{interop, js_err, storage, BrowserUrl};
+use super::{interop, js_err, random, storage, BrowserUrl};
 use crate::core::authorize::begin;
 use crate::core::callback::{strip_callback_params, verify_relayed, Navigation, TOO_LONG};
-use crate::core::config::ValidatedConfig;
+use crate::core::claim::{self, Claim, CLAIM_SETTLE_MS};
+use crate::core::config::{StorageArea, ValidatedConfig};
 use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::events::EventName;
@@ -35,6 +42,13 @@ struct Flow {
     settle: Settle,
     /// The app's `onEvent`.
     events: Events,
+    /// `storage: "local"`: a copy of the record waits in localStorage for a tab the
+    /// answer may reach instead of the popup.
+    local: bool,
+    /// A relayed callback (`href`) under this flow's claim (`nonce`), waiting
+    /// [`CLAIM_SETTLE_MS`] before it is verified; other relays are ignored meanwhile.
+    claim: Option<(String, String)>,
+    claim_timer: i32,
     signal: Option<AbortSignal>,
     channel: Option<BroadcastChannel>,
     interval: i32,
@@ -47,6 +61,7 @@ struct Flow {
     on_timeout: Option<Handler>,
     on_abort: Option<Handler>,
     on_blur: Option<Handler>,
+    on_claimed: Option<Handler>,
 }
 
 /// What a flow does with its outcome, once: resolve or reject the JS promise
@@ -70,6 +85,8 @@ enum Wake {
     Tick,
     Timeout,
     Abort,
+    /// The wait of this flow's claim on a relayed callback is over.
+    Claimed,
 }
 
 fn handler(shared: &Shared, wake: Wake) -> Handler {
@@ -98,6 +115,7 @@ fn woke(s: &Shared, wake: Wake, event: &JsValue) {
             finish(s, Err(AuthError::new(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
         }
         Wake::Abort => finish(s, Err(AuthError::new(ErrorCode::Aborted, "the signal aborted the popup flow"))),
+        Wake::Claimed => claimed(s),
     }
 }
 
@@ -111,9 +129,17 @@ thread_local! {
 /// The opener's word on the flow's channel once it settled, so a popup whose opener
 /// link COOP severed still closes (the opener cannot close it), and a popup that hears
 /// nothing knows its opener is gone.
-const SETTLED: &str = "bank-link:settled";
-/// How long a popup waits for [`SETTLED`] before it tells the user to return to the app.
-const SETTLED_WAIT_MS: i32 = 1500;
+pub(super) const SETTLED: &str = "bank-link:settled";
+/// How long a popup waits for [`SETTLED`] before it tells the user to return to the app,
+/// and a tab that relayed a popup flow's answer (`handoff.rs`) before it takes the opener
+/// for gone. An opener in a background tab still hears the relay at once (message events
+/// are not throttled like timers); its claim's wait may be stretched to about a second.
+pub(super) const SETTLED_WAIT_MS: i32 = 1500;
+
+/// The states this window waits for (a window never relays a callback to itself).
+pub(super) fn listening() -> Vec<String> {
+    LISTENING.with_borrow(Clone::clone)
+}
 
 fn frame(window: &Window) -> Frame {
     let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
@@ -148,6 +174,16 @@ pub fn start(
     // `relay_state`). Without it the popup could never relay, so no storage, no popup.
     let mut session = storage::session_store(window)?;
     put_pending(&mut session, &auth.state, &auth.pending, now_ms)?;
+    // The copy a tab without the popup's sessionStorage finds the flow by (`handoff.rs`).
+    let local = cfg.storage() == StorageArea::Local;
+    if local {
+        let copied =
+            storage::local_store(window).and_then(|mut l| put_pending(&mut l, &auth.state, &auth.pending, now_ms));
+        if let Err(e) = copied {
+            forget(&mut session, &auth.state);
+            return Err(e);
+        }
+    }
     let opened = window.open_with_url_and_target_and_features(
         &auth.url,
         &window_name(&auth.state),
@@ -157,6 +193,7 @@ pub fn start(
     // reloaded, duplicated or handling its own URL, never takes itself for the popup.
     forget(&mut session, &auth.state);
     let Ok(Some(popup)) = opened else {
+        forget_local(window, local, &auth.state);
         return Err(AuthError::new(
             ErrorCode::PopupBlocked,
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
@@ -170,6 +207,9 @@ pub fn start(
         store,
         settle,
         events: events.clone(),
+        local,
+        claim: None,
+        claim_timer: 0,
         signal,
         channel: None,
         interval: 0,
@@ -181,6 +221,7 @@ pub fn start(
         on_timeout: None,
         on_abort: None,
         on_blur: None,
+        on_claimed: None,
     })));
     LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
     listen(&shared, timeout_ms(cfg));
@@ -236,6 +277,9 @@ fn received(shared: &Shared, via: Via, data: &JsValue) {
     let (outcome, events) = {
         let mut guard = shared.borrow_mut();
         let Some(flow) = guard.as_mut() else { return };
+        if flow.claim.is_some() {
+            return;
+        }
         let relay = interop::relay_message(data);
         let relay_ref = relay.as_ref().map(|(s, h)| (s.as_str(), h.as_str()));
         let outcome = match admit(via, &flow.origin, relay_ref, &flow.state) {
@@ -243,20 +287,100 @@ fn received(shared: &Shared, via: Via, data: &JsValue) {
             // Our flow's callback, too large to read: the flow ends with the reason, not
             // with a timeout.
             Admit::TooLarge => Err(AuthError::malformed(TOO_LONG)),
-            Admit::Verify => {
-                let href = relay_ref.map_or("", |(_, h)| h);
-                match verify_relayed(href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
-                    Ok(Some(result)) => Ok(result),
-                    Ok(None) => return,
-                    Err(e) if e.code == ErrorCode::UnknownState => return,
-                    Err(e) => Err(e),
-                }
-            }
+            Admit::Verify if flow.local => match claim_relay(shared, flow, relay_ref.map_or("", |(_, h)| h)) {
+                Some(outcome) => outcome,
+                None => return,
+            },
+            Admit::Verify => match verify(flow, relay_ref.map_or("", |(_, h)| h)) {
+                Some(outcome) => outcome,
+                None => return,
+            },
         };
         (outcome, flow.events.clone())
     };
     events.emit(EventName::Relayed, None, None, None);
     finish(shared, outcome);
+}
+
+/// Verifies a relayed `href` against the opener's record: `None` when it is not this
+/// flow's answer after all (the flow waits on).
+fn verify(flow: &mut Flow, href: &str) -> Option<Result<AuthorizationResult, AuthError>> {
+    match verify_relayed(href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
+        Ok(Some(result)) => Some(Ok(result)),
+        Ok(None) => None,
+        Err(e) if e.code == ErrorCode::UnknownState => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// A `storage: "local"` flow's relay: claims the localStorage copy first (another tab may
+/// be completing the flow from it), then waits for the claim to settle (`None`). An
+/// outcome now when the claim cannot be had.
+fn claim_relay(shared: &Shared, flow: &mut Flow, href: &str) -> Option<Result<AuthorizationResult, AuthError>> {
+    let mut local = match storage::local_store(&flow.window) {
+        Ok(local) => local,
+        Err(e) => return Some(Err(e)),
+    };
+    let now = js_sys::Date::now() as u64;
+    let nonce = match random::seed() {
+        Ok(seed) => claim::claim_value(&seed.state(), now),
+        Err(e) => return Some(Err(e)),
+    };
+    match claim::begin(&mut local, &flow.state, &nonce, now) {
+        Err(e) => Some(Err(e)),
+        Ok(Claim::Taken) => Some(Err(claim::lost())),
+        // Completed by another tab from the copy: not a second time here.
+        Ok(Claim::NotPending) if claim::consumed(&local, &flow.state) => Some(Err(claim::lost())),
+        // The copy is gone (expired, evicted): no tab can complete the flow but this one.
+        Ok(Claim::NotPending) => verify(flow, href),
+        Ok(Claim::Claimed) => {
+            let on_claimed = handler(shared, Wake::Claimed);
+            flow.claim_timer = flow
+                .window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(fun(&on_claimed), CLAIM_SETTLE_MS)
+                .unwrap_or(0);
+            flow.on_claimed = Some(on_claimed);
+            flow.claim = Some((href.to_owned(), nonce));
+            None
+        }
+    }
+}
+
+/// The claim's wait is over: if it held, consume the localStorage copy, then verify.
+fn claimed(shared: &Shared) {
+    let (outcome, events) = {
+        let mut guard = shared.borrow_mut();
+        let Some(flow) = guard.as_mut() else { return };
+        let Some((href, nonce)) = flow.claim.clone() else { return };
+        let outcome = match storage::local_store(&flow.window) {
+            Ok(local) if !claim::holds(&local, &flow.state, &nonce) => Some(Err(claim::lost())),
+            Ok(mut local) => {
+                let outcome = match claim::consume(&mut local, &flow.state) {
+                    Ok(()) => verify(flow, &href),
+                    Err(e) => Some(Err(e)),
+                };
+                // After the index says what became of the flow (`core::claim`).
+                claim::release(&mut local, &flow.state);
+                outcome
+            }
+            Err(e) => Some(Err(e)),
+        };
+        flow.claim = None;
+        // Consumed, yet not this flow's answer (it cannot be: the state matched): end it
+        // rather than wait for an answer that can no longer be accepted.
+        let outcome = outcome.unwrap_or_else(|| Err(AuthError::malformed("the relayed callback carried no answer")));
+        (outcome, flow.events.clone())
+    };
+    events.emit(EventName::Relayed, None, None, None);
+    finish(shared, outcome);
+}
+
+/// Drops the localStorage copy of a `storage: "local"` flow (best effort; a consumed
+/// copy keeps its `done` marker).
+fn forget_local(window: &Window, local: bool, state: &str) {
+    if let (true, Ok(mut l)) = (local, storage::local_store(window)) {
+        forget(&mut l, state);
+    }
 }
 
 /// `popup.closed` polling: the web layer samples, `ClosedWatch` decides.
@@ -283,6 +407,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     LISTENING.with_borrow_mut(|l| l.retain(|s| *s != flow.state));
     flow.window.clear_interval_with_handle(flow.interval);
     flow.window.clear_timeout_with_handle(flow.timeout);
+    flow.window.clear_timeout_with_handle(flow.claim_timer);
     if let Some(f) = &flow.on_message {
         let _ = flow.window.remove_event_listener_with_callback("message", fun(f));
     }
@@ -300,6 +425,14 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     if let Ok(mut s) = storage::session_store(&flow.window) {
         forget(&mut s, &flow.state);
     }
+    forget_local(&flow.window, flow.local, &flow.state);
+    // Ended (aborted, timed out) while its claim waited: give the claim up at once rather
+    // than leave it to go stale.
+    if let (Some((_, nonce)), Ok(mut l)) = (&flow.claim, storage::local_store(&flow.window)) {
+        if claim::holds(&l, &flow.state, nonce) {
+            claim::release(&mut l, &flow.state);
+        }
+    }
     let _ = flow.popup.close();
     flow.events.ended(outcome.as_ref(), None);
     (flow.settle)(outcome);
@@ -315,8 +448,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
     let mut session = storage::session_store(window).ok();
     let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
-    let listening = LISTENING.with_borrow(Clone::clone);
-    let Some(state) = relay_state(href, store, nav, &listening, js_sys::Date::now() as u64, &BrowserUrl) else {
+    let Some(state) = relay_state(href, store, nav, &listening(), js_sys::Date::now() as u64, &BrowserUrl) else {
         return false;
     };
     let Ok(origin) = window.location().origin() else { return false };
@@ -333,11 +465,7 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
     if let Some(s) = session.as_mut() {
         forget(s, &state);
     }
-    if let (Some(clean), Ok(history)) =
-        (BrowserUrl.parse(href).as_ref().and_then(strip_callback_params), window.history())
-    {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
-    }
+    clean_address(window, href);
     let Ok(channel) = BroadcastChannel::new(&channel_name(&state)) else { return true };
     // Both live as long as the page: it closes, or it says its last word.
     let w = window.clone();
@@ -349,9 +477,18 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
     channel.set_onmessage(Some(fun(&on_settled)));
     let _ = channel.post_message(&message);
     let w = window.clone();
-    let gone = Handler::new(move |_: JsValue| interop::say_return_to_app(&w));
+    let gone = Handler::new(move |_: JsValue| interop::say_return_to_app(&w, interop::CLOSE_AND_RETURN));
     let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&gone), SETTLED_WAIT_MS);
     on_settled.forget();
     gone.forget();
     true
+}
+
+/// Drops the callback parameters of `href` (this page's location) from the address bar.
+pub(super) fn clean_address(window: &Window, href: &str) {
+    if let (Some(clean), Ok(history)) =
+        (BrowserUrl.parse(href).as_ref().and_then(strip_callback_params), window.history())
+    {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    }
 }

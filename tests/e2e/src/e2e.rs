@@ -457,6 +457,103 @@ fn two_tabs_race(c: &Ctx, provider: &str) -> Result<(), Fail> {
     Ok(())
 }
 
+impl Ctx<'_> {
+    /// Popup mode with `storage: "local"` from this context's main window, with no flows
+    /// of ours in either storage: returns the popup's window handle once it is on the
+    /// consent screen (and this context is in it).
+    fn open_local_popup(&self, provider: &str) -> Res<String> {
+        self.open_demo("/")?;
+        self.s.exec("sessionStorage.clear(); localStorage.clear()")?;
+        self.s.click(&format!("input[name=provider][value=\"{provider}\"]"))?;
+        self.s.click("input[name=mode][value=\"popup\"]")?;
+        self.s.click("input[name=storage][value=\"local\"]")?;
+        let before = self.s.window_handles()?;
+        self.s.click("#start")?;
+        let popup = poll(Duration::from_secs(5), || {
+            Ok(self.s.window_handles()?.into_iter().find(|h| !before.contains(h)))
+        })?;
+        let popup = match popup {
+            Some(popup) => popup,
+            None => {
+                let shown = self.s.exec("const r = document.getElementById('result'); return r && r.textContent")?;
+                return Err(format!("no popup opened: the opener shows {shown}"));
+            }
+        };
+        self.on_consent(&popup, false)?;
+        Ok(popup)
+    }
+
+    /// localStorage after a flow completed: no pending record, one `done` marker, no claim.
+    fn local_consumed(&self) -> Res<()> {
+        let v = self.s.exec(
+            "return [localStorage.getItem('bank-link') || '', \
+             Object.keys(localStorage).filter(k => k.startsWith('bank-link:claim:')).length]",
+        )?;
+        let index = v[0].as_str().unwrap_or_default();
+        ensure(!index.contains("p.") && index.contains("d."), format!("localStorage after: {index}"))?;
+        ensure(v[1] == 0, format!("{} claims left in localStorage", v[1]))
+    }
+}
+
+/// Popup mode with `storage: "local"`: the bank's app sends the answer to a new tab, not
+/// to the popup. That tab relays it to the opener, says "return to the app" and stays
+/// open; the opener's promise resolves with the code and the stranded popup is closed.
+fn popup_app_switch(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    let popup = c.open_local_popup(provider)?;
+    let callback = c.approve_elsewhere()?;
+    // A new tab from the main window: geckodriver hangs on one asked for from a popup.
+    c.s.switch_to_window(&c.main)?;
+    let tab = c.open_in_new_tab(&callback)?;
+    let said = poll(Duration::from_secs(8), || {
+        let text = c.s.exec("return document.body ? document.body.textContent : ''")?;
+        Ok(text.as_str().filter(|t| t.contains("You can return to the app")).map(str::to_owned))
+    })?;
+    ensure(said.is_some(), "the callback tab never said to return to the app")?;
+    let left = c.s.exec("return [sessionStorage.length, location.href]")?;
+    ensure(left[0] == 0, format!("the callback tab's sessionStorage holds {}", left[0]))?;
+    ensure(!left[1].as_str().unwrap_or_default().contains("state="), format!("address bar: {}", left[1]))?;
+    c.s.switch_to_window(&c.main)?;
+    let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
+    c.check_success(provider, &r)?;
+    let want = format!(
+        "{{\"name\":\"open\",\"provider\":\"{provider}\"}}\n{{\"name\":\"relayed\"}}\n\
+         {{\"name\":\"completed\",\"provider\":\"{provider}\",\"ok\":true}}\n"
+    );
+    let events = c.s.exec("return document.getElementById('events').textContent")?;
+    ensure(events.as_str() == Some(want.as_str()), format!("onEvent saw {events}, want {want}"))?;
+    c.local_consumed()?;
+    // The opener closed the popup stranded on the bank's page; the tab the OS opened stays.
+    let gone = poll(POPUP_GONE_WITHIN, || Ok((!c.s.window_handles()?.contains(&popup)).then_some(())))?;
+    ensure(gone.is_some(), "the stranded popup is still open")?;
+    ensure(c.s.window_handles()?.contains(&tab), "the callback tab closed itself")?;
+    c.s.switch_to_window(&tab)?;
+    c.s.close_window()?;
+    c.s.switch_to_window(&c.main)?;
+    Ok(c.left_clean_on("/", 0)?)
+}
+
+/// The same, with the opener gone (the browser killed the background tab; here the opener
+/// navigates away, which ends its page as surely): the callback tab hears no word from it
+/// and completes the flow itself, as a redirect.
+fn popup_app_switch_opener_gone(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    let popup = c.open_local_popup(provider)?;
+    let callback = c.approve_elsewhere()?;
+    c.s.switch_to_window(&c.main)?;
+    c.s.goto("about:blank")?;
+    let tab = c.open_in_new_tab(&callback)?;
+    let r = c.result()?.map_err(|code| format!("expected success in the callback tab, got AuthError {code}"))?;
+    c.check_success(provider, &r)?;
+    c.local_consumed()?;
+    let url = c.s.url()?;
+    ensure(!url.contains("state="), format!("address bar: {url}"))?;
+    for h in [tab, popup] {
+        c.s.switch_to_window(&h)?;
+        c.s.close_window()?;
+    }
+    c.s.switch_to_window(&c.main)?;
+    Ok(())
+}
+
 fn deny(c: &Ctx, provider: &str) -> Result<(), Fail> {
     c.start(provider, "fr")?;
     c.s.click("#deny")?;
@@ -714,6 +811,9 @@ fn cases() -> Vec<Case> {
     all.push(case("app switch with storage local", app_switch_local as Flow, "oauth2", false));
     all.push(case("app switch with the default storage", app_switch_session as Flow, "flinks", false));
     all.push(case("two tabs race with storage local", two_tabs_race as Flow, "oauth2", false));
+    all.push(case("popup app switch with storage local", popup_app_switch as Flow, "oauth2", false));
+    all.push(case("popup app switch with storage local", popup_app_switch as Flow, "tink", false));
+    all.push(case("popup app switch, opener gone", popup_app_switch_opener_gone as Flow, "flinks", false));
     all.push(case("back button after success", back_after_success as Flow, "tink", false));
     for p in ["tink", "flinks", "flinks-v3", "oauth2"] {
         all.push(case("popup approve", popup_approve as Flow, p, false));
@@ -770,7 +870,9 @@ fn main() {
         app_headers: Vec::new(),
     })
     .expect("mock provider starts");
-    let cases = cases();
+    // E2E_ONLY=text: only the cases whose name contains it (a quicker loop while working).
+    let only = std::env::var("E2E_ONLY").unwrap_or_default();
+    let cases: Vec<Case> = cases().into_iter().filter(|c| c.name.contains(only.as_str())).collect();
     let (mut passed, mut failed, mut pending) = (0, 0, 0);
     let mut pending_reasons: Vec<String> = Vec::new();
     let started = Instant::now();
