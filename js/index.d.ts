@@ -59,9 +59,10 @@ interface CommonConfig {
   /** RFC 9207: the callback's `iss` must equal it. */
   issuer?: string;
   /**
-   * Where the pending authorization is kept. Default "session" (this tab only). "local"
-   * (redirect mode): every tab of the origin, so a callback that a bank app opens in a new
-   * tab still completes; handle it with `handleCallback(location, { storage: "local" })`.
+   * Where the pending authorization is kept. Default "session" (this tab only). "local":
+   * every tab of the origin, so a callback that a bank app opens in a new tab still
+   * completes; handle it with `handleCallback(location, { storage: "local" })`. In popup
+   * mode that tab hands the answer to the opener, whose promise resolves.
    */
   storage?: "session" | "local";
   /**
@@ -171,7 +172,9 @@ export function handleCallback(
  * The same, for flows started with `storage: "local"` (and this tab's own flows too): the
  * callback may have come back in another tab. Single use across tabs: when two tabs handle
  * the same callback at once, one resolves with the result and the other rejects with
- * `already_handled` (about 150 ms; see the README "Across tabs").
+ * `already_handled` (about 150 ms; see the README "Across tabs"). The answer of a popup
+ * flow that came back in this tab goes to the opener: `null`, and the page says "return to
+ * the app" (or, if the opener is gone, the result after 1.5 s).
  */
 export function handleCallback(
   location: Location | URL | string | null | undefined,

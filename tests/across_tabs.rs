@@ -174,3 +174,65 @@ async fn local_storage_that_throws_is_storage_unavailable_and_bad_options_are_re
     assert_eq!((code_of(&e), get(&e, "field").as_string()), ("invalid_config".into(), Some("storage".into())));
     clear();
 }
+
+/// A popup flow's copy in localStorage (the opener's, written at `startAuthorization`),
+/// made here from a local flow by its record's mode: what a tab the bank's app opened
+/// finds, with no copy in its own sessionStorage and no opener.
+async fn popup_copy_in_local_storage() -> String {
+    let state = start_local("").await;
+    let blob = local().get_item(INDEX_KEY).unwrap().unwrap();
+    assert!(blob.contains("&mode=redirect"), "{blob}");
+    local().set_item(INDEX_KEY, &blob.replace("&mode=redirect", "&mode=popup")).unwrap();
+    state
+}
+
+#[wasm_bindgen_test]
+async fn a_popup_flow_s_answer_in_another_tab_goes_to_the_opener_on_its_channel_and_is_handled_here_if_none_answers() {
+    clear();
+    let state = popup_copy_in_local_storage().await;
+    // The opener's side of the channel: it records what arrives, and says nothing back.
+    let heard = js_sys::Array::new();
+    let channel = web_sys::BroadcastChannel::new(&format!("bank-link:{state}")).unwrap();
+    let sink = heard.clone();
+    let on_message =
+        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            sink.push(&e.data());
+        });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let url = format!("{}/cb?code=relayed-code&state={state}", origin());
+    let t = js_sys::Date::now();
+    let r = handle_local(&url).await.unwrap();
+    let waited = js_sys::Date::now() - t;
+    channel.close();
+    // The relay went out on the flow's channel, shaped as a popup's.
+    assert_eq!(heard.length(), 1, "one relay on the channel");
+    let relay = heard.get(0);
+    assert_eq!(get(&relay, "type").as_string().as_deref(), Some("bank-link:callback"));
+    assert_eq!(get(&relay, "state").as_string().as_deref(), Some(state.as_str()));
+    assert_eq!(get(&relay, "href").as_string().as_deref(), Some(url.as_str()));
+    // No settled word within the wait: the opener is gone, and this tab completed the flow,
+    // once, through the claim (the wait, then the claim's own).
+    assert!(waited >= 1500.0, "answered after {waited} ms, before the wait for the opener ended");
+    assert_eq!(get(&r, "ok"), JsValue::TRUE);
+    assert_eq!(get(&r, "code").as_string().as_deref(), Some("relayed-code"));
+    let after = index(&local());
+    assert!(after.pending.is_empty() && after.done.len() == 1, "{after:?}");
+    assert_eq!(local().get_item(&claim_key(&state)).unwrap(), None);
+    let replay = handle_local(&format!("{url}&x=1")).await.unwrap_err();
+    assert_eq!(code_of(&replay), "already_handled");
+    clear();
+}
+
+#[wasm_bindgen_test]
+async fn a_popup_flow_the_opener_is_completing_is_not_completed_here_too() {
+    clear();
+    let state = popup_copy_in_local_storage().await;
+    // The opener took the relay first: its claim is on the flow when this tab's wait ends.
+    let claim = claim_value("the-opener", js_sys::Date::now() as u64);
+    local().set_item(&claim_key(&state), &claim).unwrap();
+    let url = format!("{}/cb?code=c&state={state}", origin());
+    let e = handle_local(&url).await.unwrap_err();
+    assert_eq!(code_of(&e), "already_handled");
+    assert_eq!(index(&local()).pending.len(), 1, "the flow stays the opener's");
+    clear();
+}

@@ -469,9 +469,8 @@ impl Ctx<'_> {
         self.s.click("input[name=storage][value=\"local\"]")?;
         let before = self.s.window_handles()?;
         self.s.click("#start")?;
-        let popup = poll(Duration::from_secs(5), || {
-            Ok(self.s.window_handles()?.into_iter().find(|h| !before.contains(h)))
-        })?;
+        let popup =
+            poll(Duration::from_secs(5), || Ok(self.s.window_handles()?.into_iter().find(|h| !before.contains(h))))?;
         let popup = match popup {
             Some(popup) => popup,
             None => {
