@@ -457,6 +457,32 @@ fn two_tabs_race(c: &Ctx, provider: &str) -> Result<(), Fail> {
     Ok(())
 }
 
+/// The browser restarts after the flow's TTL: its tabs are gone (a new tab has an empty
+/// sessionStorage) and localStorage still holds the flow, now expired (simulated by moving
+/// its expiry into the past, as the clock would). The first `storage: "local"` callback
+/// page sweeps it, and the provider's answer opened later finds nothing.
+fn restart_sweep(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    c.start_stored(provider, "local")?;
+    let callback = c.approve_elsewhere()?;
+    let tab = c.open_in_new_tab(&format!("{}/callback.html", c.app))?;
+    c.s.wait_for("body[data-ready]")?;
+    // `p.STATE.CREATED.EXPIRES.RECORD`: the entry's expiry, and the record's own.
+    let moved = c.s.exec(
+        "const past = String(Date.now() - 1000); const parts = localStorage.getItem('bank-link').split('.'); \
+         if (parts[0] !== 'p' || parts.length < 5) return null; parts[3] = past; \
+         const blob = parts.join('.').replace(/expires=\\d+/, 'expires=' + past); \
+         localStorage.setItem('bank-link', blob); return [sessionStorage.length, blob.includes('p.')];",
+    )?;
+    ensure(moved == serde_json::json!([0, true]), format!("the restarted browser's storage: {moved}"))?;
+    c.s.goto(&format!("{}/callback.html", c.app))?;
+    c.s.wait_for("body[data-ready]")?;
+    let left = c.s.exec("return localStorage.getItem('bank-link')")?;
+    ensure(left.is_null(), format!("the expired flow outlived the first callback page: {left}"))?;
+    c.s.goto(&callback)?;
+    c.expect_error("unknown_state")?;
+    Ok(c.close_tab(&tab)?)
+}
+
 impl Ctx<'_> {
     /// Popup mode with `storage: "local"` from this context's main window, with no flows
     /// of ours in either storage: returns the popup's window handle once it is on the
@@ -813,6 +839,7 @@ fn cases() -> Vec<Case> {
     all.push(case("popup app switch with storage local", popup_app_switch as Flow, "oauth2", false));
     all.push(case("popup app switch with storage local", popup_app_switch as Flow, "tink", false));
     all.push(case("popup app switch, opener gone", popup_app_switch_opener_gone as Flow, "flinks", false));
+    all.push(case("app switch after a browser restart", restart_sweep as Flow, "oauth2", false));
     all.push(case("back button after success", back_after_success as Flow, "tink", false));
     for p in ["tink", "flinks", "flinks-v3", "oauth2"] {
         all.push(case("popup approve", popup_approve as Flow, p, false));
