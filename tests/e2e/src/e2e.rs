@@ -557,6 +557,17 @@ fn popup_app_switch(c: &Ctx, provider: &str) -> Result<(), Fail> {
     Ok(c.left_clean_on("/", 0)?)
 }
 
+/// Popup mode with `storage: "local"` where no app switch happens: the popup relays as
+/// usual, and the opener takes the flow through the claim and consumes the local copy.
+fn popup_local_in_the_popup(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    let popup = c.open_local_popup(provider)?;
+    c.decide_in_popup(&popup, "#approve")?;
+    let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
+    c.check_success(provider, &r)?;
+    c.local_consumed()?;
+    Ok(c.left_clean_on("/", 0)?)
+}
+
 /// The same, with the opener gone (the browser killed the background tab; here the opener
 /// navigates away, which ends its page as surely): the callback tab hears no word from it
 /// and completes the flow itself, as a redirect.
@@ -838,6 +849,12 @@ fn cases() -> Vec<Case> {
     all.push(case("two tabs race with storage local", two_tabs_race as Flow, "oauth2", false));
     all.push(case("popup app switch with storage local", popup_app_switch as Flow, "oauth2", false));
     all.push(case("popup app switch with storage local", popup_app_switch as Flow, "tink", false));
+    all.push(case(
+        "popup with storage local, answered in the popup",
+        popup_local_in_the_popup as Flow,
+        "flinks-v3",
+        false,
+    ));
     all.push(case("popup app switch, opener gone", popup_app_switch_opener_gone as Flow, "flinks", false));
     all.push(case("app switch after a browser restart", restart_sweep as Flow, "oauth2", false));
     all.push(case("back button after success", back_after_success as Flow, "tink", false));
