@@ -70,8 +70,7 @@ pub fn begin(store: &mut dyn PendingStore, state: &str, value: &str, now_ms: u64
     let unavailable = |_: StoreFault| AuthError::storage("localStorage did not keep the claim on this callback");
     let key = claim_key(state);
     if let Some(other) = store.get(&key).map_err(unavailable)? {
-        let at = cut(&other, b'.').and_then(|(_, t)| parse_decimal(t)).unwrap_or(0);
-        if now_ms < at.saturating_add(CLAIM_STALE_MS) {
+        if is_fresh(&other, now_ms) {
             return Ok(Claim::Taken);
         }
     }
@@ -84,6 +83,19 @@ pub fn begin(store: &mut dyn PendingStore, state: &str, value: &str, now_ms: u64
         Some(v) if v == value => Ok(Claim::Claimed),
         _ => Err(unavailable(StoreFault::Unavailable)),
     }
+}
+
+/// Whether a claim's value was written less than [`CLAIM_STALE_MS`] ago.
+fn is_fresh(value: &str, now_ms: u64) -> bool {
+    let at = cut(value, b'.').and_then(|(_, t)| parse_decimal(t)).unwrap_or(0);
+    now_ms < at.saturating_add(CLAIM_STALE_MS)
+}
+
+/// Whether another claimant holds `state` now (a fresh claim): for a tab that relayed a
+/// popup flow's answer and heard no word, this is the opener completing it (its claim's
+/// wait stretched by a background tab's timer throttling), not a reason to fail.
+pub fn held(store: &dyn PendingStore, state: &str, now_ms: u64) -> bool {
+    store.get(&claim_key(state)).ok().flatten().is_some_and(|v| is_fresh(&v, now_ms))
 }
 
 /// Phase two, after [`CLAIM_SETTLE_MS`]: whether the claim on `state` is still `value`.
@@ -220,6 +232,7 @@ mod tests {
         assert_eq!(begin(&mut store, &s, &v1, 1_000).unwrap(), Claim::Claimed);
         assert_eq!(begin(&mut store, &s, &v2, 1_100).unwrap(), Claim::Taken);
         assert!(holds(&store, &s, &v1) && !holds(&store, &s, &v2));
+        assert!(held(&store, &s, 1_100) && !held(&store, &s, 1_000 + CLAIM_STALE_MS) && !held(&store, &other, 1_100));
         assert_eq!(begin(&mut store, &other, "n3.0", 1_000).unwrap(), Claim::NotPending);
         assert_eq!(begin(&mut store, "../x", "n4.0", 1_000).unwrap(), Claim::NotPending);
         // A claim whose tab closed during its wait is stale, and taken over.

@@ -8,15 +8,19 @@
 //! record, settles its promise and closes the stranded popup; this tab then says "return
 //! to the app", answers `null`, and does not close itself (a tab the operating system
 //! opened may not be closable by script). No word within the wait means the opener is
-//! gone (the browser killed a background tab): the tab handles the answer as a redirect,
+//! gone (the browser killed a background tab), unless its claim is on the flow (it heard
+//! the relay, and its own wait is stretched by throttling): the tab handles the answer as a redirect,
 //! through the same claim the opener takes (`core::claim`), so that exactly one of them
 //! completes the flow, and answers the result instead of relaying into the void.
 
 use super::events::Events;
 use super::local::{claim_here, IN_FLIGHT};
+use super::page::now;
 use super::popup::{clean_address, SETTLED, SETTLED_WAIT_MS};
+use super::storage::local_store;
 use super::{interop, remember};
 use crate::core::callback::Navigation;
+use crate::core::claim;
 use crate::core::events::EventName;
 use crate::core::popup::channel_name;
 use js_sys::{Function, Promise};
@@ -51,9 +55,7 @@ pub fn relay(window: &Window, href: &str, current: &str, state: &str, nav: Navig
                 c.set_onmessage(None);
                 c.close();
                 IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| *x != h));
-                remember(&h, Ok(None), None);
-                interop::say_return_to_app(&w, interop::RETURN);
-                let _ = r.call1(&JsValue::UNDEFINED, &JsValue::NULL);
+                let _ = r.call1(&JsValue::UNDEFINED, &handed_over(&w, &h));
             }
         });
         channel.set_onmessage(Some(on_settled.as_ref().unchecked_ref()));
@@ -77,9 +79,23 @@ pub fn relay(window: &Window, href: &str, current: &str, state: &str, nav: Navig
     })
 }
 
-/// The opener is gone: handle the answer here, through the claim (resolving with this
-/// promise adopts its outcome).
+/// No word within the wait. If a fresh claim is on the flow, the opener heard the relay
+/// and is completing it (a background tab's timers are throttled: Firefox stretched the
+/// claim's 150 ms wait past this one's 1.5 s): this tab's part is done, as on the word.
+/// Otherwise the opener is gone: handle the answer here, through the claim (resolving
+/// with this promise adopts its outcome).
 fn fallback(window: &Window, href: &str, current: &str, state: &str, nav: Navigation, events: &Events) -> Promise {
     IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| x != href));
+    let opener_has_it = local_store(window).is_ok_and(|l| claim::held(&l, state, now()));
+    if opener_has_it {
+        return handed_over(window, href);
+    }
     claim_here(window, href, current, state, nav, events)
+}
+
+/// The opener has the answer: remember `null` for this URL, say "return to the app".
+fn handed_over(window: &Window, href: &str) -> Promise {
+    remember(href, Ok(None), None);
+    interop::say_return_to_app(window, interop::RETURN);
+    Promise::resolve(&JsValue::NULL)
 }
