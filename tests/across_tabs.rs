@@ -67,17 +67,22 @@ async fn a_local_flow_completes_in_a_tab_that_did_not_start_it_once() {
     assert_eq!(get(&r, "ok"), JsValue::TRUE);
     assert_eq!(get(&r, "code").as_string().as_deref(), Some("local-code"));
     assert_eq!(get(&r, "codeVerifier").as_string().map(|v| v.len()), Some(43));
-    let after = index(&local());
-    assert!(after.pending.is_empty());
-    assert_eq!(after.done.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), [state.as_str()]);
-    assert_eq!(local().get_item(&claim_key(&state)).unwrap(), None, "the claim goes once the flow is done");
     // The same URL again in this page: the same answer (React StrictMode).
     let again = handle_local(&url).await.unwrap();
     assert_eq!(get(&again, "code").as_string().as_deref(), Some("local-code"));
-    // A replay under another URL (a reload in another tab): refused.
+    completed_once(&state, &url).await;
+    clear();
+}
+
+/// After `state`'s flow completed through `url`: in localStorage its `done` marker alone,
+/// no claim left, and a replay under another URL (a reload in another tab) refused.
+async fn completed_once(state: &str, url: &str) {
+    let after = index(&local());
+    assert!(after.pending.is_empty(), "{after:?}");
+    assert_eq!(after.done.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), [state]);
+    assert_eq!(local().get_item(&claim_key(state)).unwrap(), None, "the claim goes once the flow is done");
     let replay = handle_local(&format!("{url}&x=1")).await.unwrap_err();
     assert_eq!(code_of(&replay), "already_handled");
-    clear();
 }
 
 #[wasm_bindgen_test]
@@ -215,11 +220,7 @@ async fn a_popup_flow_s_answer_in_another_tab_goes_to_the_opener_on_its_channel_
     assert!(waited >= 1500.0, "answered after {waited} ms, before the wait for the opener ended");
     assert_eq!(get(&r, "ok"), JsValue::TRUE);
     assert_eq!(get(&r, "code").as_string().as_deref(), Some("relayed-code"));
-    let after = index(&local());
-    assert!(after.pending.is_empty() && after.done.len() == 1, "{after:?}");
-    assert_eq!(local().get_item(&claim_key(&state)).unwrap(), None);
-    let replay = handle_local(&format!("{url}&x=1")).await.unwrap_err();
-    assert_eq!(code_of(&replay), "already_handled");
+    completed_once(&state, &url).await;
     clear();
 }
 

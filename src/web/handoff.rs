@@ -14,11 +14,11 @@
 //! completes the flow, and answers the result instead of relaying into the void.
 
 use super::events::Events;
-use super::local::{claim_here, IN_FLIGHT};
+use super::local::{announced, claim_here, refused, IN_FLIGHT};
 use super::page::now;
 use super::popup::{clean_address, SETTLED, SETTLED_WAIT_MS};
 use super::storage::local_store;
-use super::{interop, remember};
+use super::{interop, remember, settle_here};
 use crate::core::callback::Navigation;
 use crate::core::claim;
 use crate::core::events::EventName;
@@ -86,11 +86,11 @@ pub fn relay(window: &Window, href: &str, current: &str, state: &str, nav: Navig
 /// with this promise adopts its outcome).
 fn fallback(window: &Window, href: &str, current: &str, state: &str, nav: Navigation, events: &Events) -> Promise {
     IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| x != href));
-    let opener_has_it = local_store(window).is_ok_and(|l| claim::held(&l, state, now()));
-    if opener_has_it {
-        return handed_over(window, href);
+    match local_store(window) {
+        Ok(local) if claim::held(&local, state, now()) => handed_over(window, href),
+        Ok(local) => claim_here(window, local, href, current, state, nav, events),
+        Err(e) => announced(events, settle_here(window, href, current, refused(href, e))),
     }
-    claim_here(window, href, current, state, nav, events)
 }
 
 /// The opener has the answer: remember `null` for this URL, say "return to the app".

@@ -8,7 +8,7 @@
 
 use super::events::Events;
 use super::page::{navigation, now};
-use super::storage::{local_store, session_store};
+use super::storage::{local_store, session_store, WebStore};
 use super::{announce, answered, error, handle_here, handoff, popup, random, settle_here, BrowserUrl, Outcome};
 use crate::core::callback::{handle, parse_callback, strip_callback_params, Handled, Navigation};
 use crate::core::claim::{self, Claim, CLAIM_SETTLE_MS};
@@ -58,39 +58,41 @@ pub fn handle_local(window: &Window, href: &str, current: &str, events: &Events)
         IN_FLIGHT.with_borrow_mut(|f| f.push((href.to_owned(), promise.clone())));
         return promise;
     }
-    claim_here(window, href, current, &state, nav, events)
+    claim_here(window, local, href, current, &state, nav, events)
+}
+
+/// Phase one of the claim (`core::claim::begin`) on `state` in `local`, under a fresh
+/// nonce of this window: what it found, and the nonce to check the claim by after the wait.
+pub(super) fn claim_for_this_window(local: &mut WebStore, state: &str) -> Result<(Claim, String), AuthError> {
+    let t = now();
+    let nonce = claim::claim_value(&random::seed()?.state(), t);
+    Ok((claim::begin(local, state, &nonce, t)?, nonce))
 }
 
 /// Claims `state`'s flow in localStorage for this tab, then verifies and consumes it if
 /// the claim holds (`core::claim`).
 pub(super) fn claim_here(
     window: &Window,
+    mut local: WebStore,
     href: &str,
     current: &str,
     state: &str,
     nav: Navigation,
     events: &Events,
 ) -> Promise {
-    let mut local = match local_store(window) {
-        Ok(store) => store,
-        Err(e) => return announced(events, settle_here(window, href, current, refused(href, e))),
-    };
-    let t = now();
-    let nonce = match random::seed() {
-        Ok(seed) => claim::claim_value(&seed.state(), t),
-        Err(e) => return announced(events, settle_here(window, href, current, refused(href, e))),
-    };
-    let handled = match claim::begin(&mut local, state, &nonce, t) {
+    let handled = match claim_for_this_window(&mut local, state) {
         Err(e) => refused(href, e),
-        Ok(Claim::Taken) => refused(href, claim::lost()),
-        Ok(Claim::NotPending) => handle(href, Ok(&mut local), now(), nav, &BrowserUrl),
-        Ok(Claim::Claimed) => return settle_later(window, href, current, state.to_owned(), nonce, nav, events.clone()),
+        Ok((Claim::Taken, _)) => refused(href, claim::lost()),
+        Ok((Claim::NotPending, _)) => handle(href, Ok(&mut local), now(), nav, &BrowserUrl),
+        Ok((Claim::Claimed, nonce)) => {
+            return settle_later(window, href, current, state.to_owned(), nonce, nav, events.clone())
+        }
     };
     announced(events, settle_here(window, href, current, handled))
 }
 
 /// The outcome's events, then its promise.
-fn announced(events: &Events, outcome: Rc<Outcome>) -> Promise {
+pub(super) fn announced(events: &Events, outcome: Rc<Outcome>) -> Promise {
     announce(events, &outcome);
     promise_of(&outcome)
 }

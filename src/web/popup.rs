@@ -11,7 +11,8 @@
 //! through the same claim (`core::claim`) and consumes the copy before it verifies.
 
 use super::events::Events;
-use super::{interop, js_err, random, storage, BrowserUrl};
+use super::local::claim_for_this_window;
+use super::{interop, js_err, storage, BrowserUrl};
 use crate::core::authorize::begin;
 use crate::core::callback::{strip_callback_params, verify_relayed, Navigation, TOO_LONG};
 use crate::core::claim::{self, Claim, CLAIM_SETTLE_MS};
@@ -287,14 +288,14 @@ fn received(shared: &Shared, via: Via, data: &JsValue) {
             // Our flow's callback, too large to read: the flow ends with the reason, not
             // with a timeout.
             Admit::TooLarge => Err(AuthError::malformed(TOO_LONG)),
-            Admit::Verify if flow.local => match claim_relay(shared, flow, relay_ref.map_or("", |(_, h)| h)) {
-                Some(outcome) => outcome,
-                None => return,
-            },
-            Admit::Verify => match verify(flow, relay_ref.map_or("", |(_, h)| h)) {
-                Some(outcome) => outcome,
-                None => return,
-            },
+            Admit::Verify => {
+                let href = relay_ref.map_or("", |(_, h)| h);
+                let outcome = if flow.local { claim_relay(shared, flow, href) } else { verify(flow, href) };
+                match outcome {
+                    Some(outcome) => outcome,
+                    None => return,
+                }
+            }
         };
         (outcome, flow.events.clone())
     };
@@ -321,19 +322,14 @@ fn claim_relay(shared: &Shared, flow: &mut Flow, href: &str) -> Option<Result<Au
         Ok(local) => local,
         Err(e) => return Some(Err(e)),
     };
-    let now = js_sys::Date::now() as u64;
-    let nonce = match random::seed() {
-        Ok(seed) => claim::claim_value(&seed.state(), now),
-        Err(e) => return Some(Err(e)),
-    };
-    match claim::begin(&mut local, &flow.state, &nonce, now) {
+    match claim_for_this_window(&mut local, &flow.state) {
         Err(e) => Some(Err(e)),
-        Ok(Claim::Taken) => Some(Err(claim::lost())),
+        Ok((Claim::Taken, _)) => Some(Err(claim::lost())),
         // Completed by another tab from the copy: not a second time here.
-        Ok(Claim::NotPending) if claim::consumed(&local, &flow.state) => Some(Err(claim::lost())),
+        Ok((Claim::NotPending, _)) if claim::consumed(&local, &flow.state) => Some(Err(claim::lost())),
         // The copy is gone (expired, evicted): no tab can complete the flow but this one.
-        Ok(Claim::NotPending) => verify(flow, href),
-        Ok(Claim::Claimed) => {
+        Ok((Claim::NotPending, _)) => verify(flow, href),
+        Ok((Claim::Claimed, nonce)) => {
             let on_claimed = handler(shared, Wake::Claimed);
             flow.claim_timer = flow
                 .window
@@ -425,11 +421,12 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     if let Ok(mut s) = storage::session_store(&flow.window) {
         forget(&mut s, &flow.state);
     }
-    forget_local(&flow.window, flow.local, &flow.state);
-    // Ended (aborted, timed out) while its claim waited: give the claim up at once rather
-    // than leave it to go stale.
-    if let (Some((_, nonce)), Ok(mut l)) = (&flow.claim, storage::local_store(&flow.window)) {
-        if claim::holds(&l, &flow.state, nonce) {
+    if let (true, Ok(mut l)) = (flow.local, storage::local_store(&flow.window)) {
+        // Best effort; a consumed copy keeps its `done` marker.
+        forget(&mut l, &flow.state);
+        // Ended (aborted, timed out) while its claim waited: give the claim up at once
+        // rather than leave it to go stale.
+        if flow.claim.as_ref().is_some_and(|(_, nonce)| claim::holds(&l, &flow.state, nonce)) {
             claim::release(&mut l, &flow.state);
         }
     }
