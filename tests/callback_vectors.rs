@@ -42,6 +42,7 @@ use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::error::AuthError;
 use bank_link::core::outcome::AuthorizationResult;
+use bank_link::core::pending::{done_key, DONE_PREFIX};
 use bank_link::core::store::{Index, MemoryStore, PendingStore, StoreFault, INDEX_KEY};
 use serde_json::{json, Map, Value};
 
@@ -393,7 +394,11 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
     }
     let mut want_keys: Vec<String> = match c.get("keys").map(|k| subst(k, &vars)) {
         Some(Value::Array(k)) => {
-            k.iter().map(|k| k.as_str().map(str::to_owned).ok_or("keys: not a string")).collect::<Result<_, _>>()?
+            // `bank-link:done:STATE` names the done marker of STATE, which keeps a prefix.
+            k.iter()
+                .map(|k| k.as_str().map(|k| k.strip_prefix(DONE_PREFIX).map_or_else(|| k.to_owned(), done_key)))
+                .map(|k| k.ok_or("keys: not a string"))
+                .collect::<Result<_, _>>()?
         }
         _ => return Err("keys must be an array of strings".into()),
     };

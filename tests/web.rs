@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use bank_link::core::pending::{done_key, pending_key};
-use bank_link::core::store::{Index, INDEX_KEY};
+use bank_link::core::store::{done_id, Index, INDEX_KEY};
 use bank_link::web::start_authorization;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -232,9 +232,10 @@ async fn round_trip_returns_code_verifier_and_app_state_then_single_use() {
     assert_eq!(get(&get(&r, "params"), "state").as_string(), Some(state.clone()));
     // The record is consumed; only a marker without the code remains.
     assert!(record(&state).is_none());
-    // The marker is the state and its expiry, beside our other flows.
+    // The marker is the state's first 16 characters and its expiry, beside our other flows.
     let index = storage().get_item(INDEX_KEY).unwrap().unwrap();
-    assert!(index.contains(&format!("d.{state}.")) && !index.contains("abc"), "{index}");
+    assert!(index.contains(&format!("d.{}.", done_id(&state))) && !index.contains(&state), "{index}");
+    assert!(!index.contains("abc"), "{index}");
     // Same URL again in this page: the same result.
     let again = callback(&url).unwrap();
     assert_eq!(JSON::stringify(&again).unwrap(), JSON::stringify(&r).unwrap());

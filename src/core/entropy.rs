@@ -60,7 +60,12 @@ fn uuid_v4(mut b: [u8; 16]) -> String {
 /// A token we generated (32 bytes as base64url, RFC 9700 §4.7.1 wants it unguessable): exactly 43 base64url characters. Checked before any storage
 /// lookup so a hostile `state` never reaches a key name.
 pub fn is_token(s: &str) -> bool {
-    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() == 43 && is_base64url(s)
+}
+
+/// Only base64url characters (RFC 4648 §5, no padding).
+pub fn is_base64url(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

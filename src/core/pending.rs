@@ -21,7 +21,7 @@ pub fn pending_key(state: &str) -> String {
 /// The name tests and the demo give a `done` marker; the markers themselves live in the
 /// store's index.
 pub fn done_key(state: &str) -> String {
-    cat(&[DONE_PREFIX, state])
+    cat(&[DONE_PREFIX, super::store::done_id(state)])
 }
 
 /// One pending authorization, versioned so a later library can read or sweep it.

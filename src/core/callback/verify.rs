@@ -88,11 +88,7 @@ pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Resul
         return Err(AuthError::new(ErrorCode::UnknownState, "the callback's state was not issued by this library"));
     }
     let Some(i) = ledger.index.find(state) else {
-        let mut done = false;
-        for (s, exp) in &ledger.index.done {
-            done |= ct_eq(s.as_bytes(), state.as_bytes()) && now_ms < *exp;
-        }
-        if done {
+        if ledger.index.done_until(state).is_some_and(|exp| now_ms < exp) {
             return Err(AuthError::new(
                 ErrorCode::AlreadyHandled,
                 "this callback was already handled (reload or back button)",
