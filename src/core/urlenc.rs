@@ -149,7 +149,16 @@ pub fn cut(s: &str, sep: u8) -> Option<(&str, &str)> {
 
 /// Where the first of `stops` (ASCII bytes) occurs in `s`, or its length.
 pub fn until(s: &str, stops: &[u8]) -> usize {
-    s.bytes().position(|b| stops.contains(&b)).unwrap_or(s.len())
+    // A loop over the few stops rather than `stops.contains`: at opt-level "z" that stays
+    // a call per byte, and this scan runs over every stored index and callback URL.
+    for (i, b) in s.bytes().enumerate() {
+        for &stop in stops {
+            if b == stop {
+                return i;
+            }
+        }
+    }
+    s.len()
 }
 
 /// The value of plain decimal digits (no sign, no spaces), `None` on overflow: what
