@@ -6,7 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use bank_link::core::claim::{claim_key, claim_value};
-use bank_link::core::store::{Index, INDEX_KEY};
+use bank_link::core::store::{done_id, Index, INDEX_KEY};
 use bank_link::web::{handle_callback, start_authorization};
 use js_sys::{Promise, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -79,7 +79,7 @@ async fn a_local_flow_completes_in_a_tab_that_did_not_start_it_once() {
 async fn completed_once(state: &str, url: &str) {
     let after = index(&local());
     assert!(after.pending.is_empty(), "{after:?}");
-    assert_eq!(after.done.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), [state]);
+    assert_eq!(after.done.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), [done_id(state)]);
     assert_eq!(local().get_item(&claim_key(state)).unwrap(), None, "the claim goes once the flow is done");
     let replay = handle_local(&format!("{url}&x=1")).await.unwrap_err();
     assert_eq!(code_of(&replay), "already_handled");

@@ -1,8 +1,7 @@
 //! The one error shape JS sees: an `Error` named `AuthError` with `code` and `field`.
 
 use crate::core::error::AuthError;
-use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
 /// The JS `AuthError` for `e`: an `Error` whose message names the field, with `name`,
 /// `code` and `field` set.
@@ -11,11 +10,11 @@ pub fn to_js(e: &AuthError) -> JsValue {
         Some(field) => crate::core::urlenc::cat(&[field, " ", &e.message]),
         None => e.message.clone(),
     };
-    let err = js_sys::Error::new(&message);
-    err.set_name("AuthError");
-    // Reflect::set on a fresh Error object cannot fail; the results are ignored.
-    let _ = Reflect::set(&err, &"code".into(), &e.code.as_str().into());
-    let field = e.field.as_deref().map_or(JsValue::UNDEFINED, JsValue::from);
-    let _ = Reflect::set(&err, &"field".into(), &field);
-    err.into()
+    auth_error(&message, e.code.as_str(), e.field.as_deref())
+}
+
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = authError)]
+    fn auth_error(message: &str, code: &str, field: Option<&str>) -> JsValue;
 }

@@ -7,6 +7,7 @@ use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::MESSAGE_TYPE;
 use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Nested values deeper than this are refused (a config is two levels at most).
@@ -184,11 +185,9 @@ pub fn relay_message(data: &JsValue) -> Option<(String, String)> {
 }
 
 /// `{ url, state }` for `navigate: false`.
-pub fn started(url: &str, state: &str) -> JsValue {
-    let obj = Object::new();
-    let _ = Reflect::set(&obj, &"url".into(), &url.into());
-    let _ = Reflect::set(&obj, &"state".into(), &state.into());
-    obj.into()
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    pub fn started(url: &str, state: &str) -> JsValue;
 }
 
 /// The `location` argument of `handleCallback`: a `Location`, a `URL`, a string, or
@@ -225,16 +224,10 @@ fn params_object(params: &[(String, String)]) -> Object {
     obj
 }
 
-// The result objects are built by one JS function call each: an object literal is far
-// cheaper than a `Reflect.set` crossing per field (a key and a value string decoded for
-// each; about 16 µs a result in Chromium). Every field is an own property (`undefined`
-// when absent), so a polluted `Object.prototype.code` or `.appState` is never read through
-// a result (API.md "Result objects"); the objects keep their prototype, so
-// `hasOwnProperty` and `String(result)` work as apps expect. `appState` is parsed there.
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "\
-const j=a=>{if(a!==void 0)try{return JSON.parse(a)}catch{}};\
-export function ok(p,s,c,l,i,v,m,a){return{ok:!0,provider:p,state:s,code:c,loginId:l,credentialsId:i,codeVerifier:v,params:m,appState:j(a)}}\
-export function no(p,s,e,d,u,m,a){return{ok:!1,provider:p,state:s,error:e,errorDescription:d,errorUri:u,params:m,appState:j(a)}}")]
+// The result objects are built by one JS call each (`boundary.js`): an object literal is
+// far cheaper than a `Reflect.set` crossing per field, a key and a value string decoded
+// for each (about 16 µs a result in Chromium).
+#[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
     #[allow(clippy::too_many_arguments)]
     fn ok(

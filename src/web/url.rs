@@ -8,11 +8,10 @@ use crate::core::uri::{UrlParser, UrlParts};
 use crate::core::urlenc::cut;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-// `origin` never holds a space (an opaque origin is "null"), so the first space ends it;
-// `href` follows as the parser serialised it. `undefined` when the parser refuses.
-#[wasm_bindgen(inline_js = "export function u(s){try{const u=new URL(s);return u.origin+' '+u.href}catch{}}")]
+// `origin`, a space, then `href` as the parser serialised it; `None` when it refuses.
+#[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    fn u(input: &str) -> Option<String>;
+    fn url(input: &str) -> Option<String>;
 }
 
 /// The core's [`UrlParser`] backed by the browser's `URL`: what the wasm build parses with.
@@ -20,7 +19,7 @@ pub struct BrowserUrl;
 
 impl UrlParser for BrowserUrl {
     fn parse(&self, input: &str) -> Option<UrlParts> {
-        let both = u(input)?;
+        let both = url(input)?;
         let (origin, href) = cut(&both, b' ')?;
         Some(UrlParts::new(href.to_owned(), origin.to_owned()))
     }
