@@ -12,7 +12,7 @@ await new Promise(r => server.listen(0, '127.0.0.1', r));
 const O = `http://127.0.0.1:${server.address().port}`;
 const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await b.newPage();
-await page.addInitScript(() => { for (const m of ["setItem","getItem","removeItem"]) { const o = Storage.prototype[m]; let tot = 0, n = 0; Storage.prototype[m] = function (...a) { const t = performance.now(); try { return o.apply(this, a); } finally { tot += performance.now() - t; n++; } }; window["__" + m] = () => [tot, n]; } });
+await page.addInitScript(() => { for (const m of ["setItem","getItem","removeItem"]) { const o = Storage.prototype[m]; const ds = []; Storage.prototype[m] = function (...a) { const t = performance.now(); try { return o.apply(this, a); } finally { ds.push(performance.now() - t); } }; window["__" + m] = () => { const s = [...ds].sort((x, y) => x - y); return [s[s.length >> 1], s[Math.floor(s.length * 0.9)], ds.reduce((a, b) => a + b, 0) / ds.length, ds.length]; }; } });
 const cdp = await page.context().newCDPSession(page);
 
 const entry = process.argv[2] || 'bank-link';
@@ -23,5 +23,5 @@ await page.waitForFunction(() => window.__result || window.__error, null, { time
 const r = await page.evaluate(() => window.__result || window.__error);
 const med = a => { const s=[...a].sort((x,y)=>x-y); return s[s.length>>1]; };
 console.log('start med', med(r.start), 'cb med', med(r.callback));
-console.log(await page.evaluate(() => ["setItem","getItem","removeItem"].map(m => m + " " + (window["__"+m]()[0]*1000/window["__"+m]()[1]).toFixed(1) + "us x" + window["__"+m]()[1])));
+console.log(await page.evaluate(() => ["setItem","getItem","removeItem"].map(m => m + " " + JSON.stringify(window["__"+m]().map(x => Math.round(x * 1000))))));
 await b.close(); server.close();

@@ -27,6 +27,8 @@ const byId = new Map(profile.nodes.map(n => [n.id, n]));
 const self = new Map();
 const dt = profile.timeDeltas; let total=0;
 profile.samples.forEach((id, i) => { const n = byId.get(id); const k = n.callFrame.functionName + ' ' + (n.callFrame.url.split('/').pop()) + ':' + n.callFrame.lineNumber; self.set(k, (self.get(k)||0) + dt[i]); total+=dt[i]; });
+const CATS = {}; for (const [k, v] of self) { const c = k.includes('.wasm') ? 'wasm' : k.includes('entry.js') ? 'glue' : k.includes('runner.js') ? 'runner' : k.split(' ')[0]; CATS[c] = (CATS[c] || 0) + v; }
+console.log(Object.entries(CATS).sort((a,b)=>b[1]-a[1]).slice(0,8).map(([k,v]) => k + ' ' + (v/1000).toFixed(0) + 'ms').join('  '), 'total', (total/1000).toFixed(0));
 const rows = [...self].sort((a,b)=>b[1]-a[1]).slice(0, 40);
 for (const [k,v] of rows) console.log((v/1000).toFixed(1).padStart(8), (100*v/total).toFixed(1).padStart(5)+'%', k);
 await b.close(); server.close();

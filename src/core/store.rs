@@ -11,7 +11,7 @@ use super::callback::ct_eq;
 use super::entropy::{is_base64url, is_token};
 use super::error::AuthError;
 use super::pending::PendingFlow;
-use super::urlenc::{cat, cut, decimal, parse_decimal, pieces};
+use super::urlenc::{cat, cut, parse_decimal, pieces, push_decimal};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 /// Why the browser's storage refused a call.
@@ -119,18 +119,25 @@ impl Index {
 
     /// The text stored under [`INDEX_KEY`], which [`Index::parse`] reads back.
     pub fn serialize(&self) -> String {
-        let mut out = String::new();
-        let mut add = |parts: &[&str]| {
-            if !out.is_empty() {
-                out.push(',');
-            }
-            out.push_str(&cat(parts));
-        };
+        // Written straight into one string sized for it: this runs on every start and
+        // every callback, over every entry.
+        let size: usize = self.pending.iter().map(|e| e.state.len() + e.record.len() + 44).sum();
+        let mut out = String::with_capacity(size + self.done.len() * (DONE_ID_LEN + 24));
         for e in &self.pending {
-            add(&["p.", &e.state, ".", &decimal(e.created_ms), ".", &decimal(e.expires_ms), ".", &e.record]);
+            out.push_str(if out.is_empty() { "p." } else { ",p." });
+            out.push_str(&e.state);
+            out.push('.');
+            push_decimal(&mut out, e.created_ms);
+            out.push('.');
+            push_decimal(&mut out, e.expires_ms);
+            out.push('.');
+            out.push_str(&e.record);
         }
         for (state, exp) in &self.done {
-            add(&["d.", state, ".", &decimal(*exp)]);
+            out.push_str(if out.is_empty() { "d." } else { ",d." });
+            out.push_str(state);
+            out.push('.');
+            push_decimal(&mut out, *exp);
         }
         out
     }

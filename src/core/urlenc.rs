@@ -11,17 +11,22 @@ pub const MAX_VALUE: usize = 2 * 1024;
 /// value round-trips through any form or percent decoder identically.
 #[allow(clippy::indexing_slicing, reason = "nibbles index a 16-entry table")]
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+    // Runs of unreserved characters are copied whole: a `String::push` per character
+    // stays a call per byte at opt-level "z", and this runs over every record and
+    // authorize URL.
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
+            out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            start = i + 1;
         }
     }
-    out
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -100,18 +105,28 @@ pub fn parse_pairs(raw: &str, max_value: usize) -> Result<Vec<(String, String)>,
 
 /// Decimal digits of `n`: `u64::to_string` would bring `core::fmt` into the wasm.
 #[allow(clippy::indexing_slicing, reason = "at most 20 digits fill a 20-byte buffer from its end")]
-pub fn decimal(mut n: u64) -> String {
+pub fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n);
+    out
+}
+
+/// Appends `n` in decimal to `out`, with no `String` of its own (the index writes two
+/// per pending flow and one per `done` marker on every call).
+pub fn push_decimal(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
         n /= 10;
-        if n == 0 {
+        if n == 0 || i == 0 {
             break;
         }
     }
-    digits[i..].iter().map(|&d| char::from(d)).collect()
+    out.push_str(core::str::from_utf8(digits.get(i..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// `s` cut at every `sep` (an ASCII byte): `str::split(char)` without linking the char
@@ -143,22 +158,32 @@ impl<'a> Iterator for Pieces<'a> {
 /// `s.split_once(sep)` for an ASCII `sep`: the slices before and after its first
 /// occurrence (both on char boundaries, since `sep` is ASCII).
 pub fn cut(s: &str, sep: u8) -> Option<(&str, &str)> {
-    let i = until(s, &[sep]);
+    // One separator, its own loop: the hottest scan of a call (the index is read by it).
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while *bytes.get(i)? != sep {
+        i += 1;
+    }
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
 /// Where the first of `stops` (ASCII bytes) occurs in `s`, or its length.
 pub fn until(s: &str, stops: &[u8]) -> usize {
-    // A loop over the few stops rather than `stops.contains`: at opt-level "z" that stays
-    // a call per byte, and this scan runs over every stored index and callback URL.
-    for (i, b) in s.bytes().enumerate() {
-        for &stop in stops {
+    // Index loops, not iterator adapters: at opt-level "z" an adapter stays a call per
+    // byte, and this scan runs over every stored index and callback URL.
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let mut j = 0;
+        while let Some(&stop) = stops.get(j) {
             if b == stop {
                 return i;
             }
+            j += 1;
         }
+        i += 1;
     }
-    s.len()
+    i
 }
 
 /// The value of plain decimal digits (no sign, no spaces), `None` on overflow: what
@@ -182,7 +207,8 @@ pub fn cat(parts: &[&str]) -> String {
 /// `parts` with `sep` between them. One plain loop instead of `[&str]::join` and
 /// `concat`, whose generic copies cost about 1 KB of wasm per element type.
 pub fn join(parts: &[&str], sep: &str) -> String {
-    let mut out = String::new();
+    // Sized once: no reallocation as the pieces are pushed.
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + sep.len()).sum());
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
