@@ -1,12 +1,13 @@
 //! The stored-record decoders: any text as a pending record and as our sessionStorage
 //! index. Oracle: no panic; whatever decodes encodes back to text that decodes to the
 //! same thing (so nothing is lost or changed across a save and a load), and every entry
-//! of a decoded index carries a state of our shape.
+//! of a decoded index carries a state of our shape (a `done` marker: the first
+//! `DONE_ID_LEN` characters of one).
 #![no_main]
 
-use bank_link::core::entropy::is_token;
+use bank_link::core::entropy::{is_base64url, is_token};
 use bank_link::core::pending::PendingFlow;
-use bank_link::core::store::Index;
+use bank_link::core::store::{Index, DONE_ID_LEN};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again.as_ref(), Some(&flow), "a record does not survive a round trip: {text:?}");
     }
     let index = Index::parse(&text);
-    assert!(index.pending.iter().all(|e| is_token(&e.state)) && index.done.iter().all(|(s, _)| is_token(s)));
+    assert!(index.pending.iter().all(|e| is_token(&e.state)));
+    assert!(index.done.iter().all(|(s, _)| s.len() == DONE_ID_LEN && is_base64url(s)));
     let reparsed = Index::parse(&index.serialize());
     assert_eq!(reparsed, index, "an index does not survive a round trip: {text:?}");
 });
