@@ -44,7 +44,7 @@ fn segments(query: Option<&str>) -> impl Iterator<Item = &str> {
 /// the server retain that query and add its own parameters, so what follows them is the
 /// provider's (`code`, `state`, and extras such as Tink's `message` or OIDC's `scope`).
 fn bound_to(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool {
-    let Some(r) = parser.parse(&flow.redirect_uri) else { return false };
+    let Some(r) = redirect_of(flow, page, parser) else { return false };
     let mut got = segments(page.query());
     r.origin() == page.origin() && r.path() == page.path() && segments(r.query()).all(|own| got.next() == Some(own))
 }
@@ -52,7 +52,23 @@ fn bound_to(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool
 /// Tink's silent denial: the page is the flow's redirect URI exactly, nothing added
 /// (no query, no fragment), reached by a fresh navigation.
 fn is_bare_redirect(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool {
-    parser.parse(&flow.redirect_uri).is_some_and(|r| r.href() == page.href())
+    redirect_of(flow, page, parser).is_some_and(|r| r.href() == page.href())
+}
+
+/// The flow's redirect URI as the parser reads it. Usually without a parse (a `new URL` is
+/// the dearest step of a callback after the storage write): a redirect URI written as the
+/// parser serialises it opens the page's parsed address up to a component boundary (`?`,
+/// `#`, `&` or the end), and a serialisation parses back to itself. Such a prefix holds the
+/// whole scheme and authority (a parsed http(s) address has a `/` after its host), so its
+/// origin is the page's. Anything else (upper case, a default port, a dot segment, another
+/// page) is parsed.
+fn redirect_of(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> Option<UrlParts> {
+    let written = flow.redirect_uri.as_str();
+    let rest = page.href().strip_prefix(written);
+    if rest.is_some_and(|rest| matches!(rest.bytes().next(), None | Some(b'?' | b'#' | b'&'))) {
+        return Some(UrlParts::new(written.to_owned(), page.origin().to_owned()));
+    }
+    parser.parse(written)
 }
 
 pub(super) fn storage_fault(_: StoreFault) -> AuthError {
@@ -231,4 +247,47 @@ pub fn silent_denial(
         params: Vec::new(),
         app_state: flow.app_state,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::provider::Provider;
+    use crate::core::uri::NativeUrl;
+
+    /// The redirect URI read without a parse is exactly what the parser reads, and the
+    /// cases the shortcut must not take are parsed.
+    #[test]
+    fn the_redirect_uri_read_without_a_parse_is_the_parsers() {
+        let cases = [
+            ("https://app.example/cb", "https://app.example/cb?code=1&state=x"),
+            ("https://app.example/cb?as=a", "https://app.example/cb?as=a&code=1"),
+            ("https://app.example/cb?as=a", "https://app.example/cb?as=ab&code=1"),
+            ("https://app.example/cb", "https://app.example/cb"),
+            ("https://app.example/cb", "https://app.example/cb#code=1"),
+            ("https://app.example/a", "https://app.example/a&b?code=1"),
+            ("https://APP.example/cb", "https://app.example/cb?code=1"),
+            ("https://app.example:443/cb", "https://app.example/cb?code=1"),
+            ("https://app.example/x/../cb", "https://app.example/cb?code=1"),
+            ("https://app.example/cb?", "https://app.example/cb?code=1"),
+            ("https://app.example", "https://app.example/?code=1"),
+            ("http://[::1]:8080/cb", "http://[::1]:8080/cb?code=1"),
+            ("http://127.0.0.1:8080/cb", "http://127.0.0.1:8080/cb?x"),
+            ("https://app.example/cb", "https://other.example/cb?code=1"),
+        ];
+        for (written, page) in cases {
+            let flow = PendingFlow {
+                provider: Provider::OAuth2,
+                redirect_uri: written.into(),
+                created_ms: 0,
+                expires_ms: 1,
+                mode: Mode::Redirect,
+                code_verifier: None,
+                app_state: None,
+                issuer: None,
+            };
+            let page = NativeUrl.parse(page).unwrap();
+            assert_eq!(redirect_of(&flow, &page, &NativeUrl), NativeUrl.parse(written), "{written} on {page:?}");
+        }
+    }
 }
