@@ -10,7 +10,7 @@ const server = http.createServer((req, res) => {
 });
 await new Promise(r => server.listen(0, '127.0.0.1', r));
 const O = `http://127.0.0.1:${server.address().port}`;
-const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', ...(process.env.JSF ? ['--js-flags=' + process.env.JSF] : [])] });
 const rows = [];
 for (let i = 0; i < 11; i++) {
   const ctx = await b.newContext(); const page = await ctx.newPage();
