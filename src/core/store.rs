@@ -45,8 +45,9 @@ pub const MAX_DONE: usize = 8;
 
 /// A `done` marker names its flow by the first this many characters of the state (96
 /// bits): enough to tell a replay from an unknown state, and less than half the bytes.
-/// Every call writes every marker, and `setItem`'s cost grows with the value: with 8
-/// markers of full states a start or callback paid about 20 µs more in Chromium.
+/// Every call writes and reads every marker: with 8 markers of whole states a start or a
+/// callback took about 20 µs more in Chromium than with one, and the shorter id took about
+/// 5 µs of that back.
 pub const DONE_ID_LEN: usize = 16;
 
 /// What a `done` marker keeps of `state` ([`DONE_ID_LEN`]).
@@ -71,9 +72,8 @@ pub struct Entry {
     pub record: String,
 }
 
-/// Our flows in the store: `p.STATE.CREATED.EXPIRES.RECORD` and `d.ID.EXPIRES` (ID:
-/// [`done_id`]),
-/// joined by `,`. States are base64url and records form-encoded, so neither separator
+/// Our flows in the store: `p.STATE.CREATED.EXPIRES.RECORD` and `d.ID.EXPIRES` (ID is
+/// [`done_id`] of the state), joined by `,`. States are base64url and records form-encoded, so neither separator
 /// occurs inside a field (a record's own `.` is only ever in its last field).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Index {
