@@ -66,7 +66,7 @@ fn decode(raw: &str, strict: bool) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Strict decoding of one name or value; see [`decode`].
+/// Strict decoding of one name or value; see `decode`.
 pub fn decode_component(raw: &str) -> Result<String, AuthError> {
     decode(raw, true)
         .ok_or_else(|| AuthError::malformed("a callback parameter has an invalid percent-escape or is not UTF-8"))
