@@ -73,8 +73,9 @@ pub struct Entry {
 }
 
 /// Our flows in the store: `p.STATE.CREATED.EXPIRES.RECORD` and `d.ID.EXPIRES` (ID is
-/// [`done_id`] of the state), joined by `,`. States are base64url and records form-encoded, so neither separator
-/// occurs inside a field (a record's own `.` is only ever in its last field).
+/// [`done_id`] of the state), joined by `,`. States are base64url and records
+/// form-encoded, so neither separator occurs inside a field (a record's own `.` is only
+/// ever in its last field).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Index {
     /// Oldest first.

@@ -104,7 +104,6 @@ pub fn parse_pairs(raw: &str, max_value: usize) -> Result<Vec<(String, String)>,
 }
 
 /// Decimal digits of `n`: `u64::to_string` would bring `core::fmt` into the wasm.
-#[allow(clippy::indexing_slicing, reason = "at most 20 digits fill a 20-byte buffer from its end")]
 pub fn decimal(n: u64) -> String {
     let mut out = String::new();
     push_decimal(&mut out, n);
