@@ -1,13 +1,5 @@
-// The JS half of bench/floor/core_only.rs: the browser calls the core needs, each one
-// crossing (the same ones the package's web layer makes for a redirect flow).
-export function url(input) {
-  try {
-    const u = new URL(input);
-    return u.origin + " " + u.href;
-  } catch {
-    // not a URL
-  }
-}
+// The JS half of bench/floor/core_only.rs: the storage, clock and origin calls the core
+// needs, one crossing each (URLs go through the package's own src/web/boundary.js).
 export const get = (key) => sessionStorage.getItem(key) ?? undefined;
 export function set(key, value) {
   try {

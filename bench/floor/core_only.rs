@@ -11,28 +11,22 @@ use crate::core::config::{validate, ConfigValue};
 use crate::core::entropy::{Seed, SEED_BYTES};
 use crate::core::outcome::AuthorizationResult;
 use crate::core::store::{PendingStore, StoreFault};
-use crate::core::uri::{UrlParser, UrlParts};
 use crate::core::urlenc::{cut, parse_decimal, pieces};
 use wasm_bindgen::prelude::wasm_bindgen;
+use web_url::BrowserUrl;
+
+// The package's own URL seam (the browser's `URL` through `src/web/boundary.js`), not a
+// copy: it depends on nothing else of the web layer.
+#[path = "../../src/web/url.rs"]
+mod web_url;
 
 #[wasm_bindgen(module = "/bench/floor/core_only.js")]
 extern "C" {
-    fn url(input: &str) -> Option<String>;
     fn get(key: &str) -> Option<String>;
     fn set(key: &str, value: &str) -> bool;
     fn del(key: &str) -> bool;
     fn now() -> f64;
     fn origin() -> String;
-}
-
-struct BrowserUrl;
-
-impl UrlParser for BrowserUrl {
-    fn parse(&self, input: &str) -> Option<UrlParts> {
-        let both = url(input)?;
-        let (origin, href) = cut(&both, b' ')?;
-        Some(UrlParts::new(href.to_owned(), origin.to_owned()))
-    }
 }
 
 struct Session;
