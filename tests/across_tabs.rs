@@ -1,250 +1,256 @@
-//! `storage: "local"` in real browsers: a flow kept in localStorage, handled by
-//! `handleCallback(location, { storage: "local" })` as a tab that did not start it would
-//! (this tab's sessionStorage holds nothing of it), the claim that keeps it single-use
-//! across tabs, and the sweep that keeps nothing past its TTL. Two real tabs racing, and
-//! a callback opened in a new browsing context, are in the end-to-end suite.
-#![cfg(target_arch = "wasm32")]
+//! The shared store (`storage: "local"`) as timelines: tabs take turns the way IndexedDB
+//! runs their `readwrite` transactions, one at a time, each reading every record and
+//! writing what `core::shared::decide` says. Whatever the order, a consumed flow never
+//! comes back, a new flow is never lost, and exactly one tab gets a callback's result.
+//! The three-engine end-to-end suite then proves the driver runs them so.
 
-use bank_link::core::claim::{claim_key, claim_value};
-use bank_link::core::store::{done_id, Index, INDEX_KEY};
-use bank_link::web::{handle_callback, start_authorization};
-use js_sys::{Promise, JSON};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use wasm_bindgen_test::*;
+use bank_link::core::authorize::build_authorization;
+use bank_link::core::callback::Navigation;
+use bank_link::core::config::{validate, ConfigValue};
+use bank_link::core::entropy::Seed;
+use bank_link::core::handoff::{Action, Event, Handoff};
+use bank_link::core::popup::verdict;
+use bank_link::core::shared::{decide, route, Answer, Hint, Op, Route, Write};
+use bank_link::core::uri::NativeUrl;
+use bank_link::AuthorizationResult;
 
-wasm_bindgen_test_configure!(run_in_browser);
+const NOW: u64 = 1_700_000_000_000;
+const APP: &str = "https://app.example";
 
-mod common;
-use common::browser::{code_of, get, origin, window};
+/// The object store: `(key, value)` in key order, as `getAllKeys`/`getAll` read it.
+#[derive(Default, Clone, Debug, PartialEq)]
+struct Db(Vec<(String, String)>);
 
-fn local() -> web_sys::Storage {
-    window().local_storage().unwrap().unwrap()
+impl Db {
+    /// One transaction at `now`: decide on every record, write the difference.
+    fn tx(&mut self, op: Op, now: u64) -> (Answer, Option<String>) {
+        let d = decide(op, &self.0, now, &NativeUrl);
+        for w in d.writes {
+            match w {
+                Write::Put(k, v) => match self.0.iter_mut().find(|(x, _)| *x == k) {
+                    Some(slot) => slot.1 = v,
+                    None => self.0.push((k, v)),
+                },
+                Write::Delete(k) => self.0.retain(|(x, _)| *x != k),
+            }
+        }
+        self.0.sort();
+        (d.answer, d.hint)
+    }
+
+    fn pending(&self) -> usize {
+        self.0.iter().filter(|(k, _)| k.starts_with("p.")).count()
+    }
 }
 
-fn session() -> web_sys::Storage {
-    window().session_storage().unwrap().unwrap()
+/// A flow as `startAuthorization` builds it: its state, the record, and its callback URL.
+fn flow(seed: u8, mode: &str, path: &str) -> (String, bank_link::core::pending::PendingFlow, String) {
+    let s = |v: &str| ConfigValue::String(v.into());
+    let entries = vec![
+        ("provider".into(), s("oauth2")),
+        ("authorizeUrl".into(), s("https://as.example/authorize")),
+        ("clientId".into(), s("c")),
+        ("redirectUri".into(), s(&format!("{APP}{path}"))),
+        ("mode".into(), s(mode)),
+        ("storage".into(), s("local")),
+    ];
+    let cfg = validate(&entries, APP, &NativeUrl).unwrap();
+    let auth = build_authorization(&cfg, &Seed([seed; 80]), NOW);
+    let callback = format!("{APP}{path}?code=code-{seed}&state={}", auth.state);
+    (auth.state, auth.pending, callback)
 }
 
-fn index(area: &web_sys::Storage) -> Index {
-    Index::parse(&area.get_item(INDEX_KEY).unwrap().unwrap_or_default())
+fn put(db: &mut Db, state: &str, f: &bank_link::core::pending::PendingFlow) {
+    assert_eq!(db.tx(Op::Put { state, flow: f }, NOW).0, Answer::Done);
 }
 
-fn clear() {
-    local().clear().unwrap();
-    session().remove_item(INDEX_KEY).unwrap();
+fn callback(db: &mut Db, href: &str, now: u64) -> Result<Option<AuthorizationResult>, String> {
+    match db.tx(Op::Callback { href, nav: Navigation::Navigate, take_popup: false }, now).0 {
+        Answer::Handled(h) => h.outcome.map_err(|e| e.code.as_str().to_owned()),
+        other => Err(format!("{other:?}")),
+    }
 }
 
-fn local_option() -> JsValue {
-    JSON::parse(r#"{"storage":"local"}"#).unwrap()
+fn code(r: &Result<Option<AuthorizationResult>, String>) -> Option<String> {
+    match r {
+        Ok(Some(AuthorizationResult::Success { code, .. })) => code.as_ref().map(|c| c.secret().to_owned()),
+        _ => None,
+    }
 }
 
-/// Starts a `storage: "local"` flow without navigating: its state.
-async fn start_local(extra: &str) -> String {
-    let json = format!(
-        r#"{{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c","redirectUri":"{}/cb","navigate":false,"storage":"local"{extra}}}"#,
-        origin()
-    );
-    let started = JsFuture::from(start_authorization(JSON::parse(&json).unwrap())).await.unwrap();
-    get(&started, "state").as_string().unwrap()
+#[test]
+fn an_app_switch_completes_once() {
+    let mut db = Db::default();
+    let (x, fx, cb) = flow(1, "redirect", "/cb");
+    put(&mut db, &x, &fx);
+    let first = callback(&mut db, &cb, NOW + 1_000);
+    assert_eq!(code(&first).as_deref(), Some("code-1"));
+    assert_eq!(callback(&mut db, &cb, NOW + 2_000), Err("already_handled".into()));
+    assert_eq!(db.pending(), 0);
 }
 
-/// `handleCallback(url, { storage: "local" })`: it must return a Promise.
-async fn handle_local(url: &str) -> Result<JsValue, JsValue> {
-    let p = handle_callback(url.into(), local_option()).unwrap();
-    assert!(p.is_instance_of::<Promise>(), "{p:?}");
-    JsFuture::from(p.unchecked_into::<Promise>()).await
+#[test]
+fn a_start_after_another_tab_consumed_a_flow_never_brings_it_back() {
+    // Tab B consumes X; tab A, which saw X pending a moment before, starts Y. Each
+    // transaction reads the store as the one before left it: X stays consumed.
+    let mut db = Db::default();
+    let (x, fx, cbx) = flow(1, "redirect", "/cb");
+    let (y, fy, cby) = flow(2, "redirect", "/cb");
+    put(&mut db, &x, &fx);
+    assert!(code(&callback(&mut db, &cbx, NOW + 1_000)).is_some());
+    put(&mut db, &y, &fy);
+    assert_eq!(callback(&mut db, &cbx, NOW + 2_000), Err("already_handled".into()));
+    assert_eq!(code(&callback(&mut db, &cby, NOW + 3_000)).as_deref(), Some("code-2"));
 }
 
-#[wasm_bindgen_test]
-async fn a_local_flow_completes_in_a_tab_that_did_not_start_it_once() {
-    clear();
-    let state = start_local("").await;
-    assert_eq!(index(&local()).pending.len(), 1, "the flow is in localStorage");
-    assert!(index(&session()).pending.is_empty(), "and not in this tab's sessionStorage");
-    let url = format!("{}/cb?code=local-code&state={state}", origin());
-    let r = handle_local(&url).await.unwrap();
-    assert_eq!(get(&r, "ok"), JsValue::TRUE);
-    assert_eq!(get(&r, "code").as_string().as_deref(), Some("local-code"));
-    assert_eq!(get(&r, "codeVerifier").as_string().map(|v| v.len()), Some(43));
-    // The same URL again in this page: the same answer (React StrictMode).
-    let again = handle_local(&url).await.unwrap();
-    assert_eq!(get(&again, "code").as_string().as_deref(), Some("local-code"));
-    completed_once(&state, &url).await;
-    clear();
+#[test]
+fn a_new_flow_is_never_lost_whatever_the_order() {
+    let (x, fx, cbx) = flow(1, "redirect", "/cb");
+    let (y, fy, cby) = flow(2, "redirect", "/cb");
+    for consume_first in [true, false] {
+        let mut db = Db::default();
+        put(&mut db, &x, &fx);
+        if consume_first {
+            assert!(code(&callback(&mut db, &cbx, NOW + 1_000)).is_some());
+            put(&mut db, &y, &fy);
+        } else {
+            put(&mut db, &y, &fy);
+            assert!(code(&callback(&mut db, &cbx, NOW + 1_000)).is_some());
+        }
+        assert_eq!(code(&callback(&mut db, &cby, NOW + 2_000)).as_deref(), Some("code-2"), "{consume_first}");
+    }
 }
 
-/// After `state`'s flow completed through `url`: in localStorage its `done` marker alone,
-/// no claim left, and a replay under another URL (a reload in another tab) refused.
-async fn completed_once(state: &str, url: &str) {
-    let after = index(&local());
-    assert!(after.pending.is_empty(), "{after:?}");
-    assert_eq!(after.done.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), [done_id(state)]);
-    assert_eq!(local().get_item(&claim_key(state)).unwrap(), None, "the claim goes once the flow is done");
-    let replay = handle_local(&format!("{url}&x=1")).await.unwrap_err();
-    assert_eq!(code_of(&replay), "already_handled");
+#[test]
+fn two_tabs_on_one_callback_exactly_one_gets_it() {
+    let mut db = Db::default();
+    let (x, fx, cb) = flow(1, "redirect", "/cb");
+    put(&mut db, &x, &fx);
+    let answers = [callback(&mut db, &cb, NOW + 1_000), callback(&mut db, &cb, NOW + 1_000)];
+    assert_eq!(answers.iter().filter(|a| code(a).is_some()).count(), 1);
+    assert!(answers.contains(&Err("already_handled".into())));
 }
 
-#[wasm_bindgen_test]
-async fn two_calls_at_once_in_one_page_share_one_answer() {
-    clear();
-    let state = start_local("").await;
-    let url = format!("{}/cb?code=c2&state={state}", origin());
-    let first = handle_callback(url.as_str().into(), local_option()).unwrap();
-    let second = handle_callback(url.as_str().into(), local_option()).unwrap();
-    let (a, b) = (
-        JsFuture::from(first.unchecked_into::<Promise>()).await.unwrap(),
-        JsFuture::from(second.unchecked_into::<Promise>()).await.unwrap(),
-    );
-    assert_eq!(get(&a, "code").as_string().as_deref(), Some("c2"));
-    assert_eq!(get(&b, "code").as_string().as_deref(), Some("c2"));
-    clear();
+#[test]
+fn refusals_consume_nothing() {
+    let mut db = Db::default();
+    let (x, fx, cb) = flow(1, "redirect", "/cb");
+    put(&mut db, &x, &fx);
+    let before = db.clone();
+    for bad in [
+        cb.replace("/cb?", "/other?"),
+        cb.replace("state=", "state=A"),
+        format!("{cb}&code=again"),
+        cb.replace(&x, &"Z".repeat(43)),
+    ] {
+        assert!(callback(&mut db, &bad, NOW + 1_000).is_err(), "{bad}");
+        assert_eq!(db, before, "{bad} changed the store");
+    }
+    assert!(code(&callback(&mut db, &cb, NOW + 1_000)).is_some());
 }
 
-#[wasm_bindgen_test]
-async fn a_flow_another_tab_is_claiming_is_already_handled_and_stays() {
-    clear();
-    let state = start_local("").await;
-    let now = js_sys::Date::now() as u64;
-    local().set_item(&claim_key(&state), &claim_value("other-tab", now)).unwrap();
-    let url = format!("{}/cb?code=c3&state={state}", origin());
-    assert_eq!(code_of(&handle_local(&url).await.unwrap_err()), "already_handled");
-    assert_eq!(index(&local()).pending.len(), 1, "the other tab's flow is not touched");
-    // A claim whose tab closed during its wait is stale after 5 s: taken over.
-    local().set_item(&claim_key(&state), &claim_value("closed-tab", now - 6_000)).unwrap();
-    let r = handle_local(&format!("{url}&retry=1")).await.unwrap();
-    assert_eq!(get(&r, "code").as_string().as_deref(), Some("c3"));
-    clear();
+#[test]
+fn a_popup_flows_answer_in_another_tab_is_relayed_then_taken_once() {
+    let mut db = Db::default();
+    let (x, fx, cb) = flow(1, "popup", "/cb");
+    put(&mut db, &x, &fx);
+    let before = db.clone();
+    // The tab the bank's app opened: the flow is a popup's, its opener may wait for it.
+    let (answer, _) = db.tx(Op::Callback { href: &cb, nav: Navigation::Navigate, take_popup: false }, NOW + 1_000);
+    assert_eq!(answer, Answer::Relay(x.clone()));
+    assert_eq!(db, before, "a relay writes nothing");
+    // A relay on another path of the app: not this flow's answer; nothing consumed.
+    let wrong = cb.replace("/cb?", "/elsewhere?");
+    let (answer, _) = db.tx(Op::Relayed { href: &wrong, state: &x }, NOW + 1_100);
+    assert_eq!(bank_link::core::shared::relayed_outcome(answer), None);
+    assert_eq!(db, before);
+    // A relay that carries another flow's state inside its href cannot take that flow.
+    let (y, fy, cby) = flow(2, "redirect", "/cb");
+    put(&mut db, &y, &fy);
+    let (answer, _) = db.tx(Op::Relayed { href: &cby, state: &x }, NOW + 1_150);
+    assert_eq!(bank_link::core::shared::relayed_outcome(answer), None);
+    assert_eq!(db.pending(), 2);
+    // The opener verifies the genuine relay: it consumes the shared record.
+    let (answer, _) = db.tx(Op::Relayed { href: &cb, state: &x }, NOW + 1_200);
+    assert!(matches!(bank_link::core::shared::relayed_outcome(answer), Some(Ok(_))));
+    // The relaying tab, its wait over, takes the callback: the opener had it first.
+    let (answer, _) = db.tx(Op::Callback { href: &cb, nav: Navigation::Navigate, take_popup: true }, NOW + 3_000);
+    let Answer::Handled(h) = answer else { panic!("{answer:?}") };
+    let mut handoff = Handoff::relayed(true).0;
+    assert_eq!(handoff.on(Event::WaitOver), Action::Take);
+    assert_eq!(handoff.on(Event::Taken(h.outcome)), Action::HandOver);
 }
 
-#[wasm_bindgen_test]
-async fn without_the_option_a_local_flow_is_unknown_here_and_this_tab_s_own_flows_still_work() {
-    clear();
-    let state = start_local("").await;
-    let url = format!("{}/cb?code=c4&state={state}", origin());
-    let e = handle_callback(url.as_str().into(), JsValue::UNDEFINED).unwrap_err();
-    assert_eq!(code_of(&e), "unknown_state", "the sync path reads this tab's sessionStorage only");
-    assert_eq!(index(&local()).pending.len(), 1);
-    // A session flow of this tab, handled with the option: the usual path, same answer.
-    let json = format!(
-        r#"{{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c","redirectUri":"{}/cb","navigate":false}}"#,
-        origin()
-    );
-    let own = JsFuture::from(start_authorization(JSON::parse(&json).unwrap())).await.unwrap();
-    let own_url = format!("{}/cb?code=c5&state={}", origin(), get(&own, "state").as_string().unwrap());
-    let r = handle_local(&own_url).await.unwrap();
-    assert_eq!(get(&r, "code").as_string().as_deref(), Some("c5"));
-    assert!(index(&session()).pending.is_empty());
-    clear();
+#[test]
+fn with_the_opener_gone_the_relaying_tab_completes_the_flow() {
+    let mut db = Db::default();
+    let (x, fx, cb) = flow(1, "popup", "/cb");
+    put(&mut db, &x, &fx);
+    let mut handoff = Handoff::relayed(true).0;
+    assert_eq!(handoff.on(Event::WaitOver), Action::Take);
+    let (answer, _) = db.tx(Op::Callback { href: &cb, nav: Navigation::Navigate, take_popup: true }, NOW + 2_000);
+    let Answer::Handled(h) = answer else { panic!("{answer:?}") };
+    assert!(code(&h.outcome.clone().map_err(|e| e.code.as_str().to_owned())).is_some());
+    assert!(matches!(handoff.on(Event::Taken(h.outcome)), Action::Answer(Ok(Some(_)))));
+    // The opener comes back to life and hears the relay late: completed elsewhere.
+    let (answer, _) = db.tx(Op::Relayed { href: &cb, state: &x }, NOW + 3_000);
+    let verdict = bank_link::core::shared::relayed_outcome(answer);
+    assert!(matches!(verdict, Some(Err(ref e)) if e.code.as_str() == "already_handled"), "{verdict:?}");
 }
 
-#[wasm_bindgen_test]
-async fn expired_local_flows_are_swept_at_every_local_start_and_callback() {
-    // A browser restarted an hour later: localStorage still holds a flow long expired.
-    clear();
-    let stale = "S".repeat(43);
-    local().set_item(INDEX_KEY, &format!("p.{stale}.1000.2000.v=1&provider=oauth2")).unwrap();
-    let r = handle_local(&format!("{}/cb?nothing=here", origin())).await.unwrap();
-    assert!(r.is_null(), "no callback: null");
-    assert_eq!(local().get_item(INDEX_KEY).unwrap(), None, "swept at a callback");
-    local().set_item(INDEX_KEY, &format!("p.{stale}.1000.2000.v=1&provider=oauth2")).unwrap();
-    let state = start_local("").await;
-    let left: Vec<String> = index(&local()).pending.into_iter().map(|e| e.state).collect();
-    assert_eq!(left, [state], "swept at a start");
-    clear();
+#[test]
+fn a_store_that_refuses_ends_the_hand_off_with_its_error() {
+    let mut handoff = Handoff::relayed(true).0;
+    assert_eq!(handoff.on(Event::WaitOver), Action::Take);
+    let refused = Err(bank_link::AuthError::storage("IndexedDB refused"));
+    assert_eq!(handoff.on(Event::Taken(refused.clone())), Action::Answer(refused));
+    assert_eq!(verdict(Err(bank_link::AuthError::storage("x"))).map(|r| r.is_err()), Some(true));
 }
 
-#[wasm_bindgen_test]
-async fn local_storage_that_throws_is_storage_unavailable_and_bad_options_are_refused() {
-    clear();
-    let restore: js_sys::Function = js_sys::Function::new_no_args(
-        "const d = Object.getOwnPropertyDescriptor(window, 'localStorage');
-         Object.defineProperty(window, 'localStorage', { configurable: true, get() { throw new DOMException('no', 'SecurityError'); } });
-         return () => Object.defineProperty(window, 'localStorage', d);",
-    )
-    .call0(&JsValue::NULL)
-    .unwrap()
-    .unchecked_into();
-    let json = format!(
-        r#"{{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c","redirectUri":"{}/cb","navigate":false,"storage":"local"}}"#,
-        origin()
-    );
-    let started = JsFuture::from(start_authorization(JSON::parse(&json).unwrap())).await;
-    let callback = handle_local(&format!("{}/cb?code=x&state={}", origin(), "Q".repeat(43))).await;
-    restore.call0(&JsValue::NULL).unwrap();
-    assert_eq!(code_of(&started.unwrap_err()), "storage_unavailable");
-    assert_eq!(code_of(&callback.unwrap_err()), "storage_unavailable");
-    let bad = JSON::parse(r#"{"storage":"indexedDB"}"#).unwrap();
-    let e = handle_callback(format!("{}/cb", origin()).into(), bad).unwrap_err();
-    assert_eq!((code_of(&e), get(&e, "field").as_string()), ("invalid_config".into(), Some("storage".into())));
-    clear();
+#[test]
+fn nothing_outlives_its_ttl_and_the_hint_follows_the_store() {
+    let mut db = Db::default();
+    let (x, fx, _) = flow(1, "redirect", "/cb");
+    let (hint_ans, hint) = {
+        let d = decide(Op::Put { state: &x, flow: &fx }, &db.0, NOW, &NativeUrl);
+        (d.answer.clone(), d.hint.clone())
+    };
+    assert_eq!(hint_ans, Answer::Done);
+    let h = Hint::parse(hint.as_deref().unwrap()).unwrap();
+    assert_eq!((h.sweep_from, h.until), (fx.expires_ms(), fx.expires_ms()));
+    put(&mut db, &x, &fx);
+    assert!(h.may_hold(NOW) && !h.sweep_due(NOW) && h.sweep_due(fx.expires_ms()));
+    // A restarted browser, after the TTL: the first call of the library sweeps.
+    db.tx(Op::Sweep, fx.expires_ms() + 1);
+    assert!(db.0.is_empty());
+    // The sweep's hint still covers what was there before it (it is written before the
+    // transaction commits); the next transaction, on an empty store, removes it.
+    assert_eq!(db.tx(Op::Sweep, fx.expires_ms() + 2).1, None);
+    // Records that are not ours are deleted by any transaction.
+    let mut junk = Db(vec![("p.x".into(), "garbage".into()), ("zzz".into(), "d.AAAAAAAAAAAAAAAA.1".into())]);
+    junk.tx(Op::Sweep, NOW);
+    assert!(junk.0.is_empty(), "{junk:?}");
 }
 
-/// A popup flow's copy in localStorage (the opener's, written at `startAuthorization`),
-/// made here from a local flow by its record's mode: what a tab the bank's app opened
-/// finds, with no copy in its own sessionStorage and no opener.
-async fn popup_copy_in_local_storage() -> String {
-    let state = start_local("").await;
-    let blob = local().get_item(INDEX_KEY).unwrap().unwrap();
-    assert!(blob.contains("&mode=redirect"), "{blob}");
-    local().set_item(INDEX_KEY, &blob.replace("&mode=redirect", "&mode=popup")).unwrap();
-    state
-}
-
-#[wasm_bindgen_test]
-async fn a_popup_flow_s_answer_in_another_tab_goes_to_the_opener_on_its_channel_and_is_handled_here_if_none_answers() {
-    clear();
-    let state = popup_copy_in_local_storage().await;
-    // The opener's side of the channel: it records what arrives, and says nothing back.
-    let heard = js_sys::Array::new();
-    let channel = web_sys::BroadcastChannel::new(&format!("bank-link:{state}")).unwrap();
-    let sink = heard.clone();
-    let on_message =
-        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            sink.push(&e.data());
-        });
-    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let url = format!("{}/cb?code=relayed-code&state={state}", origin());
-    let t = js_sys::Date::now();
-    let r = handle_local(&url).await.unwrap();
-    let waited = js_sys::Date::now() - t;
-    channel.close();
-    // The relay went out on the flow's channel, shaped as a popup's.
-    assert_eq!(heard.length(), 1, "one relay on the channel");
-    let relay = heard.get(0);
-    assert_eq!(get(&relay, "type").as_string().as_deref(), Some("bank-link:callback"));
-    assert_eq!(get(&relay, "state").as_string().as_deref(), Some(state.as_str()));
-    assert_eq!(get(&relay, "href").as_string().as_deref(), Some(url.as_str()));
-    // No settled word within the wait: the opener is gone, and this tab completed the flow,
-    // once, through the claim (the wait, then the claim's own).
-    assert!(waited >= 1500.0, "answered after {waited} ms, before the wait for the opener ended");
-    assert_eq!(get(&r, "ok"), JsValue::TRUE);
-    assert_eq!(get(&r, "code").as_string().as_deref(), Some("relayed-code"));
-    completed_once(&state, &url).await;
-    clear();
-}
-
-#[wasm_bindgen_test]
-async fn a_popup_flow_the_opener_is_completing_is_left_to_it_and_this_tab_says_return_to_the_app() {
-    clear();
-    let state = popup_copy_in_local_storage().await;
-    // The opener heard the relay and claimed the flow, but its claim's wait outlasts this
-    // tab's (a background tab's throttled timers): no settled word within the wait.
-    let claim = claim_value("the-opener", js_sys::Date::now() as u64);
-    local().set_item(&claim_key(&state), &claim).unwrap();
-    // The page this tab would replace with its message: a stand-in body, so the test
-    // runner's own page stays.
-    let body: js_sys::Function = js_sys::eval(
-        "(() => { const b = { textContent: '' }; Object.defineProperty(document, 'body', \
-           { get: () => b, configurable: true }); return () => { delete document.body; return b.textContent } })()",
-    )
-    .unwrap()
-    .unchecked_into();
-    let url = format!("{}/cb?code=c&state={state}", origin());
-    let r = handle_local(&url).await;
-    let said = body.call0(&JsValue::NULL).unwrap().as_string().unwrap_or_default();
-    assert!(r.unwrap().is_null(), "this tab's part is done: null");
-    assert!(said.contains("You can return to the app"), "{said:?}");
-    assert_eq!(index(&local()).pending.len(), 1, "the flow stays the opener's");
-    clear();
+#[test]
+fn a_page_asks_the_shared_store_only_when_the_hint_says_so() {
+    let (x, _, cb) = flow(1, "redirect", "/cb");
+    let hint = Some(Hint { sweep_from: NOW + 600_000, until: NOW + 600_000 });
+    let nav = Navigation::Navigate;
+    let r = |href: &str, known: bool, hint, nav| route(href, |_| known, hint, NOW, nav, &NativeUrl);
+    // Never used storage "local": synchronous, whatever the callback.
+    assert_eq!(r(&cb, false, None, nav), Route::Here);
+    // This tab's own flow: synchronous.
+    assert_eq!(r(&cb, true, hint, nav), Route::Here);
+    // Another tab's flow may be shared: the Promise path.
+    assert_eq!(r(&cb, false, hint, nav), Route::Shared);
+    // A malformed callback still goes where its state's flow is.
+    assert_eq!(r(&format!("{cb}&code=again"), false, hint, nav), Route::Shared);
+    // A state not of ours, or an expired hint: synchronous.
+    assert_eq!(r(&cb.replace(&x, "short"), false, hint, nav), Route::Here);
+    let old = Some(Hint { sweep_from: NOW - 1, until: NOW - 1 });
+    assert_eq!(r(&cb, false, old, nav), Route::Here);
+    // A bare return (Tink's silent denial) only on a fresh navigation.
+    assert_eq!(r(&format!("{APP}/cb"), false, hint, nav), Route::Shared);
+    assert_eq!(r(&format!("{APP}/cb"), false, hint, Navigation::Other), Route::Here);
 }

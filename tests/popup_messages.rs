@@ -14,10 +14,12 @@ mod common;
 
 use bank_link::core::authorize::begin;
 use bank_link::core::callback::verify_relayed;
+use bank_link::core::callback::MAX_URL;
 use bank_link::core::config::validate;
 use bank_link::core::entropy::Seed;
+use bank_link::core::entropy::TOKEN_LEN;
 use bank_link::core::error::ErrorCode;
-use bank_link::core::popup::{admit, Admit, Via, MESSAGE_TYPE};
+use bank_link::core::popup::{from_flow, judge, Admit, Via, MESSAGE_TYPE};
 use bank_link::core::store::MemoryStore;
 use common::json::{cases, to_entries};
 use common::{each_parser, parser};
@@ -74,13 +76,16 @@ fn fill(v: &Value, state: &str) -> Value {
     }
 }
 
-/// `{ type, state, href }` with string fields, as the web layer's reader takes it: in the
-/// browsers, from a real JS object through `bank_link::web::relay_message` (and the two
-/// readings must agree); natively, from the JSON.
-fn relay_of(data: &Value) -> Option<(String, String)> {
+/// `{ type, state, href }` with string fields, a 43-character state, and the `href` left
+/// out (`None`) when it is over the size cap, as the web layer judges it before copying:
+/// in the browsers, from a real JS object through `bank_link::web::relay_message` (and
+/// the two readings must agree); natively, from the JSON.
+fn relay_of(data: &Value) -> Option<(String, Option<String>)> {
     let native = match (data.get("type"), data.get("state"), data.get("href")) {
-        (Some(Value::String(t)), Some(Value::String(s)), Some(Value::String(h))) if t == MESSAGE_TYPE => {
-            Some((s.clone(), h.clone()))
+        (Some(Value::String(t)), Some(Value::String(s)), Some(Value::String(h)))
+            if t == MESSAGE_TYPE && s.len() == TOKEN_LEN =>
+        {
+            Some((s.clone(), Some(h.clone()).filter(|h| h.len() <= MAX_URL)))
         }
         _ => None,
     };
@@ -111,22 +116,24 @@ fn popup_messages() {
             };
             let relay = relay_of(&data);
             let mut after = store.clone();
-            let (outcome, message) =
-                match admit(via, ORIGIN, relay.as_ref().map(|(s, h)| (s.as_str(), h.as_str())), &state) {
-                    Admit::Ignore => ("ignored".to_owned(), None),
-                    Admit::TooLarge => ("malformed_callback".to_owned(), None),
-                    Admit::Verify => {
-                        let href = relay.as_ref().map_or("", |(_, h)| h.as_str());
-                        match verify_relayed(href, &mut after, NOW + 1_000, parser()) {
-                            Ok(Some(_)) => ("accepted".to_owned(), None),
-                            Ok(None) => ("ignored".to_owned(), None),
-                            Err(e) if e.code == ErrorCode::UnknownState => {
-                                ("ignored".to_owned(), Some(e.message.clone()))
-                            }
-                            Err(e) => (e.code.as_str().to_owned(), Some(e.message.clone())),
-                        }
+            // Where it came from first, then the fields, as the opener judges them.
+            let admitted = match &relay {
+                Some((s, h)) if from_flow(via, ORIGIN) => judge(s, h.as_deref(), &state),
+                _ => Admit::Ignore,
+            };
+            let (outcome, message) = match admitted {
+                Admit::Ignore => ("ignored".to_owned(), None),
+                Admit::TooLarge => ("malformed_callback".to_owned(), None),
+                Admit::Verify => {
+                    let href = relay.as_ref().and_then(|(_, h)| h.as_deref()).unwrap_or("");
+                    match verify_relayed(href, &mut after, NOW + 1_000, parser()) {
+                        Ok(Some(_)) => ("accepted".to_owned(), None),
+                        Ok(None) => ("ignored".to_owned(), None),
+                        Err(e) if e.code == ErrorCode::UnknownState => ("ignored".to_owned(), Some(e.message.clone())),
+                        Err(e) => (e.code.as_str().to_owned(), Some(e.message.clone())),
                     }
-                };
+                }
+            };
             let control = case.get("control").and_then(Value::as_bool).unwrap_or(false);
             if control {
                 controls += 1;

@@ -57,10 +57,13 @@ fn uuid_v4(mut b: [u8; 16]) -> String {
     s
 }
 
+/// The length of a state: 32 bytes as unpadded base64url.
+pub const TOKEN_LEN: usize = 43;
+
 /// A token we generated (32 bytes as base64url, RFC 9700 §4.7.1 wants it unguessable): exactly 43 base64url characters. Checked before any storage
 /// lookup so a hostile `state` never reaches a key name.
 pub fn is_token(s: &str) -> bool {
-    s.len() == 43 && is_base64url(s)
+    s.len() == TOKEN_LEN && is_base64url(s)
 }
 
 /// Only base64url characters (RFC 4648 §5, no padding).

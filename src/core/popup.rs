@@ -5,6 +5,8 @@
 use super::callback::{lenient_param, parse_callback, silent_denial_flow, Ledger, Navigation};
 use super::config::{Mode, ValidatedConfig};
 use super::entropy::is_token;
+use super::error::{AuthError, ErrorCode};
+use super::outcome::AuthorizationResult;
 use super::pending::PendingFlow;
 use super::store::PendingStore;
 use super::uri::UrlParser;
@@ -42,16 +44,31 @@ pub enum Admit {
 /// shape), naming this flow's state (compared in constant time). Its `href` is still
 /// untrusted: it is verified against the opener's record, as any callback.
 pub fn admit(via: Via, own_origin: &str, relay: Option<(&str, &str)>, flow_state: &str) -> Admit {
-    if let Via::Window { origin, from_popup } = via {
-        if !from_popup || origin != own_origin {
-            return Admit::Ignore;
-        }
+    if !from_flow(via, own_origin) {
+        return Admit::Ignore;
     }
     match relay {
-        Some((state, _)) if !super::callback::ct_eq(state.as_bytes(), flow_state.as_bytes()) => Admit::Ignore,
-        Some((_, href)) if href.len() > super::callback::MAX_URL => Admit::TooLarge,
-        Some(_) => Admit::Verify,
+        Some((state, href)) => judge(state, Some(href).filter(|h| h.len() <= super::callback::MAX_URL), flow_state),
         None => Admit::Ignore,
+    }
+}
+
+/// The first check, before a message's data is read at all: a window message must come
+/// from the popup on our exact origin; the flow's channel is same-origin by construction.
+pub fn from_flow(via: Via, own_origin: &str) -> bool {
+    match via {
+        Via::Window { origin, from_popup } => from_popup && origin == own_origin,
+        Via::Channel => true,
+    }
+}
+
+/// The relay's fields, once its shape passed: this flow's state or not, and its `href`
+/// (`None`: over the size cap, never copied).
+pub fn judge(state: &str, href: Option<&str>, flow_state: &str) -> Admit {
+    match href {
+        _ if !super::callback::ct_eq(state.as_bytes(), flow_state.as_bytes()) => Admit::Ignore,
+        None => Admit::TooLarge,
+        Some(_) => Admit::Verify,
     }
 }
 
@@ -137,6 +154,113 @@ impl ClosedWatch {
             }
             _ => Look::Wait,
         }
+    }
+}
+
+/// One event of a waiting popup flow, as the opener's web layer samples it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wake<'a> {
+    /// A message, judged by [`admit`]; `href` is the relayed callback when admitted.
+    Relay(Admit, &'a str),
+    /// The verification of an admitted relay answered ([`super::shared::relayed_outcome`]
+    /// for a shared flow; the opener's own record otherwise): `None` when the relay was
+    /// not this flow's answer after all.
+    Verified(Option<Result<AuthorizationResult, AuthError>>),
+    /// The opener lost the focus.
+    Blur,
+    /// One look at `popup.closed`, the opener's focus, and the time.
+    Look {
+        /// `popup.closed`.
+        closed: bool,
+        /// `document.hasFocus()`.
+        focused: bool,
+        /// Milliseconds.
+        now_ms: f64,
+    },
+    /// `popup.timeoutMs` passed.
+    Timeout,
+    /// The config's `signal` fired.
+    Abort,
+}
+
+/// What the opener's web layer does next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Keep waiting.
+    Wait,
+    /// Verify the admitted relay's `href` (the event's), then feed [`Wake::Verified`].
+    Verify,
+    /// End the flow with this outcome: remove listeners and records, close the popup,
+    /// settle.
+    End(Result<AuthorizationResult, AuthError>),
+}
+
+/// A waiting popup flow's decisions: which message is verified, when a closed-looking
+/// popup is a close ([`ClosedWatch`]), and what ends the flow. One verification at a time:
+/// relays that arrive while one is being verified are dropped (the popup relays on the
+/// window and on the channel, so the same answer usually arrives twice). A relay that
+/// does not verify for this flow consumes nothing and the flow keeps waiting.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Waiting {
+    watch: ClosedWatch,
+    verifying: bool,
+    ended: bool,
+}
+
+impl Waiting {
+    /// Feeds one event; the step to take.
+    pub fn on(&mut self, wake: Wake) -> Step {
+        if self.ended {
+            return Step::Wait;
+        }
+        let step = match wake {
+            Wake::Relay(Admit::Ignore, _) => Step::Wait,
+            Wake::Relay(_, _) if self.verifying => Step::Wait,
+            // This flow's callback, too large to read: the flow ends with the reason.
+            Wake::Relay(Admit::TooLarge, _) => Step::End(Err(AuthError::malformed(super::callback::TOO_LONG))),
+            Wake::Relay(Admit::Verify, _) => {
+                self.verifying = true;
+                Step::Verify
+            }
+            Wake::Verified(None) => {
+                self.verifying = false;
+                Step::Wait
+            }
+            Wake::Verified(Some(outcome)) => Step::End(outcome),
+            Wake::Blur => {
+                self.watch.blurred();
+                Step::Wait
+            }
+            // An answer is being verified: the popup closing after it relayed is no close.
+            Wake::Look { .. } if self.verifying => Step::Wait,
+            Wake::Look { closed, focused, now_ms } => match self.watch.look(closed, focused, now_ms) {
+                Look::Wait => Step::Wait,
+                Look::Closed => Step::End(Err(AuthError::new(
+                    ErrorCode::PopupClosed,
+                    "the popup was closed before the provider answered",
+                ))),
+            },
+            Wake::Timeout => {
+                Step::End(Err(AuthError::new(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
+            }
+            Wake::Abort => Step::End(Err(AuthError::new(ErrorCode::Aborted, "the signal aborted the popup flow"))),
+        };
+        self.ended = matches!(step, Step::End(_));
+        step
+    }
+}
+
+/// What a verified relay means for the flow: its result (or the error that ends it), or
+/// `None` when the callback is not this flow's answer after all (another path of the
+/// app, another state): the flow keeps waiting and nothing was consumed.
+pub fn verdict(
+    outcome: Result<Option<AuthorizationResult>, AuthError>,
+) -> Option<Result<AuthorizationResult, AuthError>> {
+    match outcome {
+        Ok(Some(result)) => Some(Ok(result)),
+        Ok(None) => None,
+        Err(e) if e.code == ErrorCode::UnknownState => None,
+        Err(e) => Some(Err(e)),
     }
 }
 
@@ -353,6 +477,51 @@ mod tests {
         blurred.blurred();
         assert!(first_closed_after(blurred.clone(), Some(100.0), Some(100.0)).is_some_and(|t| t <= 2000.0));
         assert_eq!(first_closed_after(blurred, Some(50.0), None), None);
+    }
+
+    #[test]
+    fn waiting_timelines() {
+        let href = "https://app.example/cb?code=x";
+        let look = |closed, now_ms| Wake::Look { closed, focused: true, now_ms };
+        // A relay that arrives before the popup has loaded (the first look): verified.
+        let mut w = Waiting::default();
+        assert_eq!(w.on(Wake::Relay(Admit::Verify, href)), Step::Verify);
+        // Its twin on the channel, while the first is verified: dropped.
+        assert_eq!(w.on(Wake::Relay(Admit::Verify, href)), Step::Wait);
+        // The popup closes itself after relaying: no close while the answer is verified.
+        assert_eq!(w.on(look(false, 0.0)), Step::Wait);
+        assert_eq!(w.on(look(true, 250.0)), Step::Wait);
+        assert_eq!(w.on(look(true, 1000.0)), Step::Wait);
+        // Not this flow's answer (another path of the app): the flow waits on.
+        assert_eq!(w.on(Wake::Verified(None)), Step::Wait);
+        assert_eq!(w.on(Wake::Relay(Admit::Ignore, href)), Step::Wait);
+        // The genuine answer then completes it.
+        assert_eq!(w.on(Wake::Relay(Admit::Verify, href)), Step::Verify);
+        let done = Err(AuthError::new(ErrorCode::AlreadyHandled, "x"));
+        assert_eq!(w.on(Wake::Verified(Some(done.clone()))), Step::End(done));
+        // Nothing after the end counts.
+        assert_eq!(w.on(Wake::Timeout), Step::Wait);
+        assert_eq!(w.on(Wake::Abort), Step::Wait);
+
+        // A store that refuses ends the flow with its error.
+        let mut w = Waiting::default();
+        assert_eq!(w.on(Wake::Relay(Admit::Verify, href)), Step::Verify);
+        let refused = Err(AuthError::storage("x"));
+        assert_eq!(w.on(Wake::Verified(Some(refused.clone()))), Step::End(refused));
+
+        // Oversized, closed, timed out, aborted.
+        let mut w = Waiting::default();
+        assert!(
+            matches!(w.on(Wake::Relay(Admit::TooLarge, href)), Step::End(Err(e)) if e.code == ErrorCode::MalformedCallback)
+        );
+        let mut w = Waiting::default();
+        assert_eq!(w.on(look(false, 0.0)), Step::Wait);
+        assert_eq!(w.on(look(true, 250.0)), Step::Wait);
+        assert!(matches!(w.on(look(true, 1000.0)), Step::End(Err(e)) if e.code == ErrorCode::PopupClosed));
+        let mut w = Waiting::default();
+        assert!(matches!(w.on(Wake::Timeout), Step::End(Err(e)) if e.code == ErrorCode::PopupTimeout));
+        let mut w = Waiting::default();
+        assert!(matches!(w.on(Wake::Abort), Step::End(Err(e)) if e.code == ErrorCode::Aborted));
     }
 
     const NAV: Navigation = Navigation::Navigate;

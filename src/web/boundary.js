@@ -49,3 +49,115 @@ export function url(input) {
     // Refused by the parser: not a URL.
   }
 }
+
+// A config or options field, read only as an own property (never through a polluted
+// Object.prototype); a getter that throws reads as absent.
+export function own(object, key) {
+  try {
+    if (object !== null && typeof object === "object" && Object.prototype.hasOwnProperty.call(object, key)) {
+      return object[key];
+    }
+  } catch {
+    // Absent.
+  }
+}
+
+// An onEvent event (docs/api.md "onEvent"): every field an own property, as results are.
+export function event(name, provider, mode, ok, error) {
+  return { name, provider, mode, ok, error };
+}
+
+// A popup relay `{ type, state, href }` judged before any of it is copied into wasm: the
+// type, then each field's typeof and length. Undefined for anything else; the href is
+// null when it is longer than `maxHref` (the flow's own answer, too large to read).
+export function relay(data, type, stateLength, maxHref) {
+  try {
+    if (data === null || typeof data !== "object" || data.type !== type) return;
+    const { state, href } = data;
+    if (typeof state !== "string" || state.length !== stateLength || typeof href !== "string") return;
+    return [state, href.length > maxHref ? null : href];
+  } catch {
+    // A getter that throws, a revoked proxy: not a relay.
+  }
+}
+
+// The shared store's hint (core/shared.rs): `write` undefined reads it (undefined when
+// absent, unreadable or not ours by its length), null removes it, a string sets it. Keys
+// of the localStorage format before IndexedDB (`legacy`, `claims` + state) are removed
+// once, when found.
+export function hint(key, write, legacy, claims) {
+  try {
+    const ls = localStorage;
+    if (ls.getItem(legacy) !== null) {
+      ls.removeItem(legacy);
+      for (let i = ls.length; i--; ) {
+        const k = ls.key(i);
+        if (k !== null && k.startsWith(claims)) ls.removeItem(k);
+      }
+    }
+    if (write === undefined) {
+      const text = ls.getItem(key);
+      return text !== null && text.length <= 48 ? text : undefined;
+    }
+    if (write === null) ls.removeItem(key);
+    else ls.setItem(key, write);
+  } catch {
+    // No localStorage (a sandboxed frame): no hint.
+  }
+}
+
+// One readwrite transaction on the shared store (core/shared.rs): every record is read,
+// judged by typeof and length (anything else in our database is no record of ours and is
+// deleted), handed to `decide` as [key, value, ...], and `decide`'s writes
+// ([key, value-or-undefined, ...]) are made in the same transaction. `done` is called once:
+// with nothing when the transaction committed, with the error when anything refused.
+export function transact(db, store, maxRecord, decide, done) {
+  let ended = false;
+  const end = (error) => {
+    if (!ended) {
+      ended = true;
+      done(error);
+    }
+  };
+  try {
+    const open = indexedDB.open(db, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(store);
+    open.onerror = () => end(open.error || new Error("indexedDB.open failed"));
+    open.onblocked = () => end(new Error("indexedDB.open was blocked"));
+    open.onsuccess = () => {
+      const conn = open.result;
+      try {
+        const tx = conn.transaction(store, "readwrite");
+        const os = tx.objectStore(store);
+        const keys = os.getAllKeys();
+        const values = os.getAll();
+        values.onsuccess = () => {
+          const records = [];
+          keys.result.forEach((k, i) => {
+            const v = values.result[i];
+            if (typeof k === "string" && typeof v === "string" && k.length + v.length <= maxRecord) records.push(k, v);
+            else os.delete(k);
+          });
+          const writes = decide(records);
+          for (let i = 0; i < writes.length; i += 2) {
+            if (writes[i + 1] === undefined) os.delete(writes[i]);
+            else os.put(writes[i + 1], writes[i]);
+          }
+        };
+        tx.oncomplete = () => {
+          conn.close();
+          end();
+        };
+        tx.onabort = () => {
+          conn.close();
+          end(tx.error || new Error("the transaction was aborted"));
+        };
+      } catch (e) {
+        conn.close();
+        end(e);
+      }
+    };
+  } catch (e) {
+    end(e);
+  }
+}

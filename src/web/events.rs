@@ -1,38 +1,38 @@
 //! `onEvent`: the app's progress callback (core `events` names them). An event is a plain
-//! object `{ name, provider?, ok?, error? }`; it never holds a code, a verifier or a state.
-//! A handler that throws is ignored: the flow goes on.
+//! object `{ name, provider, mode, ok, error }`, every field an own property (`undefined`
+//! when it does not apply); it never holds a code, a verifier or a state. A handler that
+//! throws is ignored: the flow goes on.
 
+use crate::core::config::Mode;
 use crate::core::error::AuthError;
 use crate::core::events::{ending, EventName};
 use crate::core::outcome::AuthorizationResult;
 use crate::core::provider::Provider;
-use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
 
-/// The app's `onEvent`, if it gave one.
-#[derive(Clone, Default)]
-pub struct Events(pub Option<Function>);
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    fn event(name: &str, provider: Option<&str>, mode: &str, ok: Option<bool>, error: Option<&str>) -> JsValue;
+}
+
+/// The app's `onEvent`, if it gave one, and the mode of the flow it hears about.
+#[derive(Clone)]
+pub struct Events(pub Option<Function>, pub Mode);
+
+impl Default for Events {
+    fn default() -> Self {
+        Self(None, Mode::Redirect)
+    }
+}
 
 impl Events {
-    /// Calls `onEvent` with `{ name, provider?, ok?, error? }`. Never while a borrow of
+    /// Calls `onEvent` with `{ name, provider, mode, ok, error }`. Never while a borrow of
     /// ours is held: the handler may call back into the library.
     pub fn emit(&self, name: EventName, provider: Option<Provider>, ok: Option<bool>, error: Option<&str>) {
         let Some(on) = &self.0 else { return };
-        let event = Object::new();
-        let set = |k: &str, v: JsValue| {
-            let _ = Reflect::set(&event, &k.into(), &v);
-        };
-        set("name", name.as_str().into());
-        if let Some(p) = provider {
-            set("provider", p.as_str().into());
-        }
-        if let Some(ok) = ok {
-            set("ok", ok.into());
-        }
-        if let Some(code) = error {
-            set("error", code.into());
-        }
-        let _ = on.call1(&JsValue::UNDEFINED, &event);
+        let e = event(name.as_str(), provider.map(Provider::as_str), self.1.as_str(), ok, error);
+        let _ = on.call1(&JsValue::UNDEFINED, &e);
     }
 
     /// The events of a flow's ending: `completed`, or `failed` (after `popup_blocked` or

@@ -101,38 +101,43 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
     }
 }
 
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// `object[key]` when `key` is an own property; undefined otherwise or when it throws.
+    fn own(object: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = relay)]
+    fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
+}
+
 /// Whether the config asks for popup mode (read before validation only to pick the
 /// path; validation decides whether the config is good).
 pub fn is_popup(config: &JsValue) -> bool {
-    Reflect::get(config, &"mode".into()).ok().and_then(|m| m.as_string()).is_some_and(|m| m == "popup")
+    own(config, "mode").as_string().is_some_and(|m| m == "popup")
 }
 
-/// `handleCallback`'s options: `{ storage: "local" }` asks for the cross-tab path;
-/// nothing, or `storage: "session"`, the usual one.
-pub fn wants_local(options: &JsValue) -> Result<bool, AuthError> {
+/// `handleCallback`'s options: only `onEvent` is read. `storage` is still accepted for
+/// the callers written when the cross-tab path needed it (`"session"` or `"local"`), and
+/// nothing else.
+pub fn check_options(options: &JsValue) -> Result<(), AuthError> {
     if options.is_undefined() || options.is_null() {
-        return Ok(false);
+        return Ok(());
     }
-    let storage = options.is_object().then(|| Reflect::get(options, &"storage".into()).ok()).flatten();
-    match storage {
-        Some(s) if s.is_undefined() => Ok(false),
-        Some(s) if s.as_string().as_deref() == Some("local") => Ok(true),
-        Some(s) if s.as_string().as_deref() == Some("session") => Ok(false),
+    let storage = own(options, "storage");
+    match storage.as_string().as_deref() {
+        _ if storage.is_undefined() => Ok(()),
+        Some("local" | "session") => Ok(()),
         _ => Err(AuthError::config("storage", "must be \"session\" or \"local\" (handleCallback options)")),
     }
 }
 
 /// The `onEvent` function of a config or of `handleCallback`'s options, if it is one.
 pub fn on_event(object: &JsValue) -> Option<js_sys::Function> {
-    if !object.is_object() {
-        return None;
-    }
-    Reflect::get(object, &"onEvent".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    own(object, "onEvent").dyn_into::<js_sys::Function>().ok()
 }
 
 /// The config's `signal`, when it is an AbortSignal (validation refuses anything else).
 pub fn signal(config: &JsValue) -> Option<web_sys::AbortSignal> {
-    Reflect::get(config, &"signal".into()).ok().and_then(|s| s.dyn_into::<web_sys::AbortSignal>().ok())
+    own(config, "signal").dyn_into::<web_sys::AbortSignal>().ok()
 }
 
 /// The popup's relay message: `{ type: "bank-link:callback", state, href }`.
@@ -170,18 +175,14 @@ pub const CLOSE_AND_RETURN: &str = "This sign-in is finished. You can close this
 /// the operating system opened may not be closable by script).
 pub const RETURN: &str = "This sign-in is finished. You can return to the app.";
 
-/// `(state, href)` from a relay message `{ type: "bank-link:callback", state, href }`;
-/// `None` for anything else (other libraries' messages, forged shapes, getters that
-/// throw). Public for the popup-message catalogue (tests/popup_messages.rs).
-pub fn relay_message(data: &JsValue) -> Option<(String, String)> {
-    if !data.is_object() {
-        return None;
-    }
-    let field = |k: &str| Reflect::get(data, &k.into()).ok().and_then(|v| v.as_string());
-    if field("type")? != MESSAGE_TYPE {
-        return None;
-    }
-    Some((field("state")?, field("href")?))
+/// A relay message `{ type: "bank-link:callback", state, href }`, judged in JS before
+/// any of it is copied: `None` for anything else (other libraries' messages, forged
+/// shapes, a state that is not 43 characters, getters that throw); `Some((state, None))`
+/// when the `href` is over the callback size cap, which is then never copied. Public for
+/// the popup-message catalogue (tests/popup_messages.rs).
+pub fn relay_message(data: &JsValue) -> Option<(String, Option<String>)> {
+    let pair = relay_js(data, MESSAGE_TYPE, crate::core::entropy::TOKEN_LEN, MAX_URL)?;
+    Some((pair.get(0).as_string()?, pair.get(1).as_string()))
 }
 
 /// `{ url, state }` for `navigate: false`.

@@ -5,24 +5,28 @@ mod error;
 mod events;
 mod handoff;
 mod interop;
-mod local;
 mod page;
 mod popup;
 mod random;
 pub mod rust;
+mod shared;
 mod storage;
 mod url;
 
 use crate::core::answered::Answered;
-use crate::core::authorize::begin;
-use crate::core::callback::{handle, Handled, Navigation};
+use crate::core::authorize::{begin, build_authorization, Authorization};
+use crate::core::callback::{handle, strip_callback_params, Handled, Navigation};
 use crate::core::config::{validate, ConfigValue, Mode, StorageArea};
 use crate::core::error::AuthError;
 use crate::core::events::EventName;
 use crate::core::outcome::AuthorizationResult;
-use crate::core::store::{forget, PendingStore};
-use js_sys::Promise;
+use crate::core::provider::Provider;
+use crate::core::shared::{route, Answer, Route};
+use crate::core::store::{forget, Index, PendingStore};
+use crate::core::uri::UrlParser;
+use js_sys::{Function, Promise};
 use page::{js_err, navigation, now, start_time, window};
+use shared::Task;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -43,58 +47,121 @@ pub struct Started {
 /// `startAuthorization(config)`: validates, stores the pending authorization, then
 /// navigates (default) or resolves `{ url, state }` with `navigate: false`.
 ///
-/// Synchronous up to the returned Promise, so that nothing `await`s before the
-/// navigation or, later, a popup opened inside the caller's click handler.
+/// Synchronous up to the returned Promise for this tab's storage, so that nothing
+/// `await`s before the navigation or a popup opened inside the caller's click handler.
+/// A `storage: "local"` redirect navigates once the shared store's transaction committed.
 #[wasm_bindgen(js_name = startAuthorization)]
 pub fn start_authorization(config: JsValue) -> Promise {
-    let events = events::Events(interop::on_event(&config));
-    let started = interop::config_entries(&config).and_then(|entries| {
-        if interop::is_popup(&config) {
-            let mut opened = Ok(());
-            let promise = Promise::new(&mut |resolve: js_sys::Function, reject: js_sys::Function| {
+    let popup = interop::is_popup(&config);
+    let events = events::Events(interop::on_event(&config), if popup { Mode::Popup } else { Mode::Redirect });
+    shared::sweep_if_due();
+    let mut started = Ok(());
+    let promise = interop::config_entries(&config).map(|entries| {
+        Promise::new(&mut |resolve: Function, reject: Function| {
+            started = if popup {
+                // The flow emits its own ending events (`popup.rs`).
                 let settle: popup::Settle = Box::new(move |outcome| {
                     let _ = match outcome {
                         Ok(result) => resolve.call1(&JsValue::UNDEFINED, &interop::result_to_js(&result)),
                         Err(e) => reject.call1(&JsValue::UNDEFINED, &error::to_js(&e)),
                     };
                 });
-                opened = open_popup(&entries, interop::signal(&config), events.clone(), settle);
-            });
-            opened.map(|()| promise)
-        } else {
-            redirect(&entries, &events).map(|s| Promise::resolve(&interop::started(&s.url, &s.state)))
-        }
+                open_popup(&entries, interop::signal(&config), events.clone(), settle)
+            } else {
+                let ev = events.clone();
+                let then: Then = Box::new(move |r| {
+                    let _ = match r {
+                        Ok(s) => resolve.call1(&JsValue::UNDEFINED, &interop::started(&s.url, &s.state)),
+                        Err(e) => {
+                            ev.ended(Err(&e), None);
+                            reject.call1(&JsValue::UNDEFINED, &error::to_js(&e))
+                        }
+                    };
+                });
+                redirect(&entries, &events, then).map(drop)
+            };
+        })
     });
-    started.unwrap_or_else(|e| {
-        events.ended(Err(&e), None);
-        Promise::reject(&error::to_js(&e))
-    })
+    match (promise, started) {
+        (Ok(p), Ok(())) => p,
+        (Err(e), _) | (_, Err(e)) => {
+            events.ended(Err(&e), None);
+            Promise::reject(&error::to_js(&e))
+        }
+    }
 }
 
+/// What a redirect start's caller hears once the flow is kept and the page navigates (or,
+/// with `navigate: false`, once it is kept).
+pub(crate) type Then = Box<dyn FnOnce(Result<Started, AuthError>)>;
+
 /// Redirect mode (or `navigate: false`) for a config as field/value pairs: the one
-/// validation both front doors share.
-pub(crate) fn redirect(entries: &[(String, ConfigValue)], events: &events::Events) -> Result<Started, AuthError> {
+/// validation both front doors share. An error returned here happened before anything was
+/// kept; `then` hears every outcome after that (for this tab's storage before this
+/// returns; for the shared store once its transaction committed).
+pub(crate) fn redirect(
+    entries: &[(String, ConfigValue)],
+    events: &events::Events,
+    then: Then,
+) -> Result<Started, AuthError> {
     let window = window()?;
-    let location = window.location();
-    let origin = location.origin().map_err(js_err)?;
+    let origin = window.location().origin().map_err(js_err)?;
     let cfg = validate(entries, &origin, &BrowserUrl)?;
     if cfg.mode() == Mode::Popup {
         return Err(AuthError::config("mode", "\"popup\" resolves with the result: call start_popup"));
     }
     let seed = random::seed()?;
-    let mut store = match cfg.storage() {
-        StorageArea::Session => storage::session_store(&window)?,
-        StorageArea::Local => storage::local_store(&window)?,
-    };
-    let auth = begin(&cfg, &seed, start_time()?, &mut store)?;
-    if cfg.navigate() {
-        events.emit(EventName::Open, Some(cfg.provider()), None, None);
-        if let Err(e) = location.assign(&auth.url) {
-            forget(&mut store, &auth.state);
-            return Err(js_err(e));
+    let now_ms = start_time()?;
+    let (navigate, provider) = (cfg.navigate(), cfg.provider());
+    match cfg.storage() {
+        StorageArea::Session => {
+            let mut store = storage::session_store(&window)?;
+            let auth = begin(&cfg, &seed, now_ms, &mut store)?;
+            let started = Started { url: auth.url.clone(), state: auth.state.clone() };
+            go(&window, auth, false, navigate, provider, events, then);
+            Ok(started)
+        }
+        StorageArea::Local => {
+            let auth = build_authorization(&cfg, &seed, now_ms);
+            let started = Started { url: auth.url.clone(), state: auth.state.clone() };
+            let events = events.clone();
+            let task = Task::Put(auth.state.clone(), auth.pending.clone());
+            shared::run(
+                task,
+                Box::new(move |kept| match kept {
+                    Ok(Answer::Done) => go(&window, auth, true, navigate, provider, &events, then),
+                    Ok(Answer::Refused(e)) | Err(e) => then(Err(e)),
+                    Ok(_) => then(Err(shared::unavailable())),
+                }),
+            );
+            Ok(started)
         }
     }
-    Ok(Started { url: auth.url, state: auth.state })
+}
+
+/// The flow is kept: navigate (unless `navigate: false`), then tell `then`. A navigation
+/// that throws (a sandboxed frame) removes the flow again.
+fn go(
+    window: &web_sys::Window,
+    auth: Authorization,
+    local: bool,
+    navigate: bool,
+    provider: Provider,
+    events: &events::Events,
+    then: Then,
+) {
+    if navigate {
+        events.emit(EventName::Open, Some(provider), None, None);
+        if let Err(e) = window.location().assign(&auth.url) {
+            if local {
+                shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
+            } else if let Ok(mut store) = storage::session_store(window) {
+                forget(&mut store, &auth.state);
+            }
+            return then(Err(js_err(e)));
+        }
+    }
+    then(Ok(Started { url: auth.url, state: auth.state }));
 }
 
 /// Popup mode for a config as field/value pairs: opens the window now (inside the click
@@ -124,29 +191,98 @@ thread_local! {
 
 /// `handleCallback(location?, options?)`: verifies and consumes the provider's answer.
 /// Returns the `AuthorizationResult`, or `null` when the location is no callback; throws
-/// `AuthError`. With `{ storage: "local" }` it returns a Promise of the same (the
-/// callback may belong to a flow another tab started: `local.rs`).
+/// `AuthError`. Synchronous for this tab's own flows; a Promise of the same when the
+/// callback may answer a `storage: "local"` flow of another tab (the shared store's hint
+/// says one may be there: `core::shared::route`).
 #[wasm_bindgen(js_name = handleCallback)]
 pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let local = interop::wants_local(&options).map_err(|e| error::to_js(&e))?;
-    let events = events::Events(interop::on_event(&options));
-    let handled = window().and_then(|w| {
+    interop::check_options(&options).map_err(|e| error::to_js(&e))?;
+    let events = events::Events(interop::on_event(&options), Mode::Redirect);
+    let found = window().and_then(|w| {
         let current = w.location().href().map_err(js_err)?;
         let href = interop::location_href(&location, &current)?;
-        Ok(if local {
-            Err(local::handle_local(&w, &href, &current, &events))
-        } else {
-            Ok(handle_here(&w, &href, &current, &events))
-        })
+        Ok((w, href, current))
     });
+    let (w, href, current) = found.map_err(|e| error::to_js(&e))?;
+    if let Some(p) = IN_FLIGHT.with_borrow(|f| f.iter().find(|(h, _)| *h == href).map(|(_, p)| p.clone())) {
+        return Ok(p.into());
+    }
+    if answered(&href).is_none() {
+        let nav = if href == current { navigation(&w) } else { Navigation::Other };
+        if route(&href, |s| in_session(&w, s), shared::hint(), now(), nav, &BrowserUrl) == Route::Shared {
+            return Ok(handle_shared(&w, href, current, nav, events).into());
+        }
+        shared::sweep_if_due();
+    }
     // The result is converted from the remembered outcome by reference: the JS path never
     // clones a result (that code stays out of the package).
-    match handled {
-        Ok(Err(promise)) => Ok(promise.into()),
-        Ok(Ok(outcome)) => to_js(&outcome).map_err(|e| error::to_js(&e)),
-        Err(e) if local => Ok(Promise::reject(&error::to_js(&e)).into()),
-        Err(e) => Err(error::to_js(&e)),
-    }
+    to_js(&handle_here(&w, &href, &current, &events)).map_err(|e| error::to_js(&e))
+}
+
+thread_local! {
+    /// Callbacks being answered from the shared store in this page, with the promise each
+    /// caller gets (React's StrictMode calls twice: both get the one answer).
+    static IN_FLIGHT: RefCell<Vec<(String, Promise)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `state` is one of this tab's own flows (pending or done in sessionStorage).
+fn in_session(window: &web_sys::Window, state: &str) -> bool {
+    storage::session_store(window).ok().and_then(|s| Index::load(&s).ok()).is_some_and(|index| index.knows(state))
+}
+
+/// What a shared-store callback's page answers, once.
+type Answer_ = Box<dyn FnOnce(Rc<Outcome>)>;
+
+/// A callback answered from the shared store, through a Promise.
+fn handle_shared(
+    window: &web_sys::Window,
+    href: String,
+    current: String,
+    nav: Navigation,
+    events: events::Events,
+) -> Promise {
+    let w = window.clone();
+    let h = href.clone();
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        let key = h.clone();
+        let answer: Answer_ = Box::new(move |outcome: Rc<Outcome>| {
+            IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| *x != key));
+            let _ = match to_js(&outcome) {
+                Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
+                Err(e) => reject.call1(&JsValue::UNDEFINED, &error::to_js(&e)),
+            };
+        });
+        let (w, href, current, events) = (w.clone(), h.clone(), current.clone(), events.clone());
+        let task = Task::Callback(href.clone(), nav, false);
+        shared::run(
+            task,
+            Box::new(move |taken| match taken {
+                Ok(Answer::Relay(state)) => handoff::relay(&w, &href, &current, &state, nav, &events, answer),
+                // A bare page that is no shared flow's (or a store with nothing of it):
+                // this tab's own storage answers, Tink's silent denial included.
+                Ok(Answer::Handled(Handled { outcome: Ok(None), .. })) | Ok(Answer::Done | Answer::Absent) => {
+                    answer(handle_here(&w, &href, &current, &events))
+                }
+                Ok(Answer::Handled(handled)) => answer(announced(&events, settle_here(&w, &href, &current, handled))),
+                Ok(Answer::Refused(e)) | Err(e) => {
+                    answer(announced(&events, settle_here(&w, &href, &current, refused(&href, e))))
+                }
+            }),
+        );
+    });
+    IN_FLIGHT.with_borrow_mut(|f| f.push((href, promise.clone())));
+    promise
+}
+
+/// The outcome's events, then the outcome.
+pub(crate) fn announced(events: &events::Events, outcome: Rc<Outcome>) -> Rc<Outcome> {
+    announce(events, &outcome);
+    outcome
+}
+
+/// A refusal that still cleans the address bar (the callback parameters must go).
+pub(crate) fn refused(href: &str, e: AuthError) -> Handled {
+    Handled { outcome: Err(e), cleaned: BrowserUrl.parse(href).as_ref().and_then(strip_callback_params) }
 }
 
 /// An outcome as `handleCallback` returns it: the result object or `null`, or the error.
@@ -202,7 +338,7 @@ pub(crate) fn announce(events: &events::Events, outcome: &Outcome) {
 
 /// Cleans this page's address bar when `href` is its own location (a URL passed in is just
 /// read), then remembers the outcome for `href`.
-fn settle_here(window: &web_sys::Window, href: &str, current: &str, handled: Handled) -> Rc<Outcome> {
+pub(crate) fn settle_here(window: &web_sys::Window, href: &str, current: &str, handled: Handled) -> Rc<Outcome> {
     let Handled { outcome, cleaned } = handled;
     if let (Some(clean), true) = (&cleaned, href == current) {
         if let Ok(history) = window.history() {
@@ -219,6 +355,6 @@ fn answered(href: &str) -> Option<Rc<Outcome>> {
     ANSWERED.with_borrow(|a| a.get(href))
 }
 
-fn remember(href: &str, outcome: Outcome, cleaned: Option<String>) -> Rc<Outcome> {
+pub(crate) fn remember(href: &str, outcome: Outcome, cleaned: Option<String>) -> Rc<Outcome> {
     ANSWERED.with_borrow_mut(|a| a.remember(href, outcome, cleaned))
 }

@@ -1,29 +1,33 @@
-//! Popup mode in the browser: the opener opens the window inside the caller's click,
-//! keeps the pending record in its own memory, and waits for the popup's callback page
-//! to relay the callback URL (origin- and source-checked `postMessage`, or a
-//! `BroadcastChannel` named after the state when a provider's COOP severed the opener
-//! link). It then verifies with the core exactly as a redirect callback is verified.
+//! Popup mode in the browser, the driver of `core::popup::Waiting`: the opener opens the
+//! window inside the caller's click, keeps the pending record in its own memory, and
+//! feeds the machine what it samples (messages judged before they are read, `closed`,
+//! focus, time, the signal); it verifies what the machine admits and ends the flow when
+//! the machine says so. Relays come as origin- and source-checked `postMessage`, or on a
+//! `BroadcastChannel` named after the state when a provider's COOP severed the opener.
 //!
-//! With `storage: "local"` the opener also leaves a copy in localStorage, so that a tab
-//! the answer reaches instead of the popup (a bank app that opened the redirect URI in a
-//! new tab) can relay it on the channel (`handoff.rs`). That copy is also how such a tab
-//! completes the flow alone when the opener is gone, so the opener accepts a relay only
-//! through the same claim (`core::claim`) and consumes the copy before it verifies.
+//! With `storage: "local"` the flow is also kept in the shared store (`shared.rs`), so
+//! that a tab the answer reaches instead of the popup (a bank app that opened the
+//! redirect URI in a new tab) can relay it, or complete the flow when the opener is gone.
+//! The opener then verifies and consumes the shared record in one transaction: exactly
+//! one window completes the flow.
 
 use super::events::Events;
-use super::local::claim_for_this_window;
+use super::shared::{self, Task};
 use super::{interop, js_err, storage, BrowserUrl};
 use crate::core::authorize::begin;
-use crate::core::callback::{strip_callback_params, verify_relayed, Navigation, TOO_LONG};
-use crate::core::claim::{self, Claim, CLAIM_SETTLE_MS};
+use crate::core::callback::{strip_callback_params, verify_relayed, Navigation};
 use crate::core::config::{StorageArea, ValidatedConfig};
 use crate::core::entropy::Seed;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::events::EventName;
+use crate::core::handoff::SETTLED_WAIT_MS;
 use crate::core::outcome::AuthorizationResult;
+use crate::core::popup::verdict;
 use crate::core::popup::{
-    admit, channel_name, features, relay_state, timeout_ms, window_name, Admit, ClosedWatch, Frame, Look, Via, POLL_MS,
+    channel_name, features, from_flow, judge, relay_state, timeout_ms, window_name, Admit, Frame, Step, Via, Waiting,
+    Wake, POLL_MS,
 };
+use crate::core::shared::{relayed_outcome, Answer};
 use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
 use crate::core::uri::UrlParser;
 use js_sys::Function;
@@ -38,31 +42,20 @@ struct Flow {
     popup: Window,
     origin: String,
     state: String,
-    /// The authoritative pending record: the popup's storage is only a copy.
+    /// The opener's own record: the popup's storage is only a copy.
     store: MemoryStore,
     settle: Settle,
     /// The app's `onEvent`.
     events: Events,
-    /// `storage: "local"`: a copy of the record waits in localStorage for a tab the
-    /// answer may reach instead of the popup.
+    /// `storage: "local"`: the flow is also in the shared store.
     local: bool,
-    /// A relayed callback (`href`) under this flow's claim (`nonce`), waiting
-    /// [`CLAIM_SETTLE_MS`] before it is verified; other relays are ignored meanwhile.
-    claim: Option<(String, String)>,
-    claim_timer: i32,
     signal: Option<AbortSignal>,
     channel: Option<BroadcastChannel>,
     interval: i32,
     timeout: i32,
-    /// The `popup.closed` rule's state.
-    watch: ClosedWatch,
-    on_message: Option<Handler>,
-    on_channel: Option<Handler>,
-    on_tick: Option<Handler>,
-    on_timeout: Option<Handler>,
-    on_abort: Option<Handler>,
-    on_blur: Option<Handler>,
-    on_claimed: Option<Handler>,
+    /// The decisions.
+    waiting: Waiting,
+    handlers: Vec<Handler>,
 }
 
 /// What a flow does with its outcome, once: resolve or reject the JS promise
@@ -75,7 +68,7 @@ type Handler = Closure<dyn FnMut(JsValue)>;
 
 /// What woke a waiting flow.
 #[derive(Clone, Copy)]
-enum Wake {
+enum Source {
     /// A `message` event on the opener window.
     Message,
     /// A message on the flow's BroadcastChannel.
@@ -86,41 +79,119 @@ enum Wake {
     Tick,
     Timeout,
     Abort,
-    /// The wait of this flow's claim on a relayed callback is over.
-    Claimed,
 }
 
-fn handler(shared: &Shared, wake: Wake) -> Handler {
+fn handler(shared: &Shared, source: Source) -> Handler {
     let s = shared.clone();
-    Closure::new(move |event: JsValue| woke(&s, wake, &event))
-}
-
-fn woke(s: &Shared, wake: Wake, event: &JsValue) {
-    let message = || event.unchecked_ref::<MessageEvent>();
-    match wake {
-        Wake::Message => {
-            let e = message();
-            let from_popup =
-                s.borrow().as_ref().is_some_and(|f| e.source().is_some_and(|src| js_sys::Object::is(&src, &f.popup)));
-            received(s, Via::Window { origin: &e.origin(), from_popup }, &e.data());
-        }
-        Wake::Channel => received(s, Via::Channel, &message().data()),
-        Wake::Blur => {
-            // `try_`: a blur dispatched while the flow is borrowed must not panic the module.
-            if let Some(f) = s.try_borrow_mut().ok().as_mut().and_then(|g| g.as_mut()) {
-                f.watch.blurred();
-            }
-        }
-        Wake::Tick => tick(s),
-        Wake::Timeout => {
-            finish(s, Err(AuthError::new(ErrorCode::PopupTimeout, "no callback arrived from the popup in time")))
-        }
-        Wake::Abort => finish(s, Err(AuthError::new(ErrorCode::Aborted, "the signal aborted the popup flow"))),
-        Wake::Claimed => claimed(s),
-    }
+    Closure::new(move |event: JsValue| woke(&s, source, &event))
 }
 
 type Shared = Rc<RefCell<Option<Flow>>>;
+
+/// Samples what woke the flow and feeds it to the machine. Every borrow is a `try_`: an
+/// event dispatched synchronously while the flow is borrowed (a page's own doing) is
+/// dropped rather than allowed to panic the module.
+fn woke(s: &Shared, source: Source, event: &JsValue) {
+    let message = || event.unchecked_ref::<MessageEvent>();
+    let mut href = None;
+    let step = {
+        let Ok(mut guard) = s.try_borrow_mut() else { return };
+        let Some(flow) = guard.as_mut() else { return };
+        let wake = match source {
+            Source::Message | Source::Channel => {
+                if let Source::Message = source {
+                    let e = message();
+                    let from_popup = e.source().is_some_and(|src| js_sys::Object::is(&src, &flow.popup));
+                    // Origin and source first: a message from anywhere else is never read.
+                    if !from_popup || !from_flow(Via::Window { origin: &e.origin(), from_popup }, &flow.origin) {
+                        return;
+                    }
+                }
+                // Judged by typeof and length in JS before any of it is copied.
+                let admitted = match interop::relay_message(&message().data()) {
+                    Some((state, h)) => {
+                        let admitted = judge(&state, h.as_deref(), &flow.state);
+                        href = h;
+                        admitted
+                    }
+                    None => Admit::Ignore,
+                };
+                Wake::Relay(admitted, href.as_deref().unwrap_or(""))
+            }
+            Source::Blur => Wake::Blur,
+            Source::Tick => {
+                let focused = flow.window.document().and_then(|d| d.has_focus().ok()).unwrap_or(true);
+                Wake::Look { closed: flow.popup.closed().unwrap_or(true), focused, now_ms: js_sys::Date::now() }
+            }
+            Source::Timeout => Wake::Timeout,
+            Source::Abort => Wake::Abort,
+        };
+        flow.waiting.on(wake)
+    };
+    stepped(s, step, href);
+}
+/// Does what the machine said.
+fn stepped(s: &Shared, step: Step, href: Option<String>) {
+    match step {
+        Step::Wait => {}
+        Step::Verify => verify(s, href.unwrap_or_default()),
+        Step::End(outcome) => {
+            if let Some(events) = s.try_borrow().ok().and_then(|g| g.as_ref().map(|f| f.events.clone())) {
+                if outcome.as_ref().err().is_none_or(|e| {
+                    !matches!(e.code, ErrorCode::PopupClosed | ErrorCode::PopupTimeout | ErrorCode::Aborted)
+                }) {
+                    events.emit(EventName::Relayed, None, None, None);
+                }
+            }
+            finish(s, outcome);
+        }
+    }
+}
+
+/// Verifies an admitted relay: a shared flow in one transaction of the shared store (which
+/// consumes it there), otherwise against the opener's own record; the verdict goes back
+/// to the machine.
+fn verify(s: &Shared, href: String) {
+    let Some((local, state)) = s.try_borrow().ok().and_then(|g| g.as_ref().map(|f| (f.local, f.state.clone()))) else {
+        return;
+    };
+    if !local {
+        let verdict = own_record(s, &href);
+        return verified(s, verdict);
+    }
+    let back = Rc::clone(s);
+    shared::run(
+        Task::Relayed(href.clone(), state),
+        Box::new(move |answer| {
+            let verdict = match answer {
+                // The shared record is gone (expired, evicted) without a `done` marker:
+                // no other tab can complete the flow, the opener's own copy decides.
+                Ok(Answer::Absent) => own_record(&back, &href),
+                Ok(answer) => relayed_outcome(answer),
+                Err(e) => Some(Err(e)),
+            };
+            verified(&back, verdict);
+        }),
+    );
+}
+
+/// The relay verified against the opener's own record.
+fn own_record(s: &Shared, href: &str) -> Option<Result<AuthorizationResult, AuthError>> {
+    let mut guard = s.try_borrow_mut().ok()?;
+    let flow = guard.as_mut()?;
+    verdict(verify_relayed(href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl))
+}
+
+fn verified(s: &Shared, verdict: Option<Result<AuthorizationResult, AuthError>>) {
+    let step = match s.try_borrow_mut() {
+        Ok(mut guard) => match guard.as_mut() {
+            Some(flow) => flow.waiting.on(Wake::Verified(verdict)),
+            None => return,
+        },
+        Err(_) => return,
+    };
+    stepped(s, step, None);
+}
 
 thread_local! {
     /// The states this window waits for: a window never relays a callback to itself.
@@ -128,14 +199,9 @@ thread_local! {
 }
 
 /// The opener's word on the flow's channel once it settled, so a popup whose opener
-/// link COOP severed still closes (the opener cannot close it), and a popup that hears
-/// nothing knows its opener is gone.
+/// link COOP severed still closes (the opener cannot close it), and a tab that relayed
+/// the answer knows the opener has it.
 pub(super) const SETTLED: &str = "bank-link:settled";
-/// How long a popup waits for [`SETTLED`] before it tells the user to return to the app,
-/// and a tab that relayed a popup flow's answer (`handoff.rs`) before it takes the opener
-/// for gone. An opener in a background tab still hears the relay at once (message events
-/// are not throttled like timers); its claim's wait may be stretched to about a second.
-pub(super) const SETTLED_WAIT_MS: i32 = 1500;
 
 /// The states this window waits for (a window never relays a callback to itself).
 pub(super) fn listening() -> Vec<String> {
@@ -175,15 +241,22 @@ pub fn start(
     // `relay_state`). Without it the popup could never relay, so no storage, no popup.
     let mut session = storage::session_store(window)?;
     put_pending(&mut session, &auth.state, &auth.pending, now_ms)?;
-    // The copy a tab without the popup's sessionStorage finds the flow by (`handoff.rs`).
+    let shared_flow: Shared = Rc::new(RefCell::new(None));
     let local = cfg.storage() == StorageArea::Local;
     if local {
-        let copied =
-            storage::local_store(window).and_then(|mut l| put_pending(&mut l, &auth.state, &auth.pending, now_ms));
-        if let Err(e) = copied {
-            forget(&mut session, &auth.state);
-            return Err(e);
-        }
+        // The shared record's transaction is created before the window opens: any
+        // transaction that could take the answer is created later, and IndexedDB runs
+        // overlapping transactions in the order they were created. So the popup opens at
+        // once, inside the click; if the store refuses, the flow ends with that error.
+        let back = Rc::clone(&shared_flow);
+        shared::run(
+            Task::Put(auth.state.clone(), auth.pending.clone()),
+            Box::new(move |kept| match kept {
+                Ok(Answer::Done) => {}
+                Ok(Answer::Refused(e)) | Err(e) => finish(&back, Err(e)),
+                Ok(_) => finish(&back, Err(shared::unavailable())),
+            }),
+        );
     }
     let opened = window.open_with_url_and_target_and_features(
         &auth.url,
@@ -194,13 +267,15 @@ pub fn start(
     // reloaded, duplicated or handling its own URL, never takes itself for the popup.
     forget(&mut session, &auth.state);
     let Ok(Some(popup)) = opened else {
-        forget_local(window, local, &auth.state);
+        if local {
+            shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
+        }
         return Err(AuthError::new(
             ErrorCode::PopupBlocked,
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
         ));
     };
-    let shared: Shared = Rc::new(RefCell::new(Some(Flow {
+    *shared_flow.borrow_mut() = Some(Flow {
         window: window.clone(),
         popup,
         origin,
@@ -209,23 +284,15 @@ pub fn start(
         settle,
         events: events.clone(),
         local,
-        claim: None,
-        claim_timer: 0,
         signal,
         channel: None,
         interval: 0,
         timeout: 0,
-        watch: ClosedWatch::default(),
-        on_message: None,
-        on_channel: None,
-        on_tick: None,
-        on_timeout: None,
-        on_abort: None,
-        on_blur: None,
-        on_claimed: None,
-    })));
+        waiting: Waiting::default(),
+        handlers: Vec::new(),
+    });
     LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
-    listen(&shared, timeout_ms(cfg));
+    listen(&shared_flow, timeout_ms(cfg));
     events.emit(EventName::Open, Some(cfg.provider()), None, None);
     Ok(())
 }
@@ -234,180 +301,50 @@ fn fun(h: &Handler) -> &Function {
     h.as_ref().unchecked_ref()
 }
 
+/// The flow's listeners, in `Flow::handlers` in this order (`finish` removes the ones
+/// that need it by their place).
+const ON_MESSAGE: usize = 0;
+const ON_BLUR: usize = 1;
+const ON_ABORT: usize = 4;
+
 fn listen(shared: &Shared, timeout: u32) {
     let mut guard = shared.borrow_mut();
     let Some(flow) = guard.as_mut() else { return };
 
-    let on_message = handler(shared, Wake::Message);
+    let on_message = handler(shared, Source::Message);
     let _ = flow.window.add_event_listener_with_callback("message", fun(&on_message));
-    flow.on_message = Some(on_message);
-
-    if let Ok(channel) = BroadcastChannel::new(&channel_name(&flow.state)) {
-        let on_channel = handler(shared, Wake::Channel);
-        channel.set_onmessage(Some(fun(&on_channel)));
-        flow.channel = Some(channel);
-        flow.on_channel = Some(on_channel);
-    }
-
     // The popup taking the focus blurs the opener, possibly before the first poll.
-    let on_blur = handler(shared, Wake::Blur);
+    let on_blur = handler(shared, Source::Blur);
     let _ = flow.window.add_event_listener_with_callback("blur", fun(&on_blur));
-    flow.on_blur = Some(on_blur);
-
-    let on_tick = handler(shared, Wake::Tick);
+    let on_tick = handler(shared, Source::Tick);
     flow.interval =
         flow.window.set_interval_with_callback_and_timeout_and_arguments_0(fun(&on_tick), POLL_MS).unwrap_or(0);
-    flow.on_tick = Some(on_tick);
-
-    let on_timeout = handler(shared, Wake::Timeout);
+    let on_timeout = handler(shared, Source::Timeout);
     let ms = i32::try_from(timeout).unwrap_or(i32::MAX);
     flow.timeout = flow.window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&on_timeout), ms).unwrap_or(0);
-    flow.on_timeout = Some(on_timeout);
-
+    let on_abort = handler(shared, Source::Abort);
     if let Some(signal) = &flow.signal {
-        let on_abort = handler(shared, Wake::Abort);
         let _ = signal.add_event_listener_with_callback("abort", fun(&on_abort));
-        flow.on_abort = Some(on_abort);
     }
-}
-
-/// A relayed callback: `{ type, state, href }` for this flow's state, verified against
-/// the opener's own record. Anything else is ignored, as are callbacks whose state is
-/// not this flow's; a callback of this flow that fails verification ends it.
-fn received(shared: &Shared, via: Via, data: &JsValue) {
-    let (outcome, events) = {
-        let mut guard = shared.borrow_mut();
-        let Some(flow) = guard.as_mut() else { return };
-        if flow.claim.is_some() {
-            return;
-        }
-        let relay = interop::relay_message(data);
-        let relay_ref = relay.as_ref().map(|(s, h)| (s.as_str(), h.as_str()));
-        let outcome = match admit(via, &flow.origin, relay_ref, &flow.state) {
-            Admit::Ignore => return,
-            // Our flow's callback, too large to read: the flow ends with the reason, not
-            // with a timeout.
-            Admit::TooLarge => Err(AuthError::malformed(TOO_LONG)),
-            Admit::Verify => {
-                let href = relay_ref.map_or("", |(_, h)| h);
-                let outcome = if flow.local { claim_relay(shared, flow, href) } else { verify(flow, href) };
-                match outcome {
-                    Some(outcome) => outcome,
-                    None => return,
-                }
-            }
-        };
-        (outcome, flow.events.clone())
-    };
-    events.emit(EventName::Relayed, None, None, None);
-    finish(shared, outcome);
-}
-
-/// Verifies a relayed `href` against the opener's record: `None` when it is not this
-/// flow's answer after all (the flow waits on).
-fn verify(flow: &mut Flow, href: &str) -> Option<Result<AuthorizationResult, AuthError>> {
-    match verify_relayed(href, &mut flow.store, js_sys::Date::now() as u64, &BrowserUrl) {
-        Ok(Some(result)) => Some(Ok(result)),
-        Ok(None) => None,
-        Err(e) if e.code == ErrorCode::UnknownState => None,
-        Err(e) => Some(Err(e)),
+    let on_channel = handler(shared, Source::Channel);
+    if let Ok(channel) = BroadcastChannel::new(&channel_name(&flow.state)) {
+        channel.set_onmessage(Some(fun(&on_channel)));
+        flow.channel = Some(channel);
     }
+    flow.handlers = vec![on_message, on_blur, on_tick, on_timeout, on_abort, on_channel];
 }
 
-/// A `storage: "local"` flow's relay: claims the localStorage copy first (another tab may
-/// be completing the flow from it), then waits for the claim to settle (`None`). An
-/// outcome now when the claim cannot be had.
-fn claim_relay(shared: &Shared, flow: &mut Flow, href: &str) -> Option<Result<AuthorizationResult, AuthError>> {
-    let mut local = match storage::local_store(&flow.window) {
-        Ok(local) => local,
-        Err(e) => return Some(Err(e)),
-    };
-    match claim_for_this_window(&mut local, &flow.state) {
-        Err(e) => Some(Err(e)),
-        Ok((Claim::Taken, _)) => Some(Err(claim::lost())),
-        // Completed by another tab from the copy: not a second time here.
-        Ok((Claim::NotPending, _)) if claim::consumed(&local, &flow.state) => Some(Err(claim::lost())),
-        // The copy is gone (expired, evicted): no tab can complete the flow but this one.
-        Ok((Claim::NotPending, _)) => verify(flow, href),
-        Ok((Claim::Claimed, nonce)) => {
-            let on_claimed = handler(shared, Wake::Claimed);
-            flow.claim_timer = flow
-                .window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(fun(&on_claimed), CLAIM_SETTLE_MS)
-                .unwrap_or(0);
-            flow.on_claimed = Some(on_claimed);
-            flow.claim = Some((href.to_owned(), nonce));
-            None
-        }
-    }
-}
-
-/// The claim's wait is over: if it held, consume the localStorage copy, then verify.
-fn claimed(shared: &Shared) {
-    let (outcome, events) = {
-        let mut guard = shared.borrow_mut();
-        let Some(flow) = guard.as_mut() else { return };
-        let Some((href, nonce)) = flow.claim.clone() else { return };
-        let outcome = match storage::local_store(&flow.window) {
-            Ok(local) if !claim::holds(&local, &flow.state, &nonce) => Some(Err(claim::lost())),
-            Ok(mut local) => {
-                let outcome = match claim::consume(&mut local, &flow.state) {
-                    Ok(()) => verify(flow, &href),
-                    Err(e) => Some(Err(e)),
-                };
-                // After the index says what became of the flow (`core::claim`).
-                claim::release(&mut local, &flow.state);
-                outcome
-            }
-            Err(e) => Some(Err(e)),
-        };
-        flow.claim = None;
-        // Consumed, yet not this flow's answer (it cannot be: the state matched): end it
-        // rather than wait for an answer that can no longer be accepted.
-        let outcome = outcome.unwrap_or_else(|| Err(AuthError::malformed("the relayed callback carried no answer")));
-        (outcome, flow.events.clone())
-    };
-    events.emit(EventName::Relayed, None, None, None);
-    finish(shared, outcome);
-}
-
-/// Drops the localStorage copy of a `storage: "local"` flow (best effort; a consumed
-/// copy keeps its `done` marker).
-fn forget_local(window: &Window, local: bool, state: &str) {
-    if let (true, Ok(mut l)) = (local, storage::local_store(window)) {
-        forget(&mut l, state);
-    }
-}
-
-/// `popup.closed` polling: the web layer samples, `ClosedWatch` decides.
-fn tick(shared: &Shared) {
-    let closed = {
-        let mut guard = shared.borrow_mut();
-        let Some(flow) = guard.as_mut() else { return };
-        let focused = flow.window.document().and_then(|d| d.has_focus().ok()).unwrap_or(true);
-        let closed = flow.popup.closed().unwrap_or(true);
-        flow.watch.look(closed, focused, js_sys::Date::now()) == Look::Closed
-    };
-    if closed {
-        finish(
-            shared,
-            Err(AuthError::new(ErrorCode::PopupClosed, "the popup was closed before the provider answered")),
-        );
-    }
-}
-
-/// Every ending: removes the pending record (memory and the storage copy) and every
-/// listener, closes the popup, then settles the promise.
+/// Every ending: removes the pending record (memory, the popup's copy, the shared one)
+/// and every listener, closes the popup, then settles the promise.
 fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
-    let Some(flow) = shared.borrow_mut().take() else { return };
+    let Some(flow) = shared.try_borrow_mut().ok().and_then(|mut g| g.take()) else { return };
     LISTENING.with_borrow_mut(|l| l.retain(|s| *s != flow.state));
     flow.window.clear_interval_with_handle(flow.interval);
     flow.window.clear_timeout_with_handle(flow.timeout);
-    flow.window.clear_timeout_with_handle(flow.claim_timer);
-    if let Some(f) = &flow.on_message {
+    if let Some(f) = flow.handlers.get(ON_MESSAGE) {
         let _ = flow.window.remove_event_listener_with_callback("message", fun(f));
     }
-    if let Some(f) = &flow.on_blur {
+    if let Some(f) = flow.handlers.get(ON_BLUR) {
         let _ = flow.window.remove_event_listener_with_callback("blur", fun(f));
     }
     if let Some(channel) = &flow.channel {
@@ -415,20 +352,17 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
         let _ = channel.post_message(&interop::settled_to_js(SETTLED));
         channel.close();
     }
-    if let (Some(signal), Some(f)) = (&flow.signal, &flow.on_abort) {
+    if let (Some(signal), Some(f)) = (&flow.signal, flow.handlers.get(ON_ABORT)) {
         let _ = signal.remove_event_listener_with_callback("abort", fun(f));
     }
     if let Ok(mut s) = storage::session_store(&flow.window) {
         forget(&mut s, &flow.state);
     }
-    if let (true, Ok(mut l)) = (flow.local, storage::local_store(&flow.window)) {
-        // Best effort; a consumed copy keeps its `done` marker.
-        forget(&mut l, &flow.state);
-        // Ended (aborted, timed out) while its claim waited: give the claim up at once
-        // rather than leave it to go stale.
-        if flow.claim.as_ref().is_some_and(|(_, nonce)| claim::holds(&l, &flow.state, nonce)) {
-            claim::release(&mut l, &flow.state);
-        }
+    if flow.local {
+        // Ended without the answer (closed, timed out, aborted, refused): the shared record
+        // goes too. A consumed one keeps its `done` marker (forgetting removes pending
+        // records only).
+        shared::run(Task::Forget(flow.state.clone()), Box::new(|_| {}));
     }
     let _ = flow.popup.close();
     flow.events.ended(outcome.as_ref(), None);

@@ -16,8 +16,16 @@ use std::task::{Context, Poll, Waker};
 /// Starts a redirect-mode authorization: validates `config`, stores the pending flow in
 /// sessionStorage and navigates to the provider (with `navigate(false)`, only returns
 /// the URL). Call it from the click handler that connects a bank.
+///
+/// With [`StorageArea::Local`](crate::StorageArea::Local) the flow is kept in the shared
+/// store (IndexedDB, asynchronous): this returns at once and the page navigates once the
+/// store's transaction has committed; if the store refuses, nothing navigates.
 pub fn start_authorization(config: &Config) -> Result<Started, AuthError> {
-    redirect(&config.entries(), &Events::default())
+    let failed: Rc<RefCell<Option<AuthError>>> = Rc::default();
+    let seen = Rc::clone(&failed);
+    let started = redirect(&config.entries(), &Events::default(), Box::new(move |r| *seen.borrow_mut() = r.err()))?;
+    let failure = failed.borrow_mut().take();
+    failure.map_or(Ok(started), Err)
 }
 
 /// Starts a popup-mode authorization (`config.popup(..)`): the window opens now, so call

@@ -1,4 +1,4 @@
-//! `sessionStorage` or `localStorage` as a `PendingStore`. Every call can throw:
+//! This tab's `sessionStorage` as a `PendingStore` (the shared store is IndexedDB: `shared.rs`). Every call can throw:
 //! `SecurityError` in sandboxed frames and with storage disabled, `QuotaExceededError`
 //! when full.
 
@@ -7,7 +7,7 @@ use crate::core::store::{PendingStore, StoreFault};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, Storage};
 
-/// One of the browser's two storage areas.
+/// The tab's sessionStorage.
 pub struct WebStore(Storage);
 
 /// This tab's sessionStorage.
@@ -16,16 +16,6 @@ pub fn session_store(window: &web_sys::Window) -> Result<WebStore, AuthError> {
         Ok(Some(area)) => Ok(WebStore(area)),
         _ => Err(AuthError::storage(
             "sessionStorage is not available (disabled, sandboxed frame or private mode); redirect mode needs it",
-        )),
-    }
-}
-
-/// The origin's localStorage (`storage: "local"`).
-pub fn local_store(window: &web_sys::Window) -> Result<WebStore, AuthError> {
-    match window.local_storage() {
-        Ok(Some(area)) => Ok(WebStore(area)),
-        _ => Err(AuthError::storage(
-            "localStorage is not available (disabled, sandboxed frame or private mode); storage \"local\" needs it",
         )),
     }
 }

@@ -60,7 +60,8 @@ pub fn verify_relayed(
     handle_in(href, Ok(store), now_ms, Mode::Popup, Navigation::Navigate, parser).outcome
 }
 
-fn handle_in(
+/// [`handle`] for either mode: `mode` picks the flows Tink's silent denial may answer.
+pub fn handle_in(
     href: &str,
     store: Result<&mut dyn PendingStore, AuthError>,
     now_ms: u64,

@@ -1,0 +1,347 @@
+//! The store every tab of the origin shares (`storage: "local"`): a flow that a bank's
+//! app sends back to a new tab is found there, and consumed there exactly once.
+//!
+//! The browser keeps it in IndexedDB: one database ([`DB_NAME`]), one object store
+//! ([`OBJECT_STORE`]) of records, each an [`Index`] item keyed by its kind and id
+//! ([`record_key`]: `p.STATE` for a pending flow, `d.ID` for a `done` marker). Every
+//! operation (put, consume, sweep, forget) is one `readwrite` transaction: it reads every
+//! record, this module decides on that snapshot ([`decide`]), and the transaction writes
+//! the difference before it commits. The browser runs overlapping `readwrite`
+//! transactions one at a time, in the order they were created, across every tab of the
+//! origin (IndexedDB §2.7 "Transaction scheduling"), so each decision sees the effect of
+//! every decision before it: a consumed flow never comes back, a new flow is never lost,
+//! and of two tabs that take one callback, the second finds the `done` marker. There is
+//! nothing to wait for and no timing window: localStorage, which this replaced, gives no
+//! such promise (the HTML standard tells authors to assume no locking between tabs).
+//!
+//! The decisions are the same functions a tab's own sessionStorage flows go through
+//! (`store::put_pending`, `callback::handle`): the snapshot is a [`MemoryStore`] that
+//! holds the records as the one index key, and the writes are the records that changed.
+//!
+//! A page that never used `storage: "local"` should not open a database to learn that:
+//! [`Hint`] is one localStorage key, rewritten by every transaction, that says until when
+//! a shared flow may pend and from when one is due to be swept.
+
+use super::callback::{handle_in, lenient_param, parse_callback, Handled, Navigation};
+use super::config::Mode;
+use super::entropy::is_token;
+use super::error::{AuthError, ErrorCode};
+use super::outcome::AuthorizationResult;
+use super::pending::PendingFlow;
+use super::store::{forget, put_pending, Index, MemoryStore, INDEX_KEY};
+use super::uri::UrlParser;
+use super::urlenc::{cat, cut, decimal, parse_decimal, pieces};
+
+/// The IndexedDB database of every tab of the origin.
+pub const DB_NAME: &str = "bank-link";
+/// Its one object store: [`Index`] items keyed by [`record_key`].
+pub const OBJECT_STORE: &str = "flows";
+/// The localStorage key of the [`Hint`].
+pub const HINT_KEY: &str = "bank-link:shared";
+/// localStorage keys of the format before the shared store moved to IndexedDB: the
+/// index itself, and the claim keys (this prefix and a state). Removed when found.
+pub const LEGACY_INDEX_KEY: &str = "bank-link";
+/// See [`LEGACY_INDEX_KEY`].
+pub const LEGACY_CLAIM_PREFIX: &str = "bank-link:claim:";
+/// A record longer than this is not one of ours (ours are a few hundred bytes; a record
+/// holds at most a 16 KiB `appState`, percent-encoded): the browser side drops it before
+/// it is copied into wasm memory.
+pub const MAX_RECORD: usize = 64 * 1024;
+
+/// The key a record is stored under: its kind and id (`p.STATE`, `d.ID`), the text before
+/// its second `.`. `None` for what is no item of ours.
+pub fn record_key(item: &str) -> Option<&str> {
+    let (kind, rest) = cut(item, b'.')?;
+    let (id, _) = cut(rest, b'.')?;
+    (matches!(kind, "p" | "d") && !id.is_empty()).then(|| item.get(..kind.len() + 1 + id.len())).flatten()
+}
+
+/// One write of a transaction, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Store `value` under `key`.
+    Put(String, String),
+    /// Delete `key`.
+    Delete(String),
+}
+
+/// What one transaction is asked to do.
+#[derive(Debug, Clone, Copy)]
+pub enum Op<'a> {
+    /// Keep a new flow (`startAuthorization`), with the store's sweep and cap.
+    Put {
+        /// The flow's state.
+        state: &'a str,
+        /// The flow.
+        flow: &'a PendingFlow,
+    },
+    /// A callback that reached a tab whose own storage does not know its state (or a bare
+    /// return to a redirect URI): verify and consume it, unless it answers a popup flow
+    /// whose opener may still be waiting ([`Answer::Relay`]). `take_popup`: the opener
+    /// is taken for gone, so a popup flow is consumed here as well.
+    Callback {
+        /// The callback URL.
+        href: &'a str,
+        /// How the page was reached.
+        nav: Navigation,
+        /// Consume a popup flow's answer here too.
+        take_popup: bool,
+    },
+    /// A popup flow's opener verifies a relayed callback against the shared record, which
+    /// it consumes.
+    Relayed {
+        /// The relayed callback URL.
+        href: &'a str,
+        /// The opener's flow.
+        state: &'a str,
+    },
+    /// Remove expired records.
+    Sweep,
+    /// Remove a flow that never left (its navigation or popup failed, or it was aborted).
+    Forget {
+        /// The flow's state.
+        state: &'a str,
+    },
+}
+
+/// What a transaction decided, besides its writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Nothing to say: a put, sweep or forget that was kept.
+    Done,
+    /// A callback handled (the outcome and the address to show instead).
+    Handled(Handled),
+    /// The callback answers a popup flow of another window (the bank's app opened the
+    /// redirect URI here instead of in the popup): hand it to that flow's opener, under
+    /// this state. Nothing was written.
+    Relay(String),
+    /// `Relayed`: the shared record is gone without a `done` marker (expired, evicted):
+    /// the opener verifies against its own copy.
+    Absent,
+    /// The put could not be kept (the error says why): nothing was written.
+    Refused(AuthError),
+}
+
+/// A transaction's decision: the records to write, and the answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The records that changed, to write before the transaction commits.
+    pub writes: Vec<Write>,
+    /// The answer, valid once the transaction has committed.
+    pub answer: Answer,
+    /// The new [`Hint`] text (`None`: remove the key), from the records before and after,
+    /// so it is right whether or not the transaction commits.
+    pub hint: Option<String>,
+}
+
+/// Decides one transaction on `records` (every `(key, value)` of the object store, read
+/// in the same transaction) at `now_ms`.
+pub fn decide(op: Op, records: &[(String, String)], now_ms: u64, parser: &dyn UrlParser) -> Decision {
+    let mut before = Index::default();
+    let mut writes = Vec::new();
+    for (key, value) in records {
+        // A record whose key is not the one it would be written under is no record of ours.
+        let parsed = Index::parse(value);
+        if record_key(value) == Some(key.as_str()) && parsed.pending.len() + parsed.done.len() == 1 {
+            before.pending.extend(parsed.pending);
+            before.done.extend(parsed.done);
+        } else {
+            writes.push(Write::Delete(key.clone()));
+        }
+    }
+    // Oldest first, as the index keeps them (eviction and marker caps drop from the front).
+    before.pending.sort_by_key(|e| e.created_ms);
+    before.done.sort_by_key(|d| d.1);
+    let mut store = MemoryStore::default();
+    if let Some(text) = before.write_text() {
+        store.items.insert(INDEX_KEY.to_owned(), text);
+    }
+    let answer = run(op, &mut store, &before, now_ms, parser);
+    let after = store.items.get(INDEX_KEY).map(|s| Index::parse(s)).unwrap_or_default();
+    let written = if matches!(answer, Answer::Relay(_) | Answer::Refused(_)) { &before } else { &after };
+    diff(records, written, &mut writes);
+    Decision { writes, hint: Hint::of(&[&before, written]).map(|h| h.text()), answer }
+}
+
+fn run(op: Op, store: &mut MemoryStore, before: &Index, now_ms: u64, parser: &dyn UrlParser) -> Answer {
+    match op {
+        Op::Put { state, flow } => match put_pending(store, state, flow, now_ms) {
+            Ok(()) => Answer::Done,
+            Err(e) => Answer::Refused(e),
+        },
+        Op::Callback { href, nav, take_popup } => {
+            let popup = popup_state(href, before, parser).filter(|_| !take_popup);
+            match popup {
+                Some(state) => Answer::Relay(state),
+                None => Answer::Handled(handle_in(href, Ok(store), now_ms, Mode::Redirect, nav, parser)),
+            }
+        }
+        Op::Relayed { href, state } => {
+            let Some(entry) = before.find(state).and_then(|i| before.pending.get(i)) else {
+                return if before.done_until(state).is_some() {
+                    Answer::Handled(Handled { outcome: Err(completed_elsewhere()), cleaned: None })
+                } else {
+                    Answer::Absent
+                };
+            };
+            // Verified against this one flow, as the opener's own copy would be: a relay
+            // can answer nothing but the flow it was admitted for.
+            let mut one = MemoryStore::default();
+            let only = Index { pending: vec![entry.clone()], done: Vec::new() };
+            if let Some(text) = only.write_text() {
+                one.items.insert(INDEX_KEY.to_owned(), text);
+            }
+            let handled = handle_in(href, Ok(&mut one), now_ms, Mode::Popup, Navigation::Navigate, parser);
+            let after_one = one.items.get(INDEX_KEY).map(|s| Index::parse(s)).unwrap_or_default();
+            if after_one.find(state).is_none() {
+                let mut index = before.clone();
+                index.pending.retain(|e| e.state != state);
+                index.done.extend(after_one.done);
+                let _ = index.write(store);
+            }
+            Answer::Handled(handled)
+        }
+        Op::Sweep => {
+            let mut index = before.clone();
+            index.sweep(now_ms);
+            let _ = index.write(store);
+            Answer::Done
+        }
+        Op::Forget { state } => {
+            forget(store, state);
+            Answer::Done
+        }
+    }
+}
+
+/// The state of the popup-mode flow a callback answers, if it answers one: read leniently
+/// (a broken callback is still its opener's to report).
+fn popup_state(href: &str, index: &Index, parser: &dyn UrlParser) -> Option<String> {
+    let url = parser.parse(href)?;
+    let state = lenient_param(&url, "state").filter(|s| is_token(s))?;
+    let entry = index.pending.get(index.find(&state)?)?;
+    (PendingFlow::from_record(&entry.record)?.mode == Mode::Popup).then_some(state)
+}
+
+/// The writes that turn `records` into `after`: a record that went or changed is deleted
+/// or put, a new one put.
+fn diff(records: &[(String, String)], after: &Index, writes: &mut Vec<Write>) {
+    let items = after.write_text().unwrap_or_default();
+    let wanted: Vec<(&str, &str)> = pieces(&items, b',').filter_map(|i| Some((record_key(i)?, i))).collect();
+    for (key, _) in records {
+        let delete = Write::Delete(key.clone());
+        if !wanted.iter().any(|(k, _)| k == key) && !writes.contains(&delete) {
+            writes.push(delete);
+        }
+    }
+    for (key, value) in wanted {
+        if !records.iter().any(|(k, v)| k == key && v == value) {
+            writes.push(Write::Put(key.to_owned(), value.to_owned()));
+        }
+    }
+}
+
+/// The answer of a relay whose flow another tab completed from the shared store.
+fn completed_elsewhere() -> AuthError {
+    AuthError::new(ErrorCode::AlreadyHandled, "another tab completed this flow from the shared store")
+}
+
+/// What one localStorage key says about the shared store, so that a page needs no
+/// database to learn it has nothing there: `MIN.MAX`, the earliest and the latest expiry
+/// of its records (pending flows and `done` markers). No key: nothing shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    /// The earliest expiry: from then on a sweep is due.
+    pub sweep_from: u64,
+    /// The latest expiry: until then a record may be there.
+    pub until: u64,
+}
+
+impl Hint {
+    /// The hint over every record of `indexes`; `None` when they hold none.
+    pub fn of(indexes: &[&Index]) -> Option<Self> {
+        let times =
+            indexes.iter().flat_map(|i| i.pending.iter().map(|e| e.expires_ms).chain(i.done.iter().map(|d| d.1)));
+        times.fold(None, |h: Option<Self>, t| {
+            Some(h.map_or(Self { sweep_from: t, until: t }, |h| Self {
+                sweep_from: h.sweep_from.min(t),
+                until: h.until.max(t),
+            }))
+        })
+    }
+
+    /// `None` for a key that is absent or not ours.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (a, b) = cut(text, b'.')?;
+        Some(Self { sweep_from: parse_decimal(a)?, until: parse_decimal(b)? })
+    }
+
+    /// The key's text.
+    pub fn text(self) -> String {
+        cat(&[&decimal(self.sweep_from), ".", &decimal(self.until)])
+    }
+
+    /// Whether a record may still be there at `now_ms` (a callback must ask the database).
+    pub fn may_hold(self, now_ms: u64) -> bool {
+        now_ms < self.until
+    }
+
+    /// Whether a record has expired by `now_ms` (a sweep is due).
+    pub fn sweep_due(self, now_ms: u64) -> bool {
+        now_ms >= self.sweep_from
+    }
+}
+
+/// What `handleCallback` does with a location, before anything is read from the shared
+/// store: this page's own storage first, the shared store only when the hint says it may
+/// hold the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Answer synchronously from this tab's own storage.
+    Here,
+    /// Answer through a Promise, from the shared store ([`Op::Callback`]).
+    Shared,
+}
+
+/// Where a callback is answered. `known_here`: this tab's storage knows the callback's
+/// state (pending or done). A callback with another state, or a bare return to a redirect
+/// URI (Tink's silent denial, on a fresh navigation only), goes to the shared store while
+/// the hint says a shared record may be there.
+pub fn route(
+    href: &str,
+    known_here: impl FnOnce(&str) -> bool,
+    hint: Option<Hint>,
+    now_ms: u64,
+    nav: Navigation,
+    parser: &dyn UrlParser,
+) -> Route {
+    if !hint.is_some_and(|h| h.may_hold(now_ms)) {
+        return Route::Here;
+    }
+    let state = match parse_callback(href, parser) {
+        Ok(Some(cb)) => cb.get("state").map(str::to_owned),
+        Ok(None) => return if nav == Navigation::Navigate { Route::Shared } else { Route::Here },
+        // A broken callback is still its flow's to report.
+        Err(_) => parser.parse(href).and_then(|url| lenient_param(&url, "state")),
+    };
+    match state {
+        Some(state) if is_token(&state) && !known_here(&state) => Route::Shared,
+        _ => Route::Here,
+    }
+}
+
+impl Index {
+    /// The text [`Index::write`] stores, `None` for an empty index.
+    pub fn write_text(&self) -> Option<String> {
+        (!self.pending.is_empty() || !self.done.is_empty()).then(|| self.serialize())
+    }
+}
+
+/// Outcome of a relayed callback as a popup flow's opener sees it ([`super::popup::verdict`]).
+pub fn relayed_outcome(answer: Answer) -> Option<Result<AuthorizationResult, AuthError>> {
+    match answer {
+        Answer::Handled(Handled { outcome, .. }) => super::popup::verdict(outcome),
+        Answer::Refused(e) => Some(Err(e)),
+        Answer::Done | Answer::Relay(_) | Answer::Absent => None,
+    }
+}

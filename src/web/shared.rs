@@ -1,0 +1,121 @@
+//! The driver of the shared store (`core::shared`): one IndexedDB `readwrite` transaction
+//! per operation, run by `boundary.js`, decided by the core on the records the transaction
+//! read, and the hint key kept beside it. Decides nothing itself.
+
+use super::page::now;
+use super::BrowserUrl;
+use crate::core::error::AuthError;
+use crate::core::shared::{
+    decide, Answer, Hint, Op, Write, DB_NAME, HINT_KEY, LEGACY_CLAIM_PREFIX, LEGACY_INDEX_KEY, MAX_RECORD, OBJECT_STORE,
+};
+use js_sys::Array;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    fn transact(db: &str, store: &str, max_record: usize, decide: JsValue, done: JsValue);
+    #[wasm_bindgen(js_name = hint)]
+    fn hint_js(key: &str, write: JsValue, legacy: &str, claims: &str) -> Option<String>;
+}
+
+/// The hint as this page reads it now (removing keys of the old format on the way); none
+/// when localStorage cannot be read (where it cannot, IndexedDB is refused as well).
+pub fn hint() -> Option<Hint> {
+    hint_js(HINT_KEY, JsValue::UNDEFINED, LEGACY_INDEX_KEY, LEGACY_CLAIM_PREFIX).and_then(|t| Hint::parse(&t))
+}
+
+fn write_hint(text: Option<String>) {
+    let write = text.map_or(JsValue::NULL, |t| t.into());
+    hint_js(HINT_KEY, write, LEGACY_INDEX_KEY, LEGACY_CLAIM_PREFIX);
+}
+
+/// The owned form of an [`Op`], carried into the transaction's callback.
+pub enum Task {
+    /// [`Op::Put`].
+    Put(String, crate::core::pending::PendingFlow),
+    /// [`Op::Callback`].
+    Callback(String, crate::core::callback::Navigation, bool),
+    /// [`Op::Relayed`].
+    Relayed(String, String),
+    /// [`Op::Sweep`].
+    Sweep,
+    /// [`Op::Forget`].
+    Forget(String),
+}
+
+impl Task {
+    fn op(&self) -> Op<'_> {
+        match self {
+            Self::Put(state, flow) => Op::Put { state, flow },
+            Self::Callback(href, nav, take_popup) => Op::Callback { href, nav: *nav, take_popup: *take_popup },
+            Self::Relayed(href, state) => Op::Relayed { href, state },
+            Self::Sweep => Op::Sweep,
+            Self::Forget(state) => Op::Forget { state },
+        }
+    }
+}
+
+/// What a transaction's caller gets once it has committed (or failed).
+pub type Then = Box<dyn FnOnce(Result<Answer, AuthError>)>;
+
+/// Runs `task` in one transaction; `then` gets the core's answer once the transaction has
+/// committed, or `storage_unavailable` when IndexedDB is missing or refused.
+pub fn run(task: Task, then: Then) {
+    let answer: Rc<RefCell<Option<Answer>>> = Rc::default();
+    let decided = Rc::clone(&answer);
+    let decide_js = Closure::once_into_js(move |flat: Array| -> Array {
+        let records: Vec<(String, String)> = (0..flat.length() / 2)
+            .map(|i| {
+                let text = |j| flat.get(j).as_string().unwrap_or_default();
+                (text(2 * i), text(2 * i + 1))
+            })
+            .collect();
+        let decision = decide(task.op(), &records, now(), &BrowserUrl);
+        // Written while the transaction holds the store: hints are written in the order
+        // the transactions run.
+        write_hint(decision.hint);
+        let writes = Array::new();
+        for w in decision.writes {
+            match w {
+                Write::Put(k, v) => {
+                    writes.push(&k.into());
+                    writes.push(&v.into());
+                }
+                Write::Delete(k) => {
+                    writes.push(&k.into());
+                    writes.push(&JsValue::UNDEFINED);
+                }
+            }
+        }
+        *decided.borrow_mut() = Some(decision.answer);
+        writes
+    });
+    let done_js = Closure::once_into_js(move |error: JsValue| {
+        let answer = answer.borrow_mut().take();
+        then(match (error.is_undefined(), answer) {
+            (true, Some(answer)) => Ok(answer),
+            _ => Err(unavailable()),
+        });
+    });
+    transact(DB_NAME, OBJECT_STORE, MAX_RECORD, decide_js, done_js);
+}
+
+/// The shared store could not be used.
+pub fn unavailable() -> AuthError {
+    AuthError::storage(
+        "IndexedDB is not available (disabled, a sandboxed frame or a private mode refused it); storage \"local\" needs it",
+    )
+}
+
+/// Sweeps the shared store when the hint says a record has expired: on every call of the
+/// library, whatever its storage, so that nothing outlives its TTL by more than that.
+/// Best effort; nothing waits for it.
+pub fn sweep_if_due() {
+    if let Some(h) = hint() {
+        if h.sweep_due(now()) {
+            run(Task::Sweep, Box::new(|_| {}));
+        }
+    }
+}
