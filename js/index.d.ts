@@ -29,6 +29,8 @@ export interface BankLinkEvent {
   name: EventName;
   /** When known: the start's preset, or the result's. */
   provider?: Provider;
+  /** The flow's mode: "popup" for a popup flow's events, "redirect" otherwise. */
+  mode: "redirect" | "popup";
   /** "completed": whether the provider said yes (the result's `ok`). */
   ok?: boolean;
   /** "failed": the AuthError code. */
@@ -61,8 +63,9 @@ interface CommonConfig {
   /**
    * Where the pending authorization is kept. Default "session" (this tab only). "local":
    * every tab of the origin, so a callback that a bank app opens in a new tab still
-   * completes; handle it with `handleCallback(location, { storage: "local" })`. In popup
-   * mode that tab hands the answer to the opener, whose promise resolves.
+   * completes, with the same `await handleCallback()`. It is kept in IndexedDB: every start,
+   * callback and sweep is one transaction, so a flow is taken exactly once whatever the
+   * timing. In popup mode that tab hands the answer to the opener, whose promise resolves.
    */
   storage?: "session" | "local";
   /**
@@ -163,20 +166,20 @@ export function startAuthorization(
   config: AuthorizationConfig,
 ): Promise<AuthorizationResult | { url: string; state: string }>;
 
-/** Verifies and consumes the callback on the redirect URI page. null when the location is no callback. */
-export function handleCallback(
-  location?: Location | URL | string | null,
-  options?: { storage?: "session"; onEvent?: (event: BankLinkEvent) => void },
-): AuthorizationResult | null;
 /**
- * The same, for flows started with `storage: "local"` (and this tab's own flows too): the
- * callback may have come back in another tab. Single use across tabs: when two tabs handle
- * the same callback at once, one resolves with the result and the other rejects with
- * `already_handled` (about 150 ms; see the README "Across tabs"). The answer of a popup
- * flow that came back in this tab goes to the opener: `null`, and the page says "return to
- * the app" (or, if the opener is gone, the result after 1.5 s).
+ * Verifies and consumes the callback on the redirect URI page. null when the location is
+ * no callback. Synchronous for this tab's own flows. A Promise of the same when the
+ * callback may answer a `storage: "local"` flow that another tab started (the bank's app
+ * opened the redirect URI in a new tab): it is then taken from the shared store in one
+ * IndexedDB transaction, so of two tabs that handle it exactly one gets the result and the
+ * other `already_handled`. `await handleCallback()` serves both cases. A Promise comes back
+ * only while a `storage: "local"` flow of this origin may be pending (a localStorage hint
+ * says so); a page that never used `storage: "local"` always gets the synchronous form.
+ * The answer of a popup flow that came back in this tab goes to its opener: `null`, and
+ * the page says "return to the app" (or, if the opener is gone, the result).
+ * `options.storage` is accepted for older callers and not needed.
  */
 export function handleCallback(
-  location: Location | URL | string | null | undefined,
-  options: { storage: "local"; onEvent?: (event: BankLinkEvent) => void },
-): Promise<AuthorizationResult | null>;
+  location?: Location | URL | string | null,
+  options?: { storage?: "session" | "local"; onEvent?: (event: BankLinkEvent) => void },
+): AuthorizationResult | null | Promise<AuthorizationResult | null>;

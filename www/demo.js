@@ -118,10 +118,10 @@ if (form) {
   });
 } else {
   try {
-    // { storage: "local" }: the answer may be for a flow another tab started with
-    // storage "local" (a bank app that opened this page in a new tab); this tab's own
-    // flows are found as usual. It answers with a Promise.
-    const result = await handleCallback(undefined, { storage: "local", onEvent });
+    // The same call for both storages: synchronous for this tab's own flows, a Promise
+    // when the answer may be for a flow another tab started with storage "local" (a bank
+    // app that opened this page in a new tab). `await` serves both.
+    const result = await handleCallback(undefined, { onEvent });
     // A popup flow's answer that came back in this tab instead of the popup (the bank's
     // app opened it): bank-link handed it to the opener and replaced this page with
     // "return to the app".

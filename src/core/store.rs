@@ -226,6 +226,7 @@ fn unavailable(what: &str) -> AuthError {
 
 /// Adds a pending flow under `state` and reads it back. On any failure the stored flows
 /// are as they were and the error is `storage_unavailable`: nothing is left behind.
+#[inline(never)]
 pub fn put_pending(
     store: &mut dyn PendingStore,
     state: &str,

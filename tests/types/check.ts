@@ -34,7 +34,7 @@ async function consumer(): Promise<void> {
   const frozen = { provider: "tink", clientId: "c", scope: ["a", "b"], redirectUri: "https://app.example/cb" } as const;
   await startAuthorization(frozen);
 
-  const result = handleCallback();
+  const result = await handleCallback();
   if (result === null) return;
   switch (result.ok) {
     case true: { const code: string | undefined = result.code; void code; break; }
@@ -82,7 +82,7 @@ async function valid(): Promise<void> {
   });
   void started;
   await startAuthorization({ provider: "flinks-v3", instance: "toolbox", redirectUri: "https://app.example/cb" });
-  const r: AuthorizationResult | null = handleCallback();
+  const r: AuthorizationResult | null = await handleCallback();
   if (r?.ok) {
     const code: string | undefined = r.code;
     const verifier: string | undefined = r.codeVerifier;
@@ -123,19 +123,19 @@ async function invalid(): Promise<void> {
   // @ts-expect-error location must be a Location, URL or string
   handleCallback(42);
 }
-/** `storage: "local"` (the bank-app switch): the config field, and the Promise overload. */
+/** `storage: "local"` (the bank-app switch): the config field; one handleCallback for both. */
 async function acrossTabs(): Promise<void> {
   await startAuthorization({ provider: "tink", clientId: "c", scope: "s", redirectUri: "r", storage: "local" });
-  const r: AuthorizationResult | null = await handleCallback(undefined, { storage: "local" });
+  const r: AuthorizationResult | null = await handleCallback();
   if (r?.ok) {
     const code: string | undefined = r.code;
     void code;
   }
-  // Without the option the answer is synchronous, never a Promise.
-  const now: AuthorizationResult | null = handleCallback(location);
-  void now;
-  // @ts-expect-error with the option the answer is a Promise: await it
-  const notAwaited: AuthorizationResult | null = handleCallback(location, { storage: "local" });
+  // The old option is still accepted, and changes nothing.
+  const old: AuthorizationResult | null = await handleCallback(undefined, { storage: "local" });
+  void old;
+  // @ts-expect-error the answer may be a Promise (another tab's flow): await it
+  const notAwaited: AuthorizationResult | null = handleCallback(location);
   void notAwaited;
   // @ts-expect-error storage is "session" | "local"
   await startAuthorization({ provider: "tink", clientId: "c", scope: "s", redirectUri: "r", storage: "cloud" });

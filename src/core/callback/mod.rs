@@ -61,6 +61,9 @@ pub fn verify_relayed(
 }
 
 /// [`handle`] for either mode: `mode` picks the flows Tink's silent denial may answer.
+/// Never inlined: every path that takes a callback (this tab's, the shared store's, a
+/// relay's) calls it, and each inlined copy would be its whole body again in the wasm.
+#[inline(never)]
 pub fn handle_in(
     href: &str,
     store: Result<&mut dyn PendingStore, AuthError>,

@@ -307,7 +307,8 @@ fn approve(c: &Ctx, provider: &str) -> Result<(), Fail> {
     // onEvent on the callback page: the answer received, then completed.
     let events = c.s.exec("return document.getElementById('events').textContent")?;
     let want = format!(
-        "{{\"name\":\"callback_received\"}}\n{{\"name\":\"completed\",\"provider\":\"{provider}\",\"ok\":true}}\n"
+        "{{\"name\":\"callback_received\",\"mode\":\"redirect\"}}\n\
+         {{\"name\":\"completed\",\"provider\":\"{provider}\",\"mode\":\"redirect\",\"ok\":true}}\n"
     );
     ensure(events.as_str() == Some(want.as_str()), format!("onEvent saw {events}, want {want}"))?;
     // The callback URL opened again (a reload before cleanup, a bookmarked or shared
@@ -336,12 +337,42 @@ fn rust_frontend_redirect(c: &Ctx) -> Result<(), Fail> {
 
 // ----- across tabs (storage: "local") -------------------------------------------------
 
+/// Reads (and with `edit`, rewrites) the shared store's records in the current page: the
+/// IndexedDB object store as `[key, value]` pairs, in one transaction of its own.
+const SHARED_RECORDS: &str = "return await new Promise((ok, fail) => { \
+     const r = indexedDB.open('bank-link', 1); \
+     r.onupgradeneeded = () => r.result.createObjectStore('flows'); r.onerror = () => fail(r.error); \
+     r.onsuccess = () => { const db = r.result; const tx = db.transaction('flows', 'readwrite'); \
+       const os = tx.objectStore('flows'); const k = os.getAllKeys(); const v = os.getAll(); let out; \
+       v.onsuccess = () => { out = k.result.map((key, i) => [key, v.result[i]]); \
+         if (typeof edit === 'function') for (const [key, value] of out) { const n = edit(key, value); \
+           if (n !== value) os.put(n, key); } }; \
+       tx.oncomplete = () => { db.close(); ok(out); }; tx.onabort = () => fail(tx.error); }; });";
+
 impl Ctx<'_> {
+    /// The shared store's record keys (`p.STATE` pending, `d.ID` done) in this page.
+    fn shared_keys(&self) -> Res<Vec<String>> {
+        let v = self.s.exec_async(&format!("const edit = null; {SHARED_RECORDS}"))?;
+        Ok(v.as_array()
+            .map(|a| a.iter().filter_map(|r| r[0].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default())
+    }
+
+    /// Empties both storages of this origin and the shared store.
+    fn clear_storages(&self) -> Res<()> {
+        self.s.exec("sessionStorage.clear(); localStorage.clear()")?;
+        self.s.exec_async(
+            "await new Promise((ok) => { const r = indexedDB.deleteDatabase('bank-link'); \
+             r.onsuccess = r.onerror = r.onblocked = () => ok(); }); return true;",
+        )?;
+        Ok(())
+    }
+
     /// Redirect mode with `storage` ("session" or "local"), from a tab with no flows of
     /// ours in either storage: ends on the provider's consent screen.
     fn start_stored(&self, provider: &str, storage: &str) -> Res<()> {
         self.open_demo("/")?;
-        self.s.exec("sessionStorage.clear(); localStorage.clear()")?;
+        self.clear_storages()?;
         self.s.click(&format!("input[name=provider][value=\"{provider}\"]"))?;
         self.s.click(&format!("input[name=storage][value=\"{storage}\"]"))?;
         self.s.click("#start")?;
@@ -397,11 +428,10 @@ fn app_switch_local(c: &Ctx, provider: &str) -> Result<(), Fail> {
     let tab = c.open_in_new_tab(&callback)?;
     let r = c.result()?.map_err(|code| format!("expected success in the new tab, got AuthError {code}"))?;
     c.check_success(provider, &r)?;
-    let left = c.s.exec("return [sessionStorage.length, localStorage.getItem('bank-link') || '', location.href]")?;
+    let left = c.s.exec("return [sessionStorage.length, location.href]")?;
     ensure(left[0] == 0, format!("the new tab's sessionStorage holds {}", left[0]))?;
-    let local = left[1].as_str().unwrap_or_default();
-    ensure(!local.contains("p.") && local.contains("d."), format!("localStorage after: {local}"))?;
-    ensure(!left[2].as_str().unwrap_or_default().contains("state="), format!("address bar: {}", left[2]))?;
+    c.local_consumed()?;
+    ensure(!left[1].as_str().unwrap_or_default().contains("state="), format!("address bar: {}", left[1]))?;
     // The same answer opened again (the app switch delivered it twice): refused.
     c.s.goto(&callback)?;
     c.expect_error("already_handled")?;
@@ -430,7 +460,7 @@ fn two_tabs_race(c: &Ctx, provider: &str) -> Result<(), Fail> {
     let at = c.s.exec("return Date.now() + 1500")?.as_f64().ok_or("no clock")?;
     let arm = format!(
         "window.raceResult = null; const m = await import('/pkg/index.js'); \
-         setTimeout(() => m.handleCallback({url}, {{ storage: 'local' }}).then( \
+         setTimeout(() => Promise.resolve(m.handleCallback({url})).then( \
            (r) => {{ window.raceResult = 'ok:' + (r && r.code); }}, (e) => {{ window.raceResult = 'err:' + e.code; }}), \
            {at} - Date.now()); return true;",
         url = serde_json::to_string(&callback).unwrap_or_default()
@@ -466,21 +496,75 @@ fn restart_sweep(c: &Ctx, provider: &str) -> Result<(), Fail> {
     let callback = c.approve_elsewhere()?;
     let tab = c.open_in_new_tab(&format!("{}/callback.html", c.app))?;
     c.s.wait_for("body[data-ready]")?;
-    // `p.STATE.CREATED.EXPIRES.RECORD`: the entry's expiry, and the record's own.
-    let moved = c.s.exec(
-        "const past = String(Date.now() - 1000); const parts = localStorage.getItem('bank-link').split('.'); \
-         if (parts[0] !== 'p' || parts.length < 5) return null; parts[3] = past; \
-         const blob = parts.join('.').replace(/expires=\\d+/, 'expires=' + past); \
-         localStorage.setItem('bank-link', blob); return [sessionStorage.length, blob.includes('p.')];",
+    // `p.STATE.CREATED.EXPIRES.RECORD`: the entry's expiry and the record's own, and the
+    // hint's times, moved into the past as the clock would move past them.
+    let moved = c.s.exec_async(&format!(
+        "const past = String(Date.now() - 1000); \
+         const edit = (key, value) => {{ const p = value.split('.'); if (p[0] !== 'p') return value; p[3] = past; \
+           return p.join('.').replace(/expires=\\d+/, 'expires=' + past); }}; \
+         const out = await (async () => {{ {SHARED_RECORDS} }})(); \
+         localStorage.setItem('bank-link:shared', past + '.' + past); \
+         return [sessionStorage.length, out.map((r) => r[0]).join(',')];"
+    ))?;
+    ensure(
+        moved[0] == 0 && moved[1].as_str().is_some_and(|k| k.starts_with("p.")),
+        format!("the restarted browser's storage: {moved}"),
     )?;
-    ensure(moved == serde_json::json!([0, true]), format!("the restarted browser's storage: {moved}"))?;
     c.s.goto(&format!("{}/callback.html", c.app))?;
     c.s.wait_for("body[data-ready]")?;
-    let left = c.s.exec("return localStorage.getItem('bank-link')")?;
-    ensure(left.is_null(), format!("the expired flow outlived the first callback page: {left}"))?;
+    // The sweep is a transaction of its own, which the page does not wait for.
+    let swept = poll(Duration::from_secs(5), || Ok(c.shared_keys()?.is_empty().then_some(())))?;
+    ensure(swept.is_some(), format!("the expired flow outlived the first callback page: {:?}", c.shared_keys()?))?;
     c.s.goto(&callback)?;
     c.expect_error("unknown_state")?;
     Ok(c.close_tab(&tab)?)
+}
+
+/// A start in one tab right after another tab consumed flow X: X stays consumed (every
+/// transaction reads the store as the one before it left it), and X's answer opened again
+/// is refused.
+fn start_after_consumed(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    c.start_stored(provider, "local")?;
+    let callback = c.approve_elsewhere()?;
+    let tab = c.open_in_new_tab(&callback)?;
+    c.check_success(provider, &c.result()?.map_err(|code| format!("the new tab got AuthError {code}"))?)?;
+    // Another start at once, from a page of the app, also with storage "local".
+    c.open_demo("/")?;
+    c.s.click(&format!("input[name=provider][value=\"{provider}\"]"))?;
+    c.s.click("input[name=storage][value=\"local\"]")?;
+    c.s.click("#start")?;
+    c.s.wait_for("#approve")?;
+    c.s.goto(&callback)?;
+    c.expect_error("already_handled")?;
+    let keys = c.shared_keys()?;
+    let pending = keys.iter().filter(|k| k.starts_with("p.")).count();
+    ensure(pending == 1, format!("the shared store holds {keys:?}: want the new flow pending, X done"))?;
+    Ok(c.close_tab(&tab)?)
+}
+
+/// A relay for another path of the app, on the flow's channel with the flow's own state:
+/// not this flow's answer, so it consumes nothing and the opener keeps waiting; the
+/// genuine answer then completes the flow.
+fn relay_for_another_path(c: &Ctx, provider: &str) -> Result<(), Fail> {
+    let popup = c.open_local_popup(provider)?;
+    c.s.switch_to_window(&c.main)?;
+    let keys = c.shared_keys()?;
+    let state = keys.iter().find_map(|k| k.strip_prefix("p.")).ok_or(format!("no shared flow: {keys:?}"))?.to_owned();
+    c.s.exec(&format!(
+        "new BroadcastChannel('bank-link:{state}').postMessage({{ type: 'bank-link:callback', state: '{state}', \
+         href: location.origin + '/elsewhere?code=forged&state={state}' }}); return true"
+    ))?;
+    // The opener verified it against the shared record by now, or will have before the
+    // genuine answer, which comes after it on the same channel order; either way it must
+    // not have ended the flow.
+    std::thread::sleep(Duration::from_millis(500));
+    ensure(c.read_result()?.is_none(), "the forged relay ended the flow")?;
+    ensure(c.shared_keys()?.contains(&format!("p.{state}")), "the forged relay consumed the flow")?;
+    c.decide_in_popup(&popup, "#approve")?;
+    let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
+    c.check_success(provider, &r)?;
+    c.local_consumed()?;
+    Ok(c.left_clean_on("/", 0)?)
 }
 
 impl Ctx<'_> {
@@ -489,7 +573,7 @@ impl Ctx<'_> {
     /// consent screen (and this context is in it).
     fn open_local_popup(&self, provider: &str) -> Res<String> {
         self.open_demo("/")?;
-        self.s.exec("sessionStorage.clear(); localStorage.clear()")?;
+        self.clear_storages()?;
         self.s.click(&format!("input[name=provider][value=\"{provider}\"]"))?;
         self.s.click("input[name=mode][value=\"popup\"]")?;
         self.s.click("input[name=storage][value=\"local\"]")?;
@@ -508,15 +592,17 @@ impl Ctx<'_> {
         Ok(popup)
     }
 
-    /// localStorage after a flow completed: no pending record, one `done` marker, no claim.
+    /// The shared store after a flow completed: no pending record, one `done` marker, and
+    /// nothing of the localStorage format before it.
     fn local_consumed(&self) -> Res<()> {
-        let v = self.s.exec(
-            "return [localStorage.getItem('bank-link') || '', \
-             Object.keys(localStorage).filter(k => k.startsWith('bank-link:claim:')).length]",
+        let keys = self.shared_keys()?;
+        let pending = keys.iter().filter(|k| k.starts_with("p.")).count();
+        let done = keys.iter().filter(|k| k.starts_with("d.")).count();
+        ensure(pending == 0 && done == 1, format!("the shared store after: {keys:?}"))?;
+        let old = self.s.exec(
+            "return Object.keys(localStorage).filter(k => k === 'bank-link' || k.startsWith('bank-link:claim:')).length",
         )?;
-        let index = v[0].as_str().unwrap_or_default();
-        ensure(!index.contains("p.") && index.contains("d."), format!("localStorage after: {index}"))?;
-        ensure(v[1] == 0, format!("{} claims left in localStorage", v[1]))
+        ensure(old == 0, format!("{old} keys of the old format left in localStorage"))
     }
 }
 
@@ -541,8 +627,8 @@ fn popup_app_switch(c: &Ctx, provider: &str) -> Result<(), Fail> {
     let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
     c.check_success(provider, &r)?;
     let want = format!(
-        "{{\"name\":\"open\",\"provider\":\"{provider}\"}}\n{{\"name\":\"relayed\"}}\n\
-         {{\"name\":\"completed\",\"provider\":\"{provider}\",\"ok\":true}}\n"
+        "{{\"name\":\"open\",\"provider\":\"{provider}\",\"mode\":\"popup\"}}\n{{\"name\":\"relayed\",\"mode\":\"popup\"}}\n\
+         {{\"name\":\"completed\",\"provider\":\"{provider}\",\"mode\":\"popup\",\"ok\":true}}\n"
     );
     let events = c.s.exec("return document.getElementById('events').textContent")?;
     ensure(events.as_str() == Some(want.as_str()), format!("onEvent saw {events}, want {want}"))?;
@@ -635,8 +721,8 @@ fn popup_decide(c: &Ctx, provider: &str, decision: &str, coop: bool) -> Result<(
     // onEvent in the opener, as the demo lists it: open, relayed, completed with `ok`.
     let ok = decision == "approve";
     let want = format!(
-        "{{\"name\":\"open\",\"provider\":\"{provider}\"}}\n{{\"name\":\"relayed\"}}\n\
-         {{\"name\":\"completed\",\"provider\":\"{provider}\",\"ok\":{ok}}}\n"
+        "{{\"name\":\"open\",\"provider\":\"{provider}\",\"mode\":\"popup\"}}\n{{\"name\":\"relayed\",\"mode\":\"popup\"}}\n\
+         {{\"name\":\"completed\",\"provider\":\"{provider}\",\"mode\":\"popup\",\"ok\":{ok}}}\n"
     );
     let events = c.s.exec("return document.getElementById('events').textContent")?;
     ensure(events.as_str() == Some(want.as_str()), format!("onEvent saw {events}, want {want}"))?;
@@ -857,6 +943,8 @@ fn cases() -> Vec<Case> {
     ));
     all.push(case("popup app switch, opener gone", popup_app_switch_opener_gone as Flow, "flinks", false));
     all.push(case("app switch after a browser restart", restart_sweep as Flow, "oauth2", false));
+    all.push(case("start right after another tab consumed a flow", start_after_consumed as Flow, "oauth2", false));
+    all.push(case("relay for another path, then the answer", relay_for_another_path as Flow, "oauth2", false));
     all.push(case("back button after success", back_after_success as Flow, "tink", false));
     for p in ["tink", "flinks", "flinks-v3", "oauth2"] {
         all.push(case("popup approve", popup_approve as Flow, p, false));
