@@ -24,7 +24,7 @@ struct Db(Vec<(String, String)>);
 impl Db {
     /// One transaction at `now`: decide on every record, write the difference.
     fn tx(&mut self, op: Op, now: u64) -> (Answer, Option<String>) {
-        let d = decide(op, &self.0, now, &NativeUrl);
+        let d = decide(op, &self.text(), now, &NativeUrl);
         for w in d.writes {
             match w {
                 Write::Put(k, v) => match self.0.iter_mut().find(|(x, _)| *x == k) {
@@ -36,6 +36,11 @@ impl Db {
         }
         self.0.sort();
         (d.answer, d.hint)
+    }
+
+    /// The records as the browser side hands them to the core.
+    fn text(&self) -> String {
+        self.0.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect()
     }
 
     fn pending(&self) -> usize {
@@ -212,7 +217,7 @@ fn nothing_outlives_its_ttl_and_the_hint_follows_the_store() {
     let mut db = Db::default();
     let (x, fx, _) = flow(1, "redirect", "/cb");
     let (hint_ans, hint) = {
-        let d = decide(Op::Put { state: &x, flow: &fx }, &db.0, NOW, &NativeUrl);
+        let d = decide(Op::Put { state: &x, flow: &fx }, &db.text(), NOW, &NativeUrl);
         (d.answer.clone(), d.hint.clone())
     };
     assert_eq!(hint_ans, Answer::Done);

@@ -294,6 +294,38 @@ async fn open_window_forged_foreign_and_malformed_messages_are_ignored_then_the_
     restore(&p);
 }
 
+/// The wasm module's memory in bytes (it only ever grows).
+fn wasm_memory() -> f64 {
+    get(&get(&wasm_bindgen::memory(), "buffer"), "byteLength").as_f64().unwrap()
+}
+
+/// 64 MiB relay-shaped messages while a flow waits, posted by the page itself on the
+/// window (not the popup: judged by source before anything is read) and on the flow's
+/// channel under another state (judged by type, typeof and length in JS): none is copied
+/// into wasm memory, and the flow keeps waiting for its answer.
+#[wasm_bindgen_test]
+async fn open_window_64_mib_foreign_messages_are_dropped_without_a_copy() {
+    let (p, promise, state) = opened_flow("");
+    let before = wasm_memory();
+    js(&format!(
+        "const huge = location.origin + '/cb?code=x&state={state}&pad=' + 'x'.repeat(64 * 1024 * 1024);
+         for (let i = 0; i < 5; i++) window.postMessage({{ type: 'bank-link:callback', state: '{state}', href: huge }}, '*');
+         const bc = new BroadcastChannel('bank-link:{state}');
+         for (let i = 0; i < 2; i++) bc.postMessage({{ type: 'bank-link:callback', state: '{other}', href: huge }});
+         bc.postMessage({{ type: 'bank-link:callback', state: huge, href: huge }});
+         bc.close();",
+        other = "C".repeat(43)
+    ));
+    assert!(settled(&promise, 1500).await.is_none(), "a foreign message settled the flow");
+    let grown = wasm_memory() - before;
+    assert!(grown < 1024.0 * 1024.0, "wasm memory grew by {grown} bytes");
+    let good = format!("{}/cb?code=the-code&state={state}", origin());
+    broadcast(&format!("bank-link:{state}"), &relay(&state, &good));
+    let r = JsFuture::from(promise).await.unwrap();
+    assert_eq!(get(&r, "ok"), JsValue::TRUE);
+    restore(&p);
+}
+
 #[wasm_bindgen_test]
 async fn open_window_a_relayed_callback_that_fails_verification_rejects_with_its_code() {
     clear();

@@ -22,7 +22,7 @@
 //! [`Hint`] is one localStorage key, rewritten by every transaction, that says until when
 //! a shared flow may pend and from when one is due to be swept.
 
-use super::callback::{handle_in, lenient_param, parse_callback, Handled, Navigation};
+use super::callback::{handle_in, lenient_param, Handled, Navigation};
 use super::config::Mode;
 use super::entropy::is_token;
 use super::error::{AuthError, ErrorCode};
@@ -134,16 +134,24 @@ pub struct Decision {
     pub hint: Option<String>,
 }
 
-/// Decides one transaction on `records` (every `(key, value)` of the object store, read
-/// in the same transaction) at `now_ms`.
-pub fn decide(op: Op, records: &[(String, String)], now_ms: u64, parser: &dyn UrlParser) -> Decision {
+/// The records a transaction read, as the browser side hands them over in one string:
+/// `key TAB value`, one per line (the browser side deletes, before anything is copied, any
+/// record that is not a string pair, is longer than [`MAX_RECORD`], or holds a tab or a
+/// newline: ours never do).
+fn records(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    pieces(text, b'\n').filter_map(|line| cut(line, b'\t'))
+}
+
+/// Decides one transaction on `text` (every record of the object store, read in the same
+/// transaction: [`records`]) at `now_ms`.
+pub fn decide(op: Op, text: &str, now_ms: u64, parser: &dyn UrlParser) -> Decision {
     let mut before = Index::default();
     let mut writes = Vec::new();
-    for (key, value) in records {
+    for (key, value) in records(text) {
         // A record whose key is not the one it would be written under is no record of ours.
         let parsed = Index::parse(value);
-        if record_key(value) != Some(key.as_str()) || parsed.pending.len() + parsed.done.len() != 1 {
-            writes.push(Write::Delete(key.clone()));
+        if record_key(value) != Some(key) || parsed.pending.len() + parsed.done.len() != 1 {
+            writes.push(Write::Delete(key.to_owned()));
             continue;
         }
         // Oldest first, as the index keeps them (eviction and the marker cap drop from the
@@ -164,7 +172,7 @@ pub fn decide(op: Op, records: &[(String, String)], now_ms: u64, parser: &dyn Ur
     let answer = run(op, &mut store, &before, now_ms, parser);
     let after = store.items.get(INDEX_KEY).map(|s| Index::parse(s)).unwrap_or_default();
     let written = if matches!(answer, Answer::Relay(_) | Answer::Refused(_)) { &before } else { &after };
-    diff(records, written, &mut writes);
+    diff(text, written, &mut writes);
     Decision { writes, hint: Hint::of(&[&before, written]).map(|h| h.text()), answer }
 }
 
@@ -224,19 +232,40 @@ fn popup_state(href: &str, index: &Index, parser: &dyn UrlParser) -> Option<Stri
 
 /// The writes that turn `records` into `after`: a record that went or changed is deleted
 /// or put, a new one put.
-fn diff(records: &[(String, String)], after: &Index, writes: &mut Vec<Write>) {
+fn diff(text: &str, after: &Index, writes: &mut Vec<Write>) {
     let items = after.write_text().unwrap_or_default();
     let wanted: Vec<(&str, &str)> = pieces(&items, b',').filter_map(|i| Some((record_key(i)?, i))).collect();
-    for (key, _) in records {
-        let delete = Write::Delete(key.clone());
-        if !wanted.iter().any(|(k, _)| k == key) && !writes.contains(&delete) {
+    for (key, _) in records(text) {
+        let delete = Write::Delete(key.to_owned());
+        if !wanted.iter().any(|(k, _)| *k == key) && !writes.contains(&delete) {
             writes.push(delete);
         }
     }
     for (key, value) in wanted {
-        if !records.iter().any(|(k, v)| k == key && v == value) {
+        if !records(text).any(|r| r == (key, value)) {
             writes.push(Write::Put(key.to_owned(), value.to_owned()));
         }
+    }
+}
+
+impl Decision {
+    /// The writes as the browser side takes them in one string: `key TAB value` to put,
+    /// `key` alone to delete, one per line.
+    pub fn writes_text(&self) -> String {
+        let mut out = String::new();
+        for w in &self.writes {
+            let (key, value) = match w {
+                Write::Put(k, v) => (k, Some(v)),
+                Write::Delete(k) => (k, None),
+            };
+            out.push_str(key);
+            if let Some(v) = value {
+                out.push('\t');
+                out.push_str(v);
+            }
+            out.push('\n');
+        }
+        out
     }
 }
 
@@ -317,14 +346,11 @@ pub fn route(
     if !hint.is_some_and(|h| h.may_hold(now_ms)) {
         return Route::Here;
     }
-    let state = match parse_callback(href, parser) {
-        Ok(Some(cb)) => cb.get("state").map(str::to_owned),
-        Ok(None) => return if nav == Navigation::Navigate { Route::Shared } else { Route::Here },
-        // A broken callback is still its flow's to report.
-        Err(_) => parser.parse(href).and_then(|url| lenient_param(&url, "state")),
-    };
-    match state {
+    let Some(url) = parser.parse(href) else { return Route::Here };
+    // Leniently: a broken callback is still its flow's to report.
+    match lenient_param(&url, "state") {
         Some(state) if is_token(&state) && !known_here(&state) => Route::Shared,
+        None if url.query().is_none() && url.fragment().is_none() && nav == Navigation::Navigate => Route::Shared,
         _ => Route::Here,
     }
 }

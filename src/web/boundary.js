@@ -106,11 +106,12 @@ export function hint(key, write, legacy, claims) {
   }
 }
 
-// One readwrite transaction on the shared store (core/shared.rs): every record is read,
+// One readwrite transaction on the shared store (core/shared.rs): every record is read and
 // judged by typeof and length (anything else in our database is no record of ours and is
-// deleted), handed to `decide` as [key, value, ...], and `decide`'s writes
-// ([key, value-or-undefined, ...]) are made in the same transaction. `done` is called once:
-// with nothing when the transaction committed, with the error when anything refused.
+// deleted, never copied), handed to `decide` as one string ("key\tvalue" lines), and
+// `decide`'s writes ("key\tvalue" to put, "key" to delete, one per line) are made in the
+// same transaction. `done` is called once: with nothing when the transaction committed,
+// with the error when anything refused.
 export function transact(db, store, maxRecord, decide, done) {
   let ended = false;
   const end = (error) => {
@@ -132,16 +133,19 @@ export function transact(db, store, maxRecord, decide, done) {
         const keys = os.getAllKeys();
         const values = os.getAll();
         values.onsuccess = () => {
-          const records = [];
+          let records = "";
           keys.result.forEach((k, i) => {
             const v = values.result[i];
-            if (typeof k === "string" && typeof v === "string" && k.length + v.length <= maxRecord) records.push(k, v);
-            else os.delete(k);
+            if (typeof k === "string" && typeof v === "string" && k.length + v.length <= maxRecord && !/[\t\n]/.test(k + v)) {
+              records += k + "\t" + v + "\n";
+            } else {
+              os.delete(k);
+            }
           });
-          const writes = decide(records);
-          for (let i = 0; i < writes.length; i += 2) {
-            if (writes[i + 1] === undefined) os.delete(writes[i]);
-            else os.put(writes[i + 1], writes[i]);
+          for (const line of decide(records).split("\n")) {
+            const [k, v] = line.split("\t");
+            if (v !== undefined) os.put(v, k);
+            else if (k) os.delete(k);
           }
         };
         tx.oncomplete = () => {

@@ -6,9 +6,8 @@ use super::page::now;
 use super::BrowserUrl;
 use crate::core::error::AuthError;
 use crate::core::shared::{
-    decide, Answer, Hint, Op, Write, DB_NAME, HINT_KEY, LEGACY_CLAIM_PREFIX, LEGACY_INDEX_KEY, MAX_RECORD, OBJECT_STORE,
+    decide, Answer, Hint, Op, DB_NAME, HINT_KEY, LEGACY_CLAIM_PREFIX, LEGACY_INDEX_KEY, MAX_RECORD, OBJECT_STORE,
 };
-use js_sys::Array;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -65,30 +64,12 @@ pub type Then = Box<dyn FnOnce(Result<Answer, AuthError>)>;
 pub fn run(task: Task, then: Then) {
     let answer: Rc<RefCell<Option<Answer>>> = Rc::default();
     let decided = Rc::clone(&answer);
-    let decide_js = Closure::once_into_js(move |flat: Array| -> Array {
-        let records: Vec<(String, String)> = (0..flat.length() / 2)
-            .map(|i| {
-                let text = |j| flat.get(j).as_string().unwrap_or_default();
-                (text(2 * i), text(2 * i + 1))
-            })
-            .collect();
+    let decide_js = Closure::once_into_js(move |records: String| -> String {
         let decision = decide(task.op(), &records, now(), &BrowserUrl);
         // Written while the transaction holds the store: hints are written in the order
         // the transactions run.
-        write_hint(decision.hint);
-        let writes = Array::new();
-        for w in decision.writes {
-            match w {
-                Write::Put(k, v) => {
-                    writes.push(&k.into());
-                    writes.push(&v.into());
-                }
-                Write::Delete(k) => {
-                    writes.push(&k.into());
-                    writes.push(&JsValue::UNDEFINED);
-                }
-            }
-        }
+        write_hint(decision.hint.clone());
+        let writes = decision.writes_text();
         *decided.borrow_mut() = Some(decision.answer);
         writes
     });

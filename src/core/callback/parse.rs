@@ -144,10 +144,13 @@ pub(super) fn read_callback(url: UrlParts, href_len: usize) -> Result<Option<Cal
     Ok(Some(cb))
 }
 
-/// Lenient read of one parameter, for a popup that must relay a broken callback.
+/// Lenient read of one parameter, from the query or else the fragment: for a popup that
+/// must relay a broken callback, and for finding which storage a callback's flow is in.
 pub fn lenient_param(url: &UrlParts, name: &str) -> Option<String> {
-    pieces(url.query()?, b'&').find_map(|seg| {
-        let (k, v) = cut(seg, b'=').unwrap_or((seg, ""));
-        (decode_lenient(k)? == name).then(|| decode_lenient(v)).flatten()
+    [url.query(), url.fragment()].into_iter().flatten().find_map(|component| {
+        pieces(component, b'&').find_map(|seg| {
+            let (k, v) = cut(seg, b'=').unwrap_or((seg, ""));
+            (decode_lenient(k)? == name).then(|| decode_lenient(v)).flatten()
+        })
     })
 }

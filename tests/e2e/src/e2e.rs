@@ -560,6 +560,7 @@ fn relay_for_another_path(c: &Ctx, provider: &str) -> Result<(), Fail> {
     std::thread::sleep(Duration::from_millis(500));
     ensure(c.read_result()?.is_none(), "the forged relay ended the flow")?;
     ensure(c.shared_keys()?.contains(&format!("p.{state}")), "the forged relay consumed the flow")?;
+    c.s.switch_to_window(&popup)?;
     c.decide_in_popup(&popup, "#approve")?;
     let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
     c.check_success(provider, &r)?;
