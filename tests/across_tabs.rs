@@ -10,41 +10,27 @@ use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::Seed;
 use bank_link::core::handoff::{Action, Event, Handoff};
 use bank_link::core::popup::verdict;
-use bank_link::core::shared::{decide, route, Answer, Hint, Op, Route, Write};
+use bank_link::core::shared::{decide, route, Answer, Hint, Op, Route};
 use bank_link::core::uri::NativeUrl;
 use bank_link::AuthorizationResult;
 
 const NOW: u64 = 1_700_000_000_000;
 const APP: &str = "https://app.example";
 
-/// The object store: `(key, value)` in key order, as `getAllKeys`/`getAll` read it.
+/// The object store's one record (the index), as each transaction leaves it.
 #[derive(Default, Clone, Debug, PartialEq)]
-struct Db(Vec<(String, String)>);
+struct Db(Option<String>);
 
 impl Db {
-    /// One transaction at `now`: decide on every record, write the difference.
+    /// One transaction at `now`: decide on the index it reads, write what it decides.
     fn tx(&mut self, op: Op, now: u64) -> (Answer, Option<String>) {
-        let d = decide(op, &self.text(), now, &NativeUrl);
-        for w in d.writes {
-            match w {
-                Write::Put(k, v) => match self.0.iter_mut().find(|(x, _)| *x == k) {
-                    Some(slot) => slot.1 = v,
-                    None => self.0.push((k, v)),
-                },
-                Write::Delete(k) => self.0.retain(|(x, _)| *x != k),
-            }
-        }
-        self.0.sort();
+        let d = decide(op, self.0.as_deref().unwrap_or(""), now, &NativeUrl);
+        self.0 = d.write;
         (d.answer, d.hint)
     }
 
-    /// The records as the browser side hands them to the core.
-    fn text(&self) -> String {
-        self.0.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect()
-    }
-
     fn pending(&self) -> usize {
-        self.0.iter().filter(|(k, _)| k.starts_with("p.")).count()
+        bank_link::core::store::Index::parse(self.0.as_deref().unwrap_or("")).pending.len()
     }
 }
 
@@ -217,7 +203,7 @@ fn nothing_outlives_its_ttl_and_the_hint_follows_the_store() {
     let mut db = Db::default();
     let (x, fx, _) = flow(1, "redirect", "/cb");
     let (hint_ans, hint) = {
-        let d = decide(Op::Put { state: &x, flow: &fx }, &db.text(), NOW, &NativeUrl);
+        let d = decide(Op::Put { state: &x, flow: &fx }, "", NOW, &NativeUrl);
         (d.answer.clone(), d.hint.clone())
     };
     assert_eq!(hint_ans, Answer::Done);
@@ -227,14 +213,14 @@ fn nothing_outlives_its_ttl_and_the_hint_follows_the_store() {
     assert!(h.may_hold(NOW) && !h.sweep_due(NOW) && h.sweep_due(fx.expires_ms()));
     // A restarted browser, after the TTL: the first call of the library sweeps.
     db.tx(Op::Sweep, fx.expires_ms() + 1);
-    assert!(db.0.is_empty());
+    assert_eq!(db.0, None);
     // The sweep's hint still covers what was there before it (it is written before the
     // transaction commits); the next transaction, on an empty store, removes it.
     assert_eq!(db.tx(Op::Sweep, fx.expires_ms() + 2).1, None);
-    // Records that are not ours are deleted by any transaction.
-    let mut junk = Db(vec![("p.x".into(), "garbage".into()), ("zzz".into(), "d.AAAAAAAAAAAAAAAA.1".into())]);
+    // What is not ours in the index is dropped by any transaction.
+    let mut junk = Db(Some("p.x.1.2.r,garbage,d.AAAAAAAAAAAAAAAA.1,q.y".into()));
     junk.tx(Op::Sweep, NOW);
-    assert!(junk.0.is_empty(), "{junk:?}");
+    assert_eq!(junk.0, None, "{junk:?}");
 }
 
 #[test]

@@ -2,17 +2,18 @@
 //! app sends back to a new tab is found there, and consumed there exactly once.
 //!
 //! The browser keeps it in IndexedDB: one database ([`DB_NAME`]), one object store
-//! ([`OBJECT_STORE`]) of records, each an [`Index`] item keyed by its kind and id
-//! ([`record_key`]: `p.STATE` for a pending flow, `d.ID` for a `done` marker). Every
-//! operation (put, consume, sweep, forget) is one `readwrite` transaction: it reads every
-//! record, this module decides on that snapshot ([`decide`]), and the transaction writes
-//! the difference before it commits. The browser runs overlapping `readwrite`
-//! transactions one at a time, in the order they were created, across every tab of the
-//! origin (IndexedDB §2.7 "Transaction scheduling"), so each decision sees the effect of
-//! every decision before it: a consumed flow never comes back, a new flow is never lost,
-//! and of two tabs that take one callback, the second finds the `done` marker. There is
-//! nothing to wait for and no timing window: localStorage, which this replaced, gives no
-//! such promise (the HTML standard tells authors to assume no locking between tabs).
+//! ([`OBJECT_STORE`]), and in it the same [`Index`] a tab keeps in sessionStorage, under
+//! the same key. Every operation (put, consume, sweep, forget) is one `readwrite`
+//! transaction: it reads the index, this module decides on it ([`decide`]), and the
+//! transaction writes the new index before it commits. The browser runs overlapping
+//! `readwrite` transactions one at a time, in the order they were created, across every
+//! tab of the origin (IndexedDB, "Transaction scheduling"), so each decision sees the
+//! effect of every decision before it: a consumed flow never comes back, a new flow is
+//! never lost, and of two tabs that take one callback, the second finds the `done` marker.
+//! There is nothing to wait for and no timing window: localStorage, which this replaced,
+//! gives no such promise (the HTML standard tells authors to assume no locking between
+//! tabs). One record rather than one per flow: each transaction reads and rewrites all of
+//! it anyway, and one record needs no code to tell which records changed (docs/api.md).
 //!
 //! The decisions are the same functions a tab's own sessionStorage flows go through
 //! (`store::put_pending`, `callback::handle`): the snapshot is a [`MemoryStore`] that
@@ -30,11 +31,11 @@ use super::outcome::AuthorizationResult;
 use super::pending::PendingFlow;
 use super::store::{forget, put_pending, Index, MemoryStore, INDEX_KEY};
 use super::uri::UrlParser;
-use super::urlenc::{cat, cut, decimal, parse_decimal, pieces};
+use super::urlenc::{cat, cut, decimal, parse_decimal};
 
 /// The IndexedDB database of every tab of the origin.
 pub const DB_NAME: &str = "bank-link";
-/// Its one object store: [`Index`] items keyed by [`record_key`].
+/// Its one object store, which holds the [`Index`] under [`INDEX_KEY`].
 pub const OBJECT_STORE: &str = "flows";
 /// The localStorage key of the [`Hint`].
 pub const HINT_KEY: &str = "bank-link:shared";
@@ -43,27 +44,10 @@ pub const HINT_KEY: &str = "bank-link:shared";
 pub const LEGACY_INDEX_KEY: &str = "bank-link";
 /// See [`LEGACY_INDEX_KEY`].
 pub const LEGACY_CLAIM_PREFIX: &str = "bank-link:claim:";
-/// A record longer than this is not one of ours (ours are a few hundred bytes; a record
-/// holds at most a 16 KiB `appState`, percent-encoded): the browser side drops it before
-/// it is copied into wasm memory.
-pub const MAX_RECORD: usize = 64 * 1024;
-
-/// The key a record is stored under: its kind and id (`p.STATE`, `d.ID`), the text before
-/// its second `.`. `None` for what is no item of ours.
-pub fn record_key(item: &str) -> Option<&str> {
-    let (kind, rest) = cut(item, b'.')?;
-    let (id, _) = cut(rest, b'.')?;
-    (matches!(kind, "p" | "d") && !id.is_empty()).then(|| item.get(..kind.len() + 1 + id.len())).flatten()
-}
-
-/// One write of a transaction, in the order given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Write {
-    /// Store `value` under `key`.
-    Put(String, String),
-    /// Delete `key`.
-    Delete(String),
-}
+/// An index longer than this (in UTF-16 units) is not one of ours: at most 16 flows,
+/// each with at most a 16 KiB `appState` (percent-encoded, at most three times as long).
+/// The browser side drops a longer one before it is copied into wasm memory.
+pub const MAX_INDEX: usize = 1 << 20;
 
 /// What one transaction is asked to do.
 #[derive(Debug, Clone, Copy)]
@@ -122,11 +106,11 @@ pub enum Answer {
     Refused(AuthError),
 }
 
-/// A transaction's decision: the records to write, and the answer.
+/// A transaction's decision: the index to write, and the answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
-    /// The records that changed, to write before the transaction commits.
-    pub writes: Vec<Write>,
+    /// The index to write before the transaction commits (`None`: delete it).
+    pub write: Option<String>,
     /// The answer, valid once the transaction has committed.
     pub answer: Answer,
     /// The new [`Hint`] text (`None`: remove the key), from the records before and after,
@@ -134,37 +118,10 @@ pub struct Decision {
     pub hint: Option<String>,
 }
 
-/// The records a transaction read, as the browser side hands them over in one string:
-/// `key TAB value`, one per line (the browser side deletes, before anything is copied, any
-/// record that is not a string pair, is longer than [`MAX_RECORD`], or holds a tab or a
-/// newline: ours never do).
-fn records(text: &str) -> impl Iterator<Item = (&str, &str)> {
-    pieces(text, b'\n').filter_map(|line| cut(line, b'\t'))
-}
-
-/// Decides one transaction on `text` (every record of the object store, read in the same
-/// transaction: [`records`]) at `now_ms`.
+/// Decides one transaction on `text`, the shared index as the transaction read it (`""`
+/// when there is none), at `now_ms`.
 pub fn decide(op: Op, text: &str, now_ms: u64, parser: &dyn UrlParser) -> Decision {
-    let mut before = Index::default();
-    let mut writes = Vec::new();
-    for (key, value) in records(text) {
-        // A record whose key is not the one it would be written under is no record of ours.
-        let parsed = Index::parse(value);
-        if record_key(value) != Some(key) || parsed.pending.len() + parsed.done.len() != 1 {
-            writes.push(Write::Delete(key.to_owned()));
-            continue;
-        }
-        // Oldest first, as the index keeps them (eviction and the marker cap drop from the
-        // front); a few records, so an insertion rather than a sort's code in the wasm.
-        for e in parsed.pending {
-            let at = before.pending.iter().position(|p| p.created_ms > e.created_ms).unwrap_or(before.pending.len());
-            before.pending.insert(at, e);
-        }
-        for d in parsed.done {
-            let at = before.done.iter().position(|x| x.1 > d.1).unwrap_or(before.done.len());
-            before.done.insert(at, d);
-        }
-    }
+    let before = Index::parse(text);
     let mut store = MemoryStore::default();
     if let Some(text) = before.write_text() {
         store.items.insert(INDEX_KEY.to_owned(), text);
@@ -172,8 +129,7 @@ pub fn decide(op: Op, text: &str, now_ms: u64, parser: &dyn UrlParser) -> Decisi
     let answer = run(op, &mut store, &before, now_ms, parser);
     let after = store.items.get(INDEX_KEY).map(|s| Index::parse(s)).unwrap_or_default();
     let written = if matches!(answer, Answer::Relay(_) | Answer::Refused(_)) { &before } else { &after };
-    diff(text, written, &mut writes);
-    Decision { writes, hint: Hint::of(&[&before, written]).map(|h| h.text()), answer }
+    Decision { write: written.write_text(), hint: Hint::of(&[&before, written]).map(|h| h.text()), answer }
 }
 
 fn run(op: Op, store: &mut MemoryStore, before: &Index, now_ms: u64, parser: &dyn UrlParser) -> Answer {
@@ -228,45 +184,6 @@ fn popup_state(href: &str, index: &Index, parser: &dyn UrlParser) -> Option<Stri
     let state = lenient_param(&url, "state").filter(|s| is_token(s))?;
     let entry = index.pending.get(index.find(&state)?)?;
     (PendingFlow::from_record(&entry.record)?.mode == Mode::Popup).then_some(state)
-}
-
-/// The writes that turn `records` into `after`: a record that went or changed is deleted
-/// or put, a new one put.
-fn diff(text: &str, after: &Index, writes: &mut Vec<Write>) {
-    let items = after.write_text().unwrap_or_default();
-    let wanted: Vec<(&str, &str)> = pieces(&items, b',').filter_map(|i| Some((record_key(i)?, i))).collect();
-    for (key, _) in records(text) {
-        let delete = Write::Delete(key.to_owned());
-        if !wanted.iter().any(|(k, _)| *k == key) && !writes.contains(&delete) {
-            writes.push(delete);
-        }
-    }
-    for (key, value) in wanted {
-        if !records(text).any(|r| r == (key, value)) {
-            writes.push(Write::Put(key.to_owned(), value.to_owned()));
-        }
-    }
-}
-
-impl Decision {
-    /// The writes as the browser side takes them in one string: `key TAB value` to put,
-    /// `key` alone to delete, one per line.
-    pub fn writes_text(&self) -> String {
-        let mut out = String::new();
-        for w in &self.writes {
-            let (key, value) = match w {
-                Write::Put(k, v) => (k, Some(v)),
-                Write::Delete(k) => (k, None),
-            };
-            out.push_str(key);
-            if let Some(v) = value {
-                out.push('\t');
-                out.push_str(v);
-            }
-            out.push('\n');
-        }
-        out
-    }
 }
 
 /// The answer of a relay whose flow another tab completed from the shared store.

@@ -106,13 +106,13 @@ export function hint(key, write, legacy, claims) {
   }
 }
 
-// One readwrite transaction on the shared store (core/shared.rs): every record is read and
-// judged by typeof and length (anything else in our database is no record of ours and is
-// deleted, never copied), handed to `decide` as one string ("key\tvalue" lines), and
-// `decide`'s writes ("key\tvalue" to put, "key" to delete, one per line) are made in the
-// same transaction. `done` is called once: with nothing when the transaction committed,
-// with the error when anything refused.
-export function transact(db, store, maxRecord, decide, done) {
+// One readwrite transaction on the shared store (core/shared.rs): the index under `key` is
+// read, judged by typeof and length (anything else is no index of ours and is never
+// copied: the decision starts from an empty one), handed to `decide`, and what `decide`
+// returns is written in the same transaction (undefined: the key is deleted). `done` is
+// called once: with nothing when the transaction committed, with the error when anything
+// refused.
+export function transact(db, store, key, max, decide, done) {
   let ended = false;
   const end = (error) => {
     if (!ended) {
@@ -130,23 +130,12 @@ export function transact(db, store, maxRecord, decide, done) {
       try {
         const tx = conn.transaction(store, "readwrite");
         const os = tx.objectStore(store);
-        const keys = os.getAllKeys();
-        const values = os.getAll();
-        values.onsuccess = () => {
-          let records = "";
-          keys.result.forEach((k, i) => {
-            const v = values.result[i];
-            if (typeof k === "string" && typeof v === "string" && k.length + v.length <= maxRecord && !/[\t\n]/.test(k + v)) {
-              records += k + "\t" + v + "\n";
-            } else {
-              os.delete(k);
-            }
-          });
-          for (const line of decide(records).split("\n")) {
-            const [k, v] = line.split("\t");
-            if (v !== undefined) os.put(v, k);
-            else if (k) os.delete(k);
-          }
+        const got = os.get(key);
+        got.onsuccess = () => {
+          const v = got.result;
+          const write = decide(typeof v === "string" && v.length <= max ? v : "");
+          if (write === undefined) os.delete(key);
+          else os.put(write, key);
         };
         tx.oncomplete = () => {
           conn.close();

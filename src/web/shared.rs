@@ -6,15 +6,16 @@ use super::page::now;
 use super::BrowserUrl;
 use crate::core::error::AuthError;
 use crate::core::shared::{
-    decide, Answer, Hint, Op, DB_NAME, HINT_KEY, LEGACY_CLAIM_PREFIX, LEGACY_INDEX_KEY, MAX_RECORD, OBJECT_STORE,
+    decide, Answer, Hint, Op, DB_NAME, HINT_KEY, LEGACY_CLAIM_PREFIX, LEGACY_INDEX_KEY, MAX_INDEX, OBJECT_STORE,
 };
+use crate::core::store::INDEX_KEY;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    fn transact(db: &str, store: &str, max_record: usize, decide: JsValue, done: JsValue);
+    fn transact(db: &str, store: &str, key: &str, max: usize, decide: JsValue, done: JsValue);
     #[wasm_bindgen(js_name = hint)]
     fn hint_js(key: &str, write: JsValue, legacy: &str, claims: &str) -> Option<String>;
 }
@@ -64,14 +65,13 @@ pub type Then = Box<dyn FnOnce(Result<Answer, AuthError>)>;
 pub fn run(task: Task, then: Then) {
     let answer: Rc<RefCell<Option<Answer>>> = Rc::default();
     let decided = Rc::clone(&answer);
-    let decide_js = Closure::once_into_js(move |records: String| -> String {
+    let decide_js = Closure::once_into_js(move |records: String| -> Option<String> {
         let decision = decide(task.op(), &records, now(), &BrowserUrl);
         // Written while the transaction holds the store: hints are written in the order
         // the transactions run.
         write_hint(decision.hint.clone());
-        let writes = decision.writes_text();
         *decided.borrow_mut() = Some(decision.answer);
-        writes
+        decision.write
     });
     let done_js = Closure::once_into_js(move |error: JsValue| {
         let answer = answer.borrow_mut().take();
@@ -80,7 +80,7 @@ pub fn run(task: Task, then: Then) {
             _ => Err(unavailable()),
         });
     });
-    transact(DB_NAME, OBJECT_STORE, MAX_RECORD, decide_js, done_js);
+    transact(DB_NAME, OBJECT_STORE, INDEX_KEY, MAX_INDEX, decide_js, done_js);
 }
 
 /// The shared store could not be used.

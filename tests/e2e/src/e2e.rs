@@ -337,25 +337,28 @@ fn rust_frontend_redirect(c: &Ctx) -> Result<(), Fail> {
 
 // ----- across tabs (storage: "local") -------------------------------------------------
 
-/// Reads (and with `edit`, rewrites) the shared store's records in the current page: the
-/// IndexedDB object store as `[key, value]` pairs, in one transaction of its own.
-const SHARED_RECORDS: &str = "return await new Promise((ok, fail) => { \
+/// Reads (and with `edit`, rewrites) the shared store's index in the current page: the
+/// text under `bank-link` in the IndexedDB object store, in one transaction of its own.
+const SHARED_INDEX: &str = "return await new Promise((ok, fail) => { \
      const r = indexedDB.open('bank-link', 1); \
      r.onupgradeneeded = () => r.result.createObjectStore('flows'); r.onerror = () => fail(r.error); \
      r.onsuccess = () => { const db = r.result; const tx = db.transaction('flows', 'readwrite'); \
-       const os = tx.objectStore('flows'); const k = os.getAllKeys(); const v = os.getAll(); let out; \
-       v.onsuccess = () => { out = k.result.map((key, i) => [key, v.result[i]]); \
-         if (typeof edit === 'function') for (const [key, value] of out) { const n = edit(key, value); \
-           if (n !== value) os.put(n, key); } }; \
+       const os = tx.objectStore('flows'); const g = os.get('bank-link'); let out; \
+       g.onsuccess = () => { out = g.result || ''; \
+         if (typeof edit === 'function') { const n = edit(out); if (n !== out) os.put(n, 'bank-link'); } }; \
        tx.oncomplete = () => { db.close(); ok(out); }; tx.onabort = () => fail(tx.error); }; });";
 
 impl Ctx<'_> {
-    /// The shared store's record keys (`p.STATE` pending, `d.ID` done) in this page.
+    /// The shared store's flows in this page, each as its kind and id (`p.STATE` pending,
+    /// `d.ID` done): the index's items up to their second dot.
     fn shared_keys(&self) -> Res<Vec<String>> {
-        let v = self.s.exec_async(&format!("const edit = null; {SHARED_RECORDS}"))?;
-        Ok(v.as_array()
-            .map(|a| a.iter().filter_map(|r| r[0].as_str().map(str::to_owned)).collect())
-            .unwrap_or_default())
+        let v = self.s.exec_async(&format!("const edit = null; {SHARED_INDEX}"))?;
+        let index = v.as_str().unwrap_or_default();
+        Ok(index
+            .split(',')
+            .filter(|i| !i.is_empty())
+            .map(|i| i.splitn(3, '.').take(2).collect::<Vec<_>>().join("."))
+            .collect())
     }
 
     /// Empties both storages of this origin and the shared store.
@@ -500,11 +503,12 @@ fn restart_sweep(c: &Ctx, provider: &str) -> Result<(), Fail> {
     // hint's times, moved into the past as the clock would move past them.
     let moved = c.s.exec_async(&format!(
         "const past = String(Date.now() - 1000); \
-         const edit = (key, value) => {{ const p = value.split('.'); if (p[0] !== 'p') return value; p[3] = past; \
-           return p.join('.').replace(/expires=\\d+/, 'expires=' + past); }}; \
-         const out = await (async () => {{ {SHARED_RECORDS} }})(); \
+         const edit = (index) => index.split(',').map((item) => {{ const p = item.split('.'); \
+           if (p[0] !== 'p') return item; p[3] = past; \
+           return p.join('.').replace(/expires=\\d+/, 'expires=' + past); }}).join(','); \
+         const out = await (async () => {{ {SHARED_INDEX} }})(); \
          localStorage.setItem('bank-link:shared', past + '.' + past); \
-         return [sessionStorage.length, out.map((r) => r[0]).join(',')];"
+         return [sessionStorage.length, out];"
     ))?;
     ensure(
         moved[0] == 0 && moved[1].as_str().is_some_and(|k| k.starts_with("p.")),
