@@ -474,9 +474,9 @@ async fn open_window_on_event_follows_a_popup_flow() {
     assert_eq!(
         events,
         [
-            r#"{"name":"open","provider":"oauth2"}"#,
-            r#"{"name":"relayed"}"#,
-            r#"{"name":"completed","provider":"oauth2","ok":true}"#
+            r#"{"name":"open","provider":"oauth2","mode":"popup"}"#,
+            r#"{"name":"relayed","mode":"popup"}"#,
+            r#"{"name":"completed","provider":"oauth2","mode":"popup","ok":true}"#
         ]
     );
     assert!(events.iter().all(|e| !e.contains("popup-code") && !e.contains(&state)));
@@ -495,6 +495,9 @@ async fn on_event_reports_a_blocked_popup() {
     let events = events(&seen);
     assert_eq!(
         events,
-        [r#"{"name":"popup_blocked","error":"popup_blocked"}"#, r#"{"name":"failed","error":"popup_blocked"}"#]
+        [
+            r#"{"name":"popup_blocked","mode":"popup","error":"popup_blocked"}"#,
+            r#"{"name":"failed","mode":"popup","error":"popup_blocked"}"#
+        ]
     );
 }

@@ -13,7 +13,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::browser::{code_of, event_collector, events, get, origin};
+use common::browser::{code_of, event_collector, events, get, origin, window};
 use common::dts;
 
 fn storage() -> web_sys::Storage {
@@ -569,7 +569,7 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
     assert_eq!(events(&seen), Vec::<String>::new());
     let bad = ok.replace(r#""navigate":false"#, r#""navigate":false,"ttlSeconds":5"#);
     assert_eq!(start_err(with_events(&bad)).await.0, "invalid_config");
-    assert_eq!(events(&seen), [r#"{"name":"failed","error":"invalid_config"}"#]);
+    assert_eq!(events(&seen), [r#"{"name":"failed","mode":"redirect","error":"invalid_config"}"#]);
     seen.set_length(0);
 
     let state = get(&started, "state").as_string().unwrap();
@@ -580,7 +580,10 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
     assert_eq!(get(&r, "code").as_string().as_deref(), Some("event-code"), "the throwing handler broke nothing");
     assert_eq!(
         events(&seen),
-        [r#"{"name":"callback_received"}"#, r#"{"name":"completed","provider":"oauth2","ok":true}"#]
+        [
+            r#"{"name":"callback_received","mode":"redirect"}"#,
+            r#"{"name":"completed","provider":"oauth2","mode":"redirect","ok":true}"#
+        ]
     );
     // The same URL again: the same answer, no second report. A forged one: "failed".
     handle_callback(url.as_str().into(), options.clone().into()).unwrap();
@@ -590,7 +593,43 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
     // A page that is no callback says nothing.
     assert!(handle_callback(format!("{}/cb?tab=2", origin()).into(), options.into()).unwrap().is_null());
     let all = events(&seen);
-    assert_eq!(all[2..], [r#"{"name":"callback_received"}"#, r#"{"name":"failed","error":"unknown_state"}"#]);
+    assert_eq!(
+        all[2..],
+        [
+            r#"{"name":"callback_received","mode":"redirect"}"#,
+            r#"{"name":"failed","mode":"redirect","error":"unknown_state"}"#
+        ]
+    );
     assert!(all.iter().all(|e| !e.contains("event-code") && !e.contains(&state)), "{all:?}");
+    clear();
+}
+
+/// `mode`, `onEvent`, `signal` and `handleCallback`'s `storage` are read as own properties
+/// only: a polluted `Object.prototype` neither turns a redirect start into a popup nor
+/// makes the library call a function it was never given; and the storage-local path runs
+/// through a plain `handleCallback()`, with a polluted `storage` option ignored too.
+#[wasm_bindgen_test]
+async fn config_fields_are_read_as_own_properties_only() {
+    clear();
+    let polluted = js_sys::Function::new_no_args(
+        "window.__heard = 0;
+         Object.prototype.mode = 'popup';
+         Object.prototype.onEvent = () => { window.__heard++; };
+         Object.prototype.storage = 'cloud';
+         return () => { delete Object.prototype.mode; delete Object.prototype.onEvent; delete Object.prototype.storage; };",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let r = start(cfg(r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1",
+        "redirectUri":"{origin}/cb","navigate":false}"#))
+    .await;
+    let state = r.as_ref().map(|r| get(r, "state").as_string());
+    let url = format!("{}/cb?code=own&state={}", origin(), state.clone().ok().flatten().unwrap_or_default());
+    let handled = handle_callback(url.into(), js_sys::Object::new().into());
+    polluted.unchecked_ref::<js_sys::Function>().call0(&JsValue::NULL).unwrap();
+    let heard = Reflect::get(&window(), &"__heard".into()).unwrap().as_f64();
+    assert!(state.is_ok_and(|s| s.is_some()), "a redirect start with navigate: false resolves {{ url, state }}");
+    assert_eq!(get(&handled.unwrap(), "code").as_string().as_deref(), Some("own"));
+    assert_eq!(heard, Some(0.0), "an inherited onEvent was called");
     clear();
 }
