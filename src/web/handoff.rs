@@ -4,18 +4,16 @@
 //! store's answer, and does what it says.
 
 use super::events::Events;
-use super::popup::{clean_address, SETTLED};
+use super::popup::{clean_address, relay_on_channel};
 use super::shared::{self, Task};
 use super::{announced, interop, remember, Answer_};
 use crate::core::callback::Navigation;
 use crate::core::events::EventName;
-use crate::core::handoff::{Action, Event, Handoff, SETTLED_WAIT_MS};
-use crate::core::popup::channel_name;
+use crate::core::handoff::{Action, Event, Handoff};
 use crate::core::shared::Answer;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-use web_sys::{BroadcastChannel, MessageEvent, Window};
+use web_sys::{BroadcastChannel, Window};
 
 /// What one hand-off holds while it waits.
 struct Relay {
@@ -46,34 +44,30 @@ pub fn relay(
     if href == current {
         clean_address(window, href);
     }
-    let channel = BroadcastChannel::new(&channel_name(state)).ok();
-    let (machine, first) = Handoff::relayed(channel.is_some());
     let relay: Shared = Rc::new(RefCell::new(Relay {
-        machine,
+        machine: Handoff::relayed(true).0,
         window: window.clone(),
         href: href.to_owned(),
         nav,
         events: events.clone(),
-        channel: channel.clone(),
+        channel: None,
         answer: Some(answer),
     }));
-    if let Some(channel) = &channel {
-        let r = Rc::clone(&relay);
-        let on_word = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            if interop::is_settled(&e.unchecked_ref::<MessageEvent>().data(), SETTLED) {
-                fed(&r, Event::Settled);
-            }
-        });
-        channel.set_onmessage(Some(on_word.as_ref().unchecked_ref()));
-        let _ = channel.post_message(&interop::relay_to_js(state, href));
+    let (word, wait) = (Rc::clone(&relay), Rc::clone(&relay));
+    let channel = relay_on_channel(
+        window,
+        state,
+        &interop::relay_to_js(state, href),
+        move || fed(&word, Event::Settled),
+        move || fed(&wait, Event::WaitOver),
+    );
+    let (machine, first) = Handoff::relayed(channel.is_some());
+    if channel.is_some() {
         events.emit(EventName::Relayed, None, None, None);
-        let r = Rc::clone(&relay);
-        let wait_over = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| fed(&r, Event::WaitOver));
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(wait_over.as_ref().unchecked_ref(), SETTLED_WAIT_MS);
-        // Both live as long as the page; the channel is closed once the hand-off ends.
-        on_word.forget();
-        wait_over.forget();
+    }
+    if let Ok(mut r) = relay.try_borrow_mut() {
+        r.machine = machine;
+        r.channel = channel;
     }
     act(&relay, first);
 }

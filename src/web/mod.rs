@@ -256,17 +256,18 @@ fn handle_shared(
         let task = Task::Callback(href.clone(), nav, false);
         shared::run(
             task,
-            Box::new(move |taken| match taken {
-                Ok(Answer::Relay(state)) => handoff::relay(&w, &href, &current, &state, nav, &events, answer),
-                // A bare page that is no shared flow's (or a store with nothing of it):
-                // this tab's own storage answers, Tink's silent denial included.
-                Ok(Answer::Handled(Handled { outcome: Ok(None), .. })) | Ok(Answer::Done | Answer::Absent) => {
-                    answer(handle_here(&w, &href, &current, &events))
-                }
-                Ok(Answer::Handled(handled)) => answer(announced(&events, settle_here(&w, &href, &current, handled))),
-                Ok(Answer::Refused(e)) | Err(e) => {
-                    answer(announced(&events, settle_here(&w, &href, &current, refused(&href, e))))
-                }
+            Box::new(move |taken| {
+                let handled = match taken {
+                    Ok(Answer::Relay(state)) => {
+                        return handoff::relay(&w, &href, &current, &state, nav, &events, answer)
+                    }
+                    Ok(Answer::Handled(h)) if !matches!(h.outcome, Ok(None)) => h,
+                    Ok(Answer::Refused(e)) | Err(e) => refused(&href, e),
+                    // A bare page that is no shared flow's (or a store with nothing of it):
+                    // this tab's own storage answers, Tink's silent denial included.
+                    Ok(_) => return answer(handle_here(&w, &href, &current, &events)),
+                };
+                answer(announced(&events, settle_here(&w, &href, &current, handled)))
             }),
         );
     });

@@ -397,22 +397,43 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
         forget(s, &state);
     }
     clean_address(window, href);
-    let Ok(channel) = BroadcastChannel::new(&channel_name(&state)) else { return true };
-    // Both live as long as the page: it closes, or it says its last word.
     let w = window.clone();
-    let on_settled = Handler::new(move |e: JsValue| {
+    let w2 = window.clone();
+    relay_on_channel(
+        window,
+        &state,
+        &message,
+        move || drop(w.close()),
+        move || interop::say_return_to_app(&w2, interop::CLOSE_AND_RETURN),
+    );
+    true
+}
+
+/// Posts `message` (a relay for `state`) on the flow's channel and listens there for the
+/// opener's word that it settled the flow (`on_word`), and for the end of the wait for it
+/// (`on_wait_over`, after [`SETTLED_WAIT_MS`]). Both listeners live as long as the page;
+/// the channel is returned so its user can close it (`None`: none could be made, so
+/// nobody heard the relay on it).
+pub(super) fn relay_on_channel(
+    window: &Window,
+    state: &str,
+    message: &JsValue,
+    mut on_word: impl FnMut() + 'static,
+    mut on_wait_over: impl FnMut() + 'static,
+) -> Option<BroadcastChannel> {
+    let channel = BroadcastChannel::new(&channel_name(state)).ok()?;
+    let word = Handler::new(move |e: JsValue| {
         if interop::is_settled(&e.unchecked_ref::<MessageEvent>().data(), SETTLED) {
-            let _ = w.close();
+            on_word();
         }
     });
-    channel.set_onmessage(Some(fun(&on_settled)));
-    let _ = channel.post_message(&message);
-    let w = window.clone();
-    let gone = Handler::new(move |_: JsValue| interop::say_return_to_app(&w, interop::CLOSE_AND_RETURN));
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&gone), SETTLED_WAIT_MS);
-    on_settled.forget();
-    gone.forget();
-    true
+    channel.set_onmessage(Some(fun(&word)));
+    let _ = channel.post_message(message);
+    let wait = Handler::new(move |_: JsValue| on_wait_over());
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&wait), SETTLED_WAIT_MS);
+    word.forget();
+    wait.forget();
+    Some(channel)
 }
 
 /// Drops the callback parameters of `href` (this page's location) from the address bar.
