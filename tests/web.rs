@@ -633,3 +633,51 @@ async fn config_fields_are_read_as_own_properties_only() {
     assert_eq!(heard, Some(0.0), "an inherited onEvent was called");
     clear();
 }
+
+/// `storage: "local"` where IndexedDB refuses (a blocked or private context: here
+/// `indexedDB.open` throws, then its request fails): `storage_unavailable`, and nothing
+/// is kept in this tab either. With IndexedDB back, the same start is kept in the shared
+/// store and its callback, handled with no option, completes through a Promise.
+#[wasm_bindgen_test]
+async fn storage_local_without_indexed_db_is_storage_unavailable_and_with_it_completes() {
+    clear();
+    let local = r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1",
+        "redirectUri":"{origin}/cb","navigate":false,"storage":"local"}"#;
+    for patch in [
+        "indexedDB.open = () => { throw new DOMException('denied', 'SecurityError'); };",
+        "indexedDB.open = () => { const r = {}; setTimeout(() => { r.error = new DOMException('denied', 'UnknownError'); r.onerror && r.onerror(); }, 0); return r; };",
+    ] {
+        let undo = js_sys::Function::new_no_args(&format!(
+            "const open = indexedDB.open; {patch} return () => {{ indexedDB.open = open; }};"
+        ))
+        .call0(&JsValue::NULL)
+        .unwrap();
+        let refused = start_err(cfg(local)).await;
+        undo.unchecked_ref::<js_sys::Function>().call0(&JsValue::NULL).unwrap();
+        assert_eq!(refused.0, "storage_unavailable", "{patch}");
+        assert!(ours().is_empty(), "{:?}", ours());
+    }
+    let started = start(cfg(local)).await.unwrap();
+    assert!(ours().is_empty(), "a shared flow is not kept in this tab's storage: {:?}", ours());
+    let state = get(&started, "state").as_string().unwrap();
+    let url = format!("{}/cb?code=shared-code&state={state}", origin());
+    let answer = handle_callback(url.clone().into(), JsValue::UNDEFINED).unwrap();
+    assert!(answer.is_instance_of::<js_sys::Promise>(), "another tab's flow is answered through a Promise");
+    let r = JsFuture::from(answer.unchecked_into::<js_sys::Promise>()).await.unwrap();
+    assert_eq!(get(&r, "code").as_string().as_deref(), Some("shared-code"));
+    // Taken once: a second page handling the same answer finds the `done` marker.
+    let again = format!("{url}&x=1");
+    let answer = handle_callback(again.into(), JsValue::UNDEFINED).unwrap();
+    let e = JsFuture::from(answer.unchecked_into::<js_sys::Promise>()).await.unwrap_err();
+    assert_eq!(code_of(&e), "already_handled");
+    // The other tests of this page expect no shared flow: the hint and the store go.
+    let gone: js_sys::Promise = js_sys::Function::new_no_args(
+        "localStorage.removeItem('bank-link:shared');
+         return new Promise((ok) => { const r = indexedDB.deleteDatabase('bank-link'); r.onsuccess = r.onerror = r.onblocked = ok; });",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap()
+    .unchecked_into();
+    JsFuture::from(gone).await.unwrap();
+    clear();
+}
