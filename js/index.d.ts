@@ -1,4 +1,4 @@
-/** The provider presets (API.md "Presets"). */
+/** The provider presets (docs/api.md "Presets"). */
 export type Provider = "tink" | "flinks" | "flinks-v3" | "oauth2";
 
 /** Flinks outbound scopes, as its `/api/v1/authorize` document lists them. */
@@ -172,9 +172,9 @@ export function handleCallback(
  * The same, for flows started with `storage: "local"` (and this tab's own flows too): the
  * callback may have come back in another tab. Single use across tabs: when two tabs handle
  * the same callback at once, one resolves with the result and the other rejects with
- * `already_handled` (about 150 ms; see the README "Across tabs"). The answer of a popup
- * flow that came back in this tab goes to the opener: `null`, and the page says "return to
- * the app" (or, if the opener is gone, the result after 1.5 s).
+ * `already_handled` (see docs/api.md, "Across tabs"). The answer of a popup flow that came
+ * back in this tab goes to the opener: `null`, and the page says "return to the app" (or,
+ * if the opener is gone, the result).
  */
 export function handleCallback(
   location: Location | URL | string | null | undefined,

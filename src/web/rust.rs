@@ -13,9 +13,10 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-/// Starts a redirect-mode authorization: validates `config`, stores the pending flow in
-/// sessionStorage and navigates to the provider (with `navigate(false)`, only returns
-/// the URL). Call it from the click handler that connects a bank.
+/// Starts a redirect-mode authorization: validates `config`, stores the pending flow (in
+/// sessionStorage, or the store tabs share with `storage(StorageArea::Local)`) and
+/// navigates to the provider (with `navigate(false)`, only returns the URL). Call it from
+/// the click handler that connects a bank.
 pub fn start_authorization(config: &Config) -> Result<Started, AuthError> {
     redirect(&config.entries(), &Events::default())
 }
