@@ -1,4 +1,4 @@
-/** The provider presets (API.md "Presets"). */
+/** The provider presets (docs/api.md "Presets"). */
 export type Provider = "tink" | "flinks" | "flinks-v3" | "oauth2";
 
 /** Flinks outbound scopes, as its `/api/v1/authorize` document lists them. */
@@ -177,7 +177,7 @@ export function startAuthorization(
  * says so); a page that never used `storage: "local"` always gets the synchronous form.
  * The answer of a popup flow that came back in this tab goes to its opener: `null`, and
  * the page says "return to the app" (or, if the opener is gone, the result).
- * `options.storage` is accepted for older callers and not needed.
+ * `options.storage` is accepted for older callers and not needed (docs/api.md, "Across tabs").
  */
 export function handleCallback(
   location?: Location | URL | string | null,

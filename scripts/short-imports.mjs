@@ -2,8 +2,9 @@
 // short names, in the .wasm and in the glue together: `node scripts/short-imports.mjs pkg/bank_link_bg.wasm pkg/bank_link.js`.
 //
 // Why: wasm-bindgen names each import `__wbg_<name>_<16 hex digits>`, and the package
-// carries every name twice (the wasm's import section and the glue's import object). With
-// 80-odd imports that is about 3 KB of nearly random text, over 1 KB after brotli. The
+// carries every name twice (the wasm's import section and the glue's import object): with
+// dozens of imports, kilobytes of nearly random text that brotli cannot shrink much
+// (docs/performance.md, "short import names"). The
 // names mean nothing to anyone; a rename that keeps both sides in step is safe, and the
 // build fails here if any name is not found exactly once in the glue.
 import { readFileSync, writeFileSync } from "node:fs";

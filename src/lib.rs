@@ -82,13 +82,11 @@ static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 pub mod core;
-#[cfg(all(target_arch = "wasm32", not(bank_link_floor)))]
+// The browser layer and its exports (feature `web`, on by default). Off only for a build that
+// wants the core alone, such as scripts/bench-floor's core-only row (bench/floor/core/):
+// exported functions of a dependency are linked into any wasm that depends on it.
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
-// A measurement build only (scripts/bench-floor): the core behind two string exports in
-// place of the web layer, to weigh the protocol logic by itself. Never in the package.
-#[cfg(all(target_arch = "wasm32", bank_link_floor))]
-#[path = "../bench/floor/core_only.rs"]
-mod floor;
 
 pub use crate::core::config::{Mode, PopupOptions, StorageArea};
 pub use crate::core::error::{AuthError, ErrorCode};
@@ -96,7 +94,7 @@ pub use crate::core::outcome::AuthorizationResult;
 pub use crate::core::provider::Provider;
 pub use crate::core::secret::{AuthorizationCode, CodeVerifier, State};
 pub use crate::core::typed::{Config, Flinks, FlinksScope, FlinksV3, OAuth2, Preset, Tink};
-#[cfg(all(target_arch = "wasm32", not(bank_link_floor)))]
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub use crate::web::rust::{handle_callback, start_authorization, start_popup, PopupFlow};
-#[cfg(all(target_arch = "wasm32", not(bank_link_floor)))]
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub use crate::web::Started;

@@ -191,7 +191,7 @@ async fn open_window_popup_opens_synchronously_with_size_and_our_name() {
     // wanted, so close it by sending a provider error through the channel.
     let state = opened_state(&p);
     // The opener dropped its copy right after `window.open`: it never takes itself for
-    // the popup (API.md "Who relays a popup callback").
+    // the popup (docs/api.md "Who relays a popup callback").
     assert!(ours().is_empty(), "{:?}", ours());
     broadcast(
         &format!("bank-link:{state}"),

@@ -1,4 +1,4 @@
-//! Data-driven tests: `tests/vectors/config.json` (every config rule of API.md, accepted
+//! Data-driven tests: `tests/vectors/config.json` (every config rule of docs/api.md, accepted
 //! and rejected) and `tests/vectors/authorize.json` (exact authorize URLs and pending
 //! records, computed by hand from the provider documents). The same file runs natively
 //! (`cargo test --test vectors`) and in browsers (wasm-bindgen-test); the vectors are

@@ -290,7 +290,7 @@ async fn issuer_is_enforced_when_configured() {
     let with_iss = format!(r#"{OAUTH2},"issuer":"https://as.example""#);
     let state = started_here(&with_iss).await;
     let here = format!("{}{}", origin(), path());
-    // Once seen in WebKitGTK as `unknown_state` (README, issue 14: the engine, not this
+    // Once seen in WebKitGTK as `unknown_state` (docs/testing.md, issue 14: the engine, not this
     // flow, is the suspect): should it recur, the failure says what was stored.
     let first = callback(&format!("{here}?code=x&state={state}")).unwrap_err();
     let stored = storage().get_item(INDEX_KEY).unwrap();

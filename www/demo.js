@@ -7,7 +7,7 @@ const P = config.providerOrigin;
 const redirectUri = `${location.origin}/callback.html`;
 
 // bank-link keeps every flow under one key: `p.STATE.CREATED.EXPIRES.RECORD` pends,
-// `d.STATE.EXPIRES` is done (README "Pending authorizations").
+// `d.STATE.EXPIRES` is done (docs/api.md, "Pending authorizations").
 function showPending() {
   if (!$("pending")) return;
   const entries = (sessionStorage.getItem("bank-link") || "").split(",").filter(Boolean);

@@ -1,4 +1,4 @@
-// bank-link's protocol core without its web layer (core_only.rs), loaded as the package
+// bank-link's protocol core without its web layer (the crate in core/), loaded as the package
 // is (glue, then the .wasm as a second request, top-level await). The same start and
 // callback as entries/bank-link.js: config validated, state and PKCE, the pending
 // record in sessionStorage, the callback parsed, verified and consumed. No popup, no

@@ -8,8 +8,8 @@
 //!   generic OAuth 2.0 with PKCE `GET /oauth2/authorize` (for the `oauth2` preset),
 //!   each with a consent screen (`#approve` / `#deny`) that posts back to its own path.
 //!
-//! The behaviour follows the provider documents in /work/shared/providers/; where they
-//! are silent the choice is commented at the spot (see `provider.rs`).
+//! The behaviour follows the providers' public documents (listed in `provider.rs` and in
+//! `docs/api.md`); where they are silent the choice is commented at the spot.
 
 mod app;
 mod http;

@@ -1,9 +1,14 @@
-//! The provider's origin: stand-ins for three documented authorization endpoints.
+//! The provider's origin: stand-ins for four authorization endpoints, three of them
+//! documented by their providers.
 //!
-//! Sources (kept in /work/shared/providers/):
-//! - Tink: `tink-oauth-authorize.md` — `GET /link/0.2/oauth/auto-authorize.html`.
-//! - Flinks outbound: `flinks-outbound-authorize*.{md,txt}` — `GET /api/v1/authorize`.
-//! - Flinks v3: `flinks-v3-oauth-authorize.md` — `GET /v3/oauth/authorize`.
+//! Sources:
+//! - Tink: API reference, "OAuth › Initiate an authorization" (https://docs.tink.com/api)
+//!   — `GET /link/0.2/oauth/auto-authorize.html`.
+//! - Flinks outbound: "Authorize With a Data Provider"
+//!   (https://docs.flinks.com/api/outbound/endpoints/authorize/authorize-with-a-data-provider)
+//!   — `GET /api/v1/authorize`.
+//! - Flinks v3: "/OAuth/Authorize" (https://docs.flinks.com/api/authorize/custom/oauth-authorize)
+//!   — `GET /v3/oauth/authorize`.
 //! - A generic OAuth 2.0 server (RFC 6749 §4.1 with RFC 7636 PKCE) for the `oauth2`
 //!   preset: `GET /oauth2/authorize`. No provider document: the RFCs are the spec.
 //!

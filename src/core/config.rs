@@ -1,4 +1,4 @@
-//! Config validation (API.md, `startAuthorization(config)`). Everything the caller
+//! Config validation (docs/api.md, `startAuthorization(config)`). Everything the caller
 //! hands us is untrusted until it passes here; each rule fails with `invalid_config`
 //! naming the field as the caller wrote it and saying what is allowed.
 
@@ -33,7 +33,7 @@ pub enum ConfigValue {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-/// How the user reaches the provider (API.md `mode`).
+/// How the user reaches the provider (docs/api.md `mode`).
 pub enum Mode {
     /// The page itself navigates to the provider, which redirects back to `redirectUri` (the default).
     Redirect,
@@ -219,7 +219,7 @@ impl<'a> ValidatedConfig<'a> {
     }
 }
 
-/// `ttlSeconds` when the config gives none (API.md: 600).
+/// `ttlSeconds` when the config gives none (docs/api.md: 600).
 pub const DEFAULT_TTL_SECONDS: u32 = 600;
 /// A bank login with a second factor can take minutes; an hour is the most a pending
 /// authorization may live (RFC 6749 §4.1.2 recommends short-lived codes; the state
@@ -227,7 +227,7 @@ pub const DEFAULT_TTL_SECONDS: u32 = 600;
 pub const TTL_BOUNDS: (u32, u32) = (30, 3600);
 /// The longest text or URL a config field may hold, in bytes.
 pub const MAX_STRING: usize = 2048;
-/// API.md size cap: an `appState` longer than this as JSON is `invalid_config`.
+/// docs/api.md size cap: an `appState` longer than this as JSON is `invalid_config`.
 pub const MAX_APP_STATE: usize = 16 * 1024;
 /// The most entries `extraParams` may hold.
 pub const MAX_EXTRA_PARAMS: usize = 32;
@@ -262,7 +262,7 @@ const FIELDS: [&str; 23] = [
     "onEvent",
 ];
 
-/// The config fields `provider` reads, in API.md's order: the public surface that the
+/// The config fields `provider` reads, in docs/api.md's order: the public surface that the
 /// `.d.ts` must match (tests/surface.rs compares them both ways).
 pub fn fields_for(p: Provider) -> impl Iterator<Item = &'static str> {
     FIELDS.into_iter().filter(move |f| p.reads(f))
@@ -427,7 +427,7 @@ fn is_scope_token(t: &str) -> bool {
 fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
     let key = "scope";
     // The scopes joined by single spaces, as they will be sent; then read back token by
-    // token (no list of tokens is kept: a `Vec` here cost 0.8 KB of wasm).
+    // token (no list of tokens is kept: a `Vec` here cost measurable wasm, docs/performance.md).
     let joined = match r.get(key) {
         ConfigValue::Absent => {
             return match p.scope_rule() {

@@ -1,4 +1,4 @@
-//! The one error shape every operation fails with (API.md, "AuthError").
+//! The one error shape every operation fails with (docs/api.md, "AuthError").
 
 use core::fmt;
 
@@ -77,8 +77,8 @@ impl ErrorCode {
 /// caller wrote it, for `invalid_config`. Messages never echo a secret or a callback value.
 ///
 /// One pointer wide: the details live in a box, so every `?` that passes an error up
-/// moves a pointer, not the whole record (in wasm a copy at each of the many exits; this
-/// alone took about 1 KB off the package). Read the details through `Deref`:
+/// moves a pointer, not the whole record (in wasm a copy at each of the many exits; the
+/// saving is in docs/performance.md). Read the details through `Deref`:
 /// `e.code`, `e.field`, `e.message`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthError(Box<ErrorInfo>);
@@ -132,7 +132,7 @@ impl AuthError {
         Self::new(ErrorCode::StorageUnavailable, message)
     }
 
-    /// A browser facility other than storage failed (API.md `browser_unavailable`).
+    /// A browser facility other than storage failed (docs/api.md `browser_unavailable`).
     pub fn browser(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::BrowserUnavailable, message)
     }

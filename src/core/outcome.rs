@@ -1,4 +1,4 @@
-//! What `handleCallback` returns: the provider's answer as a value (API.md,
+//! What `handleCallback` returns: the provider's answer as a value (docs/api.md,
 //! `AuthorizationResult`). A provider error is a result, not a throw.
 
 use super::provider::Provider;
@@ -17,7 +17,7 @@ pub const OAUTH_ERRORS: [&str; 7] = [
 ];
 
 #[derive(Debug, Clone, PartialEq)]
-/// The answer of a verified callback (API.md `AuthorizationResult`): success, or the provider's error.
+/// The answer of a verified callback (docs/api.md `AuthorizationResult`): success, or the provider's error.
 pub enum AuthorizationResult {
     /// The provider granted access (`ok: true`).
     Success {

@@ -1,12 +1,13 @@
-//! The pending authorization: what `startAuthorization` leaves in sessionStorage for
-//! `handleCallback` to verify against. Keyed by state, so two tabs or two clicks never
-//! overwrite each other.
+//! The pending authorization's record: what `startAuthorization` leaves in the pending
+//! store (an entry of the store's one key, `store.rs`) for `handleCallback` to verify
+//! against. Keyed by state, so two tabs or two clicks never overwrite each other.
 
 use super::config::Mode;
 use super::provider::Provider;
 use super::urlenc::{cat, cut, decimal, decode_component, encode, parse_decimal, pieces};
 
-/// sessionStorage key prefixes. `done` markers hold no code: only the expiry.
+/// Prefix of the name tests and the demo give a pending flow ([`pending_key`]); no such
+/// key is written. `done` markers hold no code: only the expiry.
 pub const PENDING_PREFIX: &str = "bank-link:pending:";
 /// Prefix of a `done` marker's name ([`done_key`]).
 pub const DONE_PREFIX: &str = "bank-link:done:";

@@ -84,7 +84,7 @@ pub const DEFAULT_WIDTH: u32 = 500;
 pub const DEFAULT_HEIGHT: u32 = 700;
 
 /// How often the opener looks at `popup.closed`; with [`CLOSED_GRACE_MS`] a closed popup
-/// is reported within API.md's 2 seconds.
+/// is reported within docs/api.md's 2 seconds.
 pub const POLL_MS: i32 = 250;
 /// After `closed` reads true, a relay that raced the closing may still be in flight.
 pub const CLOSED_GRACE_MS: f64 = 600.0;

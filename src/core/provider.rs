@@ -1,5 +1,5 @@
 //! The four presets and the parameters each sends, named exactly as its provider
-//! documents them (see ../shared/providers/).
+//! documents them (the documents' public URLs and titles: docs/api.md, the opening list).
 
 /// Which authorization server a flow talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl Param {
 /// RFC 7636 §4.3 parameters, which every preset may send when PKCE is on.
 pub const PKCE_PARAMS: [&str; 2] = ["code_challenge", "code_challenge_method"];
 
-/// Parameters `extraParams` may never name, for any preset (API.md, "Reserved
+/// Parameters `extraParams` may never name, for any preset (docs/api.md, "Reserved
 /// parameters"): they change how or where the answer is delivered (`response_mode`,
 /// `redirect_uri`, a JAR `request` or `request_uri` that would carry its own), which flow
 /// runs, or who asks, whether or not the preset sends them itself.
@@ -102,7 +102,7 @@ pub enum LangRule {
 }
 
 impl Provider {
-    /// Every preset, in API.md's order.
+    /// Every preset, in docs/api.md's order.
     pub const ALL: [Provider; 4] = [Self::Tink, Self::Flinks, Self::FlinksV3, Self::OAuth2];
 
     /// The config fields this preset reads beyond the common ones, each with whether it

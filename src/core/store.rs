@@ -1,6 +1,6 @@
-//! Where pending authorizations live: a trait the browser's sessionStorage implements
-//! (src/web/storage.rs), an in-memory one for tests and faults on purpose, and the one
-//! key that holds every flow of ours.
+//! Where pending authorizations live: a trait the browser's sessionStorage and localStorage
+//! implement (src/web/storage.rs), an in-memory one for tests and faults on purpose, and
+//! the one key that holds every flow of ours.
 //!
 //! One key, [`INDEX_KEY`], holds every pending flow (its times and its record) and the
 //! `done` markers. A start or a callback reads it once and writes it once, whatever else
@@ -45,9 +45,8 @@ pub const MAX_DONE: usize = 8;
 
 /// A `done` marker names its flow by the first this many characters of the state (96
 /// bits): enough to tell a replay from an unknown state, and less than half the bytes.
-/// Every call writes and reads every marker: with 8 markers of whole states a start or a
-/// callback took about 20 µs more in Chromium than with one, and the shorter id took about
-/// 5 µs of that back.
+/// Every call writes and reads every marker, and `setItem` costs more as the value grows,
+/// so the shorter id makes every start and callback cheaper (docs/performance.md).
 pub const DONE_ID_LEN: usize = 16;
 
 /// What a `done` marker keeps of `state` ([`DONE_ID_LEN`]).
@@ -278,7 +277,7 @@ pub fn forget(store: &mut dyn PendingStore, state: &str) {
 }
 
 /// Key/value pairs kept sorted by key in a plain vector: the few records a flow needs do
-/// not justify `BTreeMap`'s code in the wasm module (about 11 KiB).
+/// not justify `BTreeMap`'s code in the wasm module (its size: docs/performance.md).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Items(Vec<(String, String)>);
 

@@ -4,7 +4,7 @@
 
 use super::error::AuthError;
 
-/// API.md: one callback value may hold at most this many bytes.
+/// docs/api.md: one callback value may hold at most this many bytes.
 pub const MAX_VALUE: usize = 2 * 1024;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is escaped, so a
@@ -129,7 +129,7 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
 }
 
 /// `s` cut at every `sep` (an ASCII byte): `str::split(char)` without linking the char
-/// searcher and its `memchr` (about 1 KB of wasm).
+/// searcher and its `memchr` (docs/performance.md).
 pub fn pieces(s: &str, sep: u8) -> Pieces<'_> {
     Pieces { rest: Some(s), sep }
 }
@@ -204,7 +204,7 @@ pub fn cat(parts: &[&str]) -> String {
 }
 
 /// `parts` with `sep` between them. One plain loop instead of `[&str]::join` and
-/// `concat`, whose generic copies cost about 1 KB of wasm per element type.
+/// `concat`, whose generic copies cost wasm per element type (docs/performance.md).
 pub fn join(parts: &[&str], sep: &str) -> String {
     // Sized once: no reallocation as the pieces are pushed.
     let mut out = String::with_capacity(parts.iter().map(|p| p.len() + sep.len()).sum());
@@ -218,7 +218,7 @@ pub fn join(parts: &[&str], sep: &str) -> String {
 }
 
 /// Where `needle` first occurs in `hay`. A naive scan: our haystacks are short, and
-/// `str::find(&str)` links the two-way searcher (about 1.5 KB of wasm).
+/// `str::find(&str)` links the two-way searcher (docs/performance.md).
 pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     (0..(h.len() + 1).saturating_sub(n.len())).find(|&i| h.get(i..i + n.len()) == Some(n))

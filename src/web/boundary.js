@@ -1,6 +1,7 @@
 // The JS half of the browser boundary (src/web/*.rs). Each function does in one call what
-// would otherwise be a crossing per field: in Chromium a crossing with a string costs
-// about a microsecond, and a result object built by Reflect.set per field cost 16 µs.
+// would otherwise be a crossing per field: every crossing with a string decodes it, and a
+// result object built by Reflect.set per field cost several times one object literal
+// (docs/performance.md).
 // Nothing here decides anything; the Rust side does.
 
 const json = (text) => {
@@ -13,7 +14,7 @@ const json = (text) => {
   }
 };
 
-// The AuthorizationResult objects (API.md "Result objects"): every field an own property,
+// The AuthorizationResult objects (docs/api.md "Result objects"): every field an own property,
 // `undefined` when absent, so a polluted Object.prototype.code or .appState is never read
 // through a result; a plain prototype, so hasOwnProperty and String(result) work.
 export function ok(provider, state, code, loginId, credentialsId, codeVerifier, params, appState) {

@@ -1,4 +1,7 @@
-//! All JsValue ↔ Rust conversion lives here. Reading a config never runs into a JS
+//! The two exports' arguments and answers across the boundary: the config read from JS, the
+//! `handleCallback` location, the result and `{ url, state }` written back. (Values that
+//! belong to one job convert where that job lives: events in `events.rs`, the page's own
+//! reads in `page.rs`, relay messages in `popup.rs`.) Reading a config never runs into a JS
 //! exception we don't catch: getters and proxies that throw become `invalid_config`.
 
 use crate::core::callback::{MAX_URL, TOO_LONG};
@@ -227,7 +230,7 @@ fn params_object(params: &[(String, String)]) -> Object {
 
 // The result objects are built by one JS call each (`boundary.js`): an object literal is
 // far cheaper than a `Reflect.set` crossing per field, a key and a value string decoded
-// for each (about 16 µs a result in Chromium).
+// for each (docs/performance.md).
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
     #[allow(clippy::too_many_arguments)]

@@ -305,7 +305,7 @@ pub(crate) fn handle_callback_rs(href: Option<&str>) -> Outcome {
 
 /// Handles `href` in the page at `current`, or answers what this page answered for it
 /// before. Never inlined: both `handleCallback` paths call it, and an inlined copy in each
-/// cost 2 KB of wasm.
+/// doubled its wasm (docs/performance.md).
 #[inline(never)]
 fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &events::Events) -> Rc<Outcome> {
     if let Some(done) = answered(href) {

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 extern "C" {
     /// `globalThis.window`, undefined in a worker. Read directly: `web_sys::window()` goes
-    /// through `js_sys::global()`, a four-way probe of global names (0.4 KB).
+    /// through `js_sys::global()`, a four-way probe of global names that costs wasm and glue.
     #[wasm_bindgen(thread_local_v2, js_namespace = globalThis, js_name = window)]
     static WINDOW: JsValue;
 }

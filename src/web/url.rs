@@ -1,7 +1,7 @@
 //! The browser's own WHATWG `URL` as the core's parser: the parser that will navigate,
 //! so the library and the browser never read a URL differently. One JS call parses and
 //! reads back `origin` and `href` as one string (a crossing each for the constructor and
-//! the two getters cost about 3 µs more a URL in Chromium); the core slices the rest
+//! the two getters was measurably slower: docs/performance.md); the core slices the rest
 //! from `href`.
 
 use crate::core::uri::{UrlParser, UrlParts};

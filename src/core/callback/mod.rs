@@ -74,7 +74,7 @@ pub fn handle_in(
 ) -> Handled {
     // Parsed once: cleaning, reading and Tink's silent denial all look at the same URL.
     let page = parser.parse(href);
-    // Oversized callbacks are cleaned too: README "Clean" has no size exception, and
+    // Oversized callbacks are cleaned too: docs/api.md's "Clean" step has no size exception, and
     // leaving one in the address bar would fail the same way on every reload.
     let cleaned = page.as_ref().and_then(strip_callback_params);
     let parsed = match &page {

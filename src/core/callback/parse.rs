@@ -18,7 +18,7 @@ pub enum Role {
     /// RFC 9207 `iss`.
     Issuer,
     /// An implicit-flow answer, which this library never asks for: such a callback is
-    /// refused (API.md, "Token leakage") and cleaned away.
+    /// refused (docs/api.md, "Token leakage") and cleaned away.
     Token,
 }
 
@@ -47,7 +47,7 @@ fn named(role: Role) -> impl Iterator<Item = &'static str> {
     CALLBACK_PARAMS.into_iter().filter(move |(_, r)| *r == role).map(|(n, _)| n)
 }
 
-/// API.md size cap: a larger callback is `malformed_callback`, never truncated.
+/// docs/api.md size cap: a larger callback is `malformed_callback`, never truncated.
 pub const MAX_URL: usize = 8 * 1024;
 
 /// A parsed callback: every parameter of the component it came from, decoded, each
@@ -108,7 +108,7 @@ pub fn parse_callback(href: &str, parser: &dyn UrlParser) -> Result<Option<Callb
 
 /// The refusal of a callback over [`MAX_URL`], in one place for the core, the boundary
 /// (which refuses by JS length before a copy) and the popup opener. A message, not a
-/// constructor: a shared function cost 46 bytes of wasm over the inlined calls.
+/// constructor: a shared function cost more wasm than the inlined calls (docs/performance.md).
 pub const TOO_LONG: &str = "the callback URL is longer than 8192 bytes";
 
 pub(super) fn not_a_url() -> AuthError {
@@ -118,7 +118,7 @@ pub(super) fn not_a_url() -> AuthError {
 /// [`parse_callback`] on a URL already parsed from an href of `href_len` bytes.
 pub(super) fn read_callback(url: UrlParts, href_len: usize) -> Result<Option<Callback>, AuthError> {
     // The cap is for callbacks: an app's own long URL that names no callback parameter is
-    // no callback (API.md: apps call handleCallback on every load without try/catch).
+    // no callback (docs/api.md: apps call handleCallback on every load without try/catch).
     if href_len > MAX_URL {
         if [url.query(), url.fragment()].into_iter().flatten().any(holds_callback_param) {
             return Err(AuthError::malformed(TOO_LONG));

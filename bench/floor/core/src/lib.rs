@@ -1,26 +1,25 @@
 //! The protocol core alone behind two string exports, with no web layer: what the logic
 //! that issue 9 keeps in Rust (validation, the authorize URL, PKCE, the pending store,
-//! parsing and verifying the callback) weighs and costs by itself. Compiled into the
-//! library in place of `web` only by scripts/bench-floor (`--cfg bank_link_floor`);
-//! never part of the package. Redirect mode only: no popup, no cross-tab path, no
-//! events, no result objects (a callback returns its code as a string).
+//! parsing and verifying the callback) weighs and costs by itself. Its own crate on the
+//! library's public `core` items, built only by scripts/bench-floor; never part of the
+//! package. Redirect mode only: no popup, no cross-tab path, no events, no result objects
+//! (a callback returns its code as a string).
 
-use crate::core::authorize::begin;
-use crate::core::callback::{handle, Navigation};
-use crate::core::config::{validate, ConfigValue};
-use crate::core::entropy::{Seed, SEED_BYTES};
-use crate::core::outcome::AuthorizationResult;
-use crate::core::store::{PendingStore, StoreFault};
-use crate::core::urlenc::{cut, parse_decimal, pieces};
+#![cfg(target_arch = "wasm32")]
+
+mod url;
+
+use bank_link::core::authorize::begin;
+use bank_link::core::callback::{handle, Navigation};
+use bank_link::core::config::{validate, ConfigValue};
+use bank_link::core::entropy::{Seed, SEED_BYTES};
+use bank_link::core::outcome::AuthorizationResult;
+use bank_link::core::store::{PendingStore, StoreFault};
+use bank_link::core::urlenc::{cut, parse_decimal, pieces};
+use url::BrowserUrl;
 use wasm_bindgen::prelude::wasm_bindgen;
-use web_url::BrowserUrl;
 
-// The package's own URL seam (the browser's `URL` through `src/web/boundary.js`), not a
-// copy: it depends on nothing else of the web layer.
-#[path = "../../src/web/url.rs"]
-mod web_url;
-
-#[wasm_bindgen(module = "/bench/floor/core_only.js")]
+#[wasm_bindgen(module = "/core_only.js")]
 extern "C" {
     fn get(key: &str) -> Option<String>;
     fn set(key: &str, value: &str) -> bool;
