@@ -320,9 +320,10 @@ pub fn channel_name(state: &str) -> String {
 /// this page must handle the callback itself.
 ///
 /// A page is a popup's when this tab's storage holds the popup-mode record copy for the
-/// callback's state: the browser copied it into the popup at `window.open`, and the opener
-/// removes its own copy right after (web `popup::start`), so the opener's tab never holds
-/// one, whether it reloads, is duplicated or calls `handleCallback` on its own URL. The
+/// callback's state: the browser copied it into the popup at `window.open`. The opener
+/// keeps its own copy while it waits (web `popup::start` says why) and is `listening` for
+/// the state meanwhile; it removes the copy when the flow ends, and a reload or a
+/// duplicate of its tab is no fresh navigation to a callback. The
 /// window name is not asked: any page can open a window named `bank-link-…`, and a
 /// provider's COOP clears the name together with `window.opener`, which this rule must
 /// survive (the popup then relays on the BroadcastChannel). A window that is itself
@@ -544,6 +545,20 @@ mod tests {
         assert_eq!(relay_state(odd, Some(&mut empty), NAV, &[], NOW, &NativeUrl), None);
         // Neither is a plain page.
         assert_eq!(relay_state("https://app.example/cb", Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
+    }
+
+    #[test]
+    fn a_popup_flows_copy_is_never_taken_by_a_redirect_callback() {
+        // The opener keeps its copy while it waits: its own tab handling the callback URL
+        // must not take the flow that the popup's relay then completes a second time.
+        let (mut store, state) = started("oauth2", "popup");
+        let before = store.items.clone();
+        let href = format!("https://app.example/cb?code=x&state={state}");
+        let handled = crate::core::callback::handle(&href, Ok(&mut store), NOW, NAV, &NativeUrl);
+        assert_eq!(handled.outcome.map_err(|e| e.code), Err(ErrorCode::UnknownState));
+        assert_eq!(store.items, before, "nothing consumed");
+        let relayed = crate::core::callback::verify_relayed(&href, &mut store, NOW, &NativeUrl);
+        assert!(matches!(relayed, Ok(Some(_))), "{relayed:?}");
     }
 
     #[test]

@@ -263,10 +263,13 @@ pub fn start(
         &window_name(&auth.state),
         &features(cfg, frame(window)),
     );
-    // The popup has its copy now; the opener drops its own at once, so that this tab,
-    // reloaded, duplicated or handling its own URL, never takes itself for the popup.
-    forget(&mut session, &auth.state);
+    // The opener keeps its own copy until the flow ends (`finish`): WebKit clones the
+    // sessionStorage for the popup on another channel than this page's own writes, so a
+    // removal right after `open` can reach the storage first and leave the popup without
+    // its copy (seen under load). This window is `listening` for the state meanwhile,
+    // which keeps it from taking itself for the popup.
     let Ok(Some(popup)) = opened else {
+        forget(&mut session, &auth.state);
         if local {
             shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
         }
