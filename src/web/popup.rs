@@ -121,7 +121,10 @@ fn woke(s: &Shared, source: Source, event: &JsValue) {
             Source::Blur => Wake::Blur,
             Source::Tick => {
                 let focused = flow.window.document().and_then(|d| d.has_focus().ok()).unwrap_or(true);
-                Wake::Look { closed: flow.popup.closed().unwrap_or(true), focused, now_ms: js_sys::Date::now() }
+                // Reading another origin's location throws: the provider's page has loaded.
+                let loaded = flow.popup.location().href().map_or(true, |h| h != "about:blank");
+                let closed = flow.popup.closed().unwrap_or(true);
+                Wake::Look { closed, focused, loaded, now_ms: js_sys::Date::now() }
             }
             Source::Timeout => Wake::Timeout,
             Source::Abort => Wake::Abort,
