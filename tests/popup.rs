@@ -190,9 +190,10 @@ async fn open_window_popup_opens_synchronously_with_size_and_our_name() {
     // The flow is alive until something ends it: here the abort-free timeout path is not
     // wanted, so close it by sending a provider error through the channel.
     let state = opened_state(&p);
-    // The opener dropped its copy right after `window.open`: it never takes itself for
-    // the popup (API.md "Who relays a popup callback").
-    assert!(ours().is_empty(), "{:?}", ours());
+    // The opener keeps its copy while it waits (WebKit may clone the popup's storage after
+    // a removal right after `window.open`); it never takes itself for the popup, because it
+    // is listening for the state (docs/api.md "Who relays a popup callback").
+    assert_eq!(ours().len(), 1, "{:?}", ours());
     broadcast(
         &format!("bank-link:{state}"),
         &relay(&state, &format!("{}/cb?error=access_denied&state={state}", origin())),
