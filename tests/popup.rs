@@ -190,9 +190,10 @@ async fn open_window_popup_opens_synchronously_with_size_and_our_name() {
     // The flow is alive until something ends it: here the abort-free timeout path is not
     // wanted, so close it by sending a provider error through the channel.
     let state = opened_state(&p);
-    // The opener dropped its copy right after `window.open`: it never takes itself for
-    // the popup (docs/api.md "Who relays a popup callback").
-    assert!(ours().is_empty(), "{:?}", ours());
+    // The opener keeps its copy while it waits (WebKit may clone the popup's storage after
+    // a removal right after `window.open`); it never takes itself for the popup, because it
+    // is listening for the state (docs/api.md "Who relays a popup callback").
+    assert_eq!(ours().len(), 1, "{:?}", ours());
     broadcast(
         &format!("bank-link:{state}"),
         &relay(&state, &format!("{}/cb?error=access_denied&state={state}", origin())),
@@ -224,7 +225,7 @@ async fn already_aborted_signal_opens_nothing() {
 async fn open_window_abort_closes_the_popup_removes_the_record_and_every_listener() {
     let (p, ctl, promise) = abortable_flow();
     assert_opened(&p);
-    assert!(ours().is_empty(), "the opener keeps no copy: {:?}", ours());
+    assert_eq!(ours().len(), 1, "the opener keeps its copy while it waits: {:?}", ours());
     sleep(300).await;
     assert!(settled(&promise, 10).await.is_none(), "nothing ends the flow by itself");
     ctl.abort();
@@ -277,7 +278,7 @@ async fn open_window_forged_foreign_and_malformed_messages_are_ignored_then_the_
     // A channel of another state.
     broadcast(&format!("bank-link:{other_state}"), &relay(&state, &good));
     assert!(settled(&promise, 400).await.is_none(), "no forged message may settle the flow");
-    assert!(ours().is_empty(), "the opener keeps no copy: {:?}", ours());
+    assert_eq!(ours().len(), 1, "no forged message touched the opener's copy: {:?}", ours());
 
     broadcast(&channel, &relay(&state, &good));
     let r = JsFuture::from(promise).await.unwrap();

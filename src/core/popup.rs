@@ -107,12 +107,15 @@ pub enum Look {
 /// busy machine), so the first look that sees `closed` decides nothing alone. Where the
 /// browser does not model focus (headless engines), `closed` after the window was seen
 /// open is a close, and `closed` from the very first look is the severance of a COOP first
-/// page. A severed flow never reports `popup_closed`: callback, timeout or signal end it.
+/// page. "Seen open" means seen past its blank first page: a popup still on `about:blank` (a
+/// provider slower to answer than a poll) is not yet the provider's, and COOP may still
+/// sever it. A severed flow never reports `popup_closed`: callback, timeout or
+/// signal end it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClosedWatch {
     /// When `closed` was first seen true.
     closed_at: Option<f64>,
-    /// `closed` read false at some look: the window was seen open.
+    /// `closed` read false at some look, past the blank first page: the window was seen open.
     seen_open: bool,
     /// The opener lost the focus while the popup was open.
     lost_focus: bool,
@@ -130,13 +133,14 @@ impl ClosedWatch {
         }
     }
 
-    /// One look at the popup: `closed`, the opener's focus and the time, judged by the rule above.
-    pub fn look(&mut self, closed: bool, focused: bool, now_ms: f64) -> Look {
+    /// One look at the popup: `closed`, the opener's focus, whether the popup has left its
+    /// blank first page (`loaded`) and the time, judged by the rule above.
+    pub fn look(&mut self, closed: bool, focused: bool, loaded: bool, now_ms: f64) -> Look {
         if self.severed {
             return Look::Wait;
         }
         if !closed {
-            self.seen_open = true;
+            self.seen_open |= loaded;
             self.lost_focus |= !focused;
             return Look::Wait;
         }
@@ -174,6 +178,9 @@ pub enum Wake<'a> {
         closed: bool,
         /// `document.hasFocus()`.
         focused: bool,
+        /// The popup has left its blank first page (its location is another origin's, which
+        /// cannot be read, or is not `about:blank`).
+        loaded: bool,
         /// Milliseconds.
         now_ms: f64,
     },
@@ -233,7 +240,7 @@ impl Waiting {
             }
             // An answer is being verified: the popup closing after it relayed is no close.
             Wake::Look { .. } if self.verifying => Step::Wait,
-            Wake::Look { closed, focused, now_ms } => match self.watch.look(closed, focused, now_ms) {
+            Wake::Look { closed, focused, loaded, now_ms } => match self.watch.look(closed, focused, loaded, now_ms) {
                 Look::Wait => Step::Wait,
                 Look::Closed => Step::End(Err(AuthError::new(
                     ErrorCode::PopupClosed,
@@ -320,9 +327,10 @@ pub fn channel_name(state: &str) -> String {
 /// this page must handle the callback itself.
 ///
 /// A page is a popup's when this tab's storage holds the popup-mode record copy for the
-/// callback's state: the browser copied it into the popup at `window.open`, and the opener
-/// removes its own copy right after (web `popup::start`), so the opener's tab never holds
-/// one, whether it reloads, is duplicated or calls `handleCallback` on its own URL. The
+/// callback's state: the browser copied it into the popup at `window.open`. The opener
+/// keeps its own copy while it waits (web `popup::start` says why) and is `listening` for
+/// the state meanwhile; it removes the copy when the flow ends, and a reload or a
+/// duplicate of its tab is no fresh navigation to a callback. The
 /// window name is not asked: any page can open a window named `bank-link-…`, and a
 /// provider's COOP clears the name together with `window.opener`, which this rule must
 /// survive (the popup then relays on the BroadcastChannel). A window that is itself
@@ -396,7 +404,7 @@ mod tests {
     /// Looks every 250 ms: `(closed, focused)` per look; the verdict of each.
     fn timeline(looks: &[(bool, bool)]) -> Vec<Look> {
         let mut w = ClosedWatch::default();
-        looks.iter().enumerate().map(|(i, &(c, f))| w.look(c, f, i as f64 * 250.0)).collect()
+        looks.iter().enumerate().map(|(i, &(c, f))| w.look(c, f, true, i as f64 * 250.0)).collect()
     }
 
     #[test]
@@ -424,6 +432,23 @@ mod tests {
     }
 
     #[test]
+    fn a_popup_still_on_its_blank_page_when_coop_severs_it_is_no_close() {
+        // Headless (focus all along): the provider answers slower than a poll, so the first
+        // looks see the popup open on its blank first page; then its COOP severs it.
+        let mut w = ClosedWatch::default();
+        let looks = [(false, false), (false, false), (true, false), (true, false), (true, false), (true, false)];
+        let got: Vec<Look> =
+            looks.iter().enumerate().map(|(i, &(c, loaded))| w.look(c, true, loaded, i as f64 * 250.0)).collect();
+        assert_eq!(got, [Look::Wait; 6]);
+        // Once the provider's page was seen, closed is a close, as before.
+        let mut w = ClosedWatch::default();
+        let looks = [(false, false), (false, true), (true, false), (true, false), (true, false), (true, false)];
+        let got: Vec<Look> =
+            looks.iter().enumerate().map(|(i, &(c, loaded))| w.look(c, true, loaded, i as f64 * 250.0)).collect();
+        assert_eq!(got.last(), Some(&Look::Closed));
+    }
+
+    #[test]
     fn features_centre_the_window_and_never_go_off_screen() {
         let e = entries("oauth2", "popup");
         let c = cfg(&e);
@@ -446,7 +471,7 @@ mod tests {
         (1..=20).map(|i| f64::from(i) * 250.0).find(|&t| {
             let closed = closed_at.is_some_and(|c| t >= c);
             let focused = focus_at.is_some_and(|f| t >= f);
-            w.look(closed, focused, t) == Look::Closed
+            w.look(closed, focused, true, t) == Look::Closed
         })
     }
 
@@ -482,7 +507,7 @@ mod tests {
     #[test]
     fn waiting_timelines() {
         let href = "https://app.example/cb?code=x";
-        let look = |closed, now_ms| Wake::Look { closed, focused: true, now_ms };
+        let look = |closed, now_ms| Wake::Look { closed, focused: true, loaded: true, now_ms };
         // A relay that arrives before the popup has loaded (the first look): verified.
         let mut w = Waiting::default();
         assert_eq!(w.on(Wake::Relay(Admit::Verify, href)), Step::Verify);
@@ -544,6 +569,20 @@ mod tests {
         assert_eq!(relay_state(odd, Some(&mut empty), NAV, &[], NOW, &NativeUrl), None);
         // Neither is a plain page.
         assert_eq!(relay_state("https://app.example/cb", Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
+    }
+
+    #[test]
+    fn a_popup_flows_copy_is_never_taken_by_a_redirect_callback() {
+        // The opener keeps its copy while it waits: its own tab handling the callback URL
+        // must not take the flow that the popup's relay then completes a second time.
+        let (mut store, state) = started("oauth2", "popup");
+        let before = store.items.clone();
+        let href = format!("https://app.example/cb?code=x&state={state}");
+        let handled = crate::core::callback::handle(&href, Ok(&mut store), NOW, NAV, &NativeUrl);
+        assert_eq!(handled.outcome.map_err(|e| e.code), Err(ErrorCode::UnknownState));
+        assert_eq!(store.items, before, "nothing consumed");
+        let relayed = crate::core::callback::verify_relayed(&href, &mut store, NOW, &NativeUrl);
+        assert!(matches!(relayed, Ok(Some(_))), "{relayed:?}");
     }
 
     #[test]

@@ -142,7 +142,11 @@ fn run(op: Op, store: &mut MemoryStore, before: &Index, now_ms: u64, parser: &dy
             let popup = popup_state(href, before, parser).filter(|_| !take_popup);
             match popup {
                 Some(state) => Answer::Relay(state),
-                None => Answer::Handled(handle_in(href, Ok(store), now_ms, Mode::Redirect, nav, parser)),
+                // Taken here: a redirect flow, or a popup flow whose opener is gone.
+                None => {
+                    let mode = if take_popup { Mode::Popup } else { Mode::Redirect };
+                    Answer::Handled(handle_in(href, Ok(store), now_ms, mode, nav, parser))
+                }
             }
         }
         Op::Relayed { href, state } => {

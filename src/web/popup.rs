@@ -121,7 +121,10 @@ fn woke(s: &Shared, source: Source, event: &JsValue) {
             Source::Blur => Wake::Blur,
             Source::Tick => {
                 let focused = flow.window.document().and_then(|d| d.has_focus().ok()).unwrap_or(true);
-                Wake::Look { closed: flow.popup.closed().unwrap_or(true), focused, now_ms: js_sys::Date::now() }
+                // Reading another origin's location throws: the provider's page has loaded.
+                let loaded = flow.popup.location().href().map_or(true, |h| h != "about:blank");
+                let closed = flow.popup.closed().unwrap_or(true);
+                Wake::Look { closed, focused, loaded, now_ms: js_sys::Date::now() }
             }
             Source::Timeout => Wake::Timeout,
             Source::Abort => Wake::Abort,
@@ -263,10 +266,13 @@ pub fn start(
         &window_name(&auth.state),
         &features(cfg, frame(window)),
     );
-    // The popup has its copy now; the opener drops its own at once, so that this tab,
-    // reloaded, duplicated or handling its own URL, never takes itself for the popup.
-    forget(&mut session, &auth.state);
+    // The opener keeps its own copy until the flow ends (`finish`): WebKit clones the
+    // sessionStorage for the popup on another channel than this page's own writes, so a
+    // removal right after `open` can reach the storage first and leave the popup without
+    // its copy (seen under load). This window is `listening` for the state meanwhile,
+    // which keeps it from taking itself for the popup.
     let Ok(Some(popup)) = opened else {
+        forget(&mut session, &auth.state);
         if local {
             shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
         }

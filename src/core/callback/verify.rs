@@ -94,8 +94,16 @@ impl<'a> Ledger<'a> {
     }
 }
 
-/// Verifies a parsed callback and consumes the pending authorization it answers.
-pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Result<AuthorizationResult, AuthError> {
+/// Verifies a parsed callback and consumes the pending authorization it answers. `mode`
+/// is the path taking it: a flow is only ever taken by the path it was started for, so a
+/// popup flow's copy in the opener's own storage is never taken by a redirect callback
+/// there (the opener verifies the popup's relay against its own record).
+pub fn verify_callback(
+    cb: &Callback,
+    ledger: &mut Ledger,
+    now_ms: u64,
+    mode: Mode,
+) -> Result<AuthorizationResult, AuthError> {
     let Some(state) = cb.get("state") else {
         return Err(AuthError::new(ErrorCode::MissingState, "the callback carries no state"));
     };
@@ -118,6 +126,9 @@ pub fn verify_callback(cb: &Callback, ledger: &mut Ledger, now_ms: u64) -> Resul
         let _ = ledger.index.write(ledger.store);
         return Err(AuthError::new(ErrorCode::UnknownState, "the pending authorization for this state is unreadable"));
     };
+    if flow.mode != mode {
+        return Err(AuthError::new(ErrorCode::UnknownState, "the callback's state belongs to a flow in another mode"));
+    }
     // RFC 9207 §2.4: when the issuer is known, `iss` must be present and equal.
     if let Some(issuer) = &flow.issuer {
         if cb.get("iss").is_none_or(|iss| !ct_eq(iss.as_bytes(), issuer.as_bytes())) {
