@@ -93,6 +93,8 @@ if (values.coop) {
 }
 
 server.on("request", provider.callback());
+// oidc-provider logs on stdout too: a reader that went away must not end the server.
+process.stdout.on("error", () => {});
 console.log(JSON.stringify({ issuer }));
 
 const stop = () => {
