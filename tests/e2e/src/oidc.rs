@@ -303,11 +303,20 @@ fn popup(c: &Ctx, coop: bool) -> Result<(), Fail> {
     c.s.switch_to_window(&popup)?;
     c.sign_in()?;
     if let Err(e) = c.decide_in_popup(&popup, "form button[type=submit]") {
-        // What the opener made of it, for the report.
+        // For the report: what the popup knew (a popup relays only with the record copy
+        // the browser copied into its sessionStorage, and an opener or our window name),
+        // and what the opener made of it.
+        let known = c.s.switch_to_window(&popup).and_then(|_| {
+            c.s.exec("return [window.name, window.opener !== null, sessionStorage.getItem('bank-link')]")
+        });
+        c.s.switch_to_window(&c.main)?;
         let opener = c.s.exec(
             "return [document.getElementById('result').textContent, document.getElementById('events').textContent]",
         );
-        return Err(Fail::Error(format!("{e}; the opener shows {}", opener.unwrap_or_default())));
+        let (known, opener) = (known.unwrap_or_default(), opener.unwrap_or_default());
+        return Err(Fail::Error(format!(
+            "{e}; the popup held (name, opener, record) {known}; the opener shows {opener}"
+        )));
     }
     let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
     check_approved(c, &op, &r)?;
