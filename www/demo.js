@@ -7,8 +7,9 @@ const P = config.providerOrigin;
 const redirectUri = `${location.origin}/callback.html`;
 
 // A real OpenID Provider (oidc-provider, tests/oidc/server.mjs) when one runs beside the
-// mock: its endpoints and issuer come from its discovery document, as an app's would.
-const oidc = config.oidcIssuer ? await discover(config.oidcIssuer) : null;
+// mock: its endpoints and issuer come from its discovery document, as an app's would. Only
+// the start page asks; the callback page needs nothing but handleCallback.
+const oidc = $("start-form") && config.oidcIssuer ? await discover(config.oidcIssuer) : null;
 async function discover(issuer) {
   try {
     const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();

@@ -924,8 +924,18 @@ fn main() {
     // when an `oidc` case runs. It cannot start without `npm ci`: its cases then fail.
     let mut oidc_servers = Vec::new();
     if cases.iter().any(|c| c.name.starts_with("oidc ")) {
-        for (demo, coop) in [(&server, false), (&coop_server, true)] {
-            match oidc::OidcServer::start(&root, &format!("{}/callback.html", demo.app_origin), coop) {
+        // Both at once: each takes a second or two to load.
+        let (root, t) = (root.as_path(), Instant::now());
+        let started = std::thread::scope(|scope| {
+            [(&server, false), (&coop_server, true)]
+                .map(|(demo, coop)| {
+                    let callback = format!("{}/callback.html", demo.app_origin);
+                    (demo, scope.spawn(move || oidc::OidcServer::start(root, &callback, coop)))
+                })
+                .map(|(demo, op)| (demo, op.join().unwrap_or_else(|_| Err("panicked".into()))))
+        });
+        for (demo, op) in started {
+            match op {
                 Ok(op) => {
                     demo.set_oidc_issuer(&op.issuer);
                     oidc_servers.push(op);
@@ -933,6 +943,7 @@ fn main() {
                 Err(e) => println!("e2e: the OpenID Provider (tests/oidc/server.mjs) cannot start: {e}"),
             }
         }
+        println!("e2e: {} OpenID Providers up in {:.1}s", oidc_servers.len(), t.elapsed().as_secs_f64());
     }
     let (mut passed, mut failed, mut pending) = (0, 0, 0);
     let mut pending_reasons: Vec<String> = Vec::new();
