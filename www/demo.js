@@ -6,6 +6,20 @@ const config = await (await fetch("/mock-config.json")).json();
 const P = config.providerOrigin;
 const redirectUri = `${location.origin}/callback.html`;
 
+// A real OpenID Provider (oidc-provider, tests/oidc/server.mjs) when one runs beside the
+// mock: its endpoints and issuer come from its discovery document, as an app's would. Only
+// the start page asks; the callback page needs nothing but handleCallback.
+const oidc = $("start-form") && config.oidcIssuer ? await discover(config.oidcIssuer) : null;
+async function discover(issuer) {
+  try {
+    const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+    return { issuer: meta.issuer, authorizeUrl: meta.authorization_endpoint };
+  } catch (e) {
+    console.warn(`bank-link demo: no OpenID Provider at ${issuer}: ${e}`);
+    return null;
+  }
+}
+
 // bank-link keeps every flow under one key: `p.STATE.CREATED.EXPIRES.RECORD` pends,
 // `d.STATE.EXPIRES` is done (docs/api.md, "Pending authorizations").
 function showPending() {
@@ -56,6 +70,10 @@ function buildConfig(form) {
         providerId: "demo-bank", scope: data.getAll("scope"), lang: data.get("lang") };
     case "flinks-v3":
       return { ...common, authorizeUrl: `${P}/v3/oauth/authorize`, lang: data.get("lang"), tag: "demo" };
+    case "oidc":
+      // The generic preset against a real server, with RFC 9207's issuer check.
+      return { ...common, provider: "oauth2", authorizeUrl: oidc.authorizeUrl, clientId: "bank-link-demo",
+        scope: "openid", issuer: oidc.issuer };
     default:
       return { ...common, authorizeUrl: `${P}/oauth2/authorize`, clientId: "demo-client", scope: "openid accounts" };
   }
@@ -73,6 +91,12 @@ function popupOptions(config) {
 }
 
 const form = $("start-form");
+if (form && oidc) {
+  const label = document.createElement("label");
+  const input = Object.assign(document.createElement("input"), { type: "radio", name: "provider", value: "oidc" });
+  label.append(input, " OpenID Provider (real server)");
+  form.querySelector("fieldset").append(label);
+}
 if (form) {
   const cancel = $("cancel");
   let waiting = null; // the AbortController of the popup flow Cancel would abort

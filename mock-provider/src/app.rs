@@ -3,11 +3,14 @@
 use crate::http::{Request, Response};
 use crate::util::{json_string, percent_decode};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 pub struct App {
     pub www_dir: PathBuf,
     pub pkg_dir: PathBuf,
     pub provider_origin: String,
+    /// A real OpenID Provider's issuer (tests/oidc/server.mjs), once one runs beside.
+    pub oidc_issuer: Arc<OnceLock<String>>,
 }
 
 pub fn content_type(name: &str) -> &'static str {
@@ -42,7 +45,11 @@ impl App {
         // The query string is ignored for everything served here.
         let path = req.path.as_str();
         if path == "/mock-config.json" {
-            return Response::json(200, format!("{{\"providerOrigin\":{}}}", json_string(&self.provider_origin)));
+            let oidc = match self.oidc_issuer.get() {
+                Some(issuer) => format!(",\"oidcIssuer\":{}", json_string(issuer)),
+                None => String::new(),
+            };
+            return Response::json(200, format!("{{\"providerOrigin\":{}{oidc}}}", json_string(&self.provider_origin)));
         }
         if path == "/" {
             return serve_file(&self.www_dir, &["index.html".to_string()]);

@@ -2,7 +2,8 @@
 //! server for its demo app, on two loopback origins. std only, no dependencies.
 //!
 //! - App origin: `/` → `www/index.html`, `/<file>` → `www/`, `/pkg/<file>` → `pkg/`,
-//!   `/mock-config.json` → `{"providerOrigin":"http://…"}`.
+//!   `/mock-config.json` → `{"providerOrigin":"http://…"}`, plus `"oidcIssuer":"http://…"`
+//!   once a real OpenID Provider runs beside it ([`Running::set_oidc_issuer`]).
 //! - Provider origin: Tink `GET /link/0.2/oauth/auto-authorize.html`, Flinks outbound
 //!   `GET /api/v1/authorize`, Flinks v3 `GET /v3/oauth/authorize` (→ 302 `/v3/consent`),
 //!   generic OAuth 2.0 with PKCE `GET /oauth2/authorize` (for the `oauth2` preset),
@@ -22,6 +23,7 @@ pub use provider::{FLINKS_DENIED_DESCRIPTION, FLINKS_SCOPES, ISO_639_1, OAUTH2_D
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 /// How to run the two origins.
 #[derive(Clone, Debug)]
@@ -51,6 +53,7 @@ pub struct Running {
     pub provider_origin: String,
     app: http::Server,
     provider: http::Server,
+    oidc_issuer: Arc<OnceLock<String>>,
 }
 
 impl Running {
@@ -60,6 +63,13 @@ impl Running {
 
     pub fn provider_addr(&self) -> SocketAddr {
         self.provider.addr()
+    }
+
+    /// Names a real OpenID Provider (tests/oidc/server.mjs) in `/mock-config.json`, for
+    /// the demo's "OpenID Provider (real server)". Set after start: that server needs the
+    /// demo's callback URL, hence this origin, first. Only the first call takes effect.
+    pub fn set_oidc_issuer(&self, issuer: &str) {
+        let _ = self.oidc_issuer.set(issuer.to_owned());
     }
 
     /// Stops accepting on both listeners and joins their threads.
@@ -106,8 +116,13 @@ pub fn start(opts: Options) -> io::Result<Running> {
     };
     let prov = provider::Provider { origin: provider_origin.clone() };
     let provider = http::Server::start(provider_listener, extra, Box::new(move |req| prov.handle(req)))?;
-    let app_handler =
-        app::App { www_dir: opts.www_dir, pkg_dir: opts.pkg_dir, provider_origin: provider_origin.clone() };
+    let oidc_issuer = Arc::new(OnceLock::new());
+    let app_handler = app::App {
+        www_dir: opts.www_dir,
+        pkg_dir: opts.pkg_dir,
+        provider_origin: provider_origin.clone(),
+        oidc_issuer: Arc::clone(&oidc_issuer),
+    };
     let app = http::Server::start(app_listener, opts.app_headers, Box::new(move |req| app_handler.handle(req)))?;
-    Ok(Running { app_origin, provider_origin, app, provider })
+    Ok(Running { app_origin, provider_origin, app, provider, oidc_issuer })
 }

@@ -1,13 +1,17 @@
-//! `mock-provider [--host 127.0.0.1] [--app-port 8080] [--provider-port 8081] [--www www] [--pkg pkg] [--coop]`
+//! `mock-provider [--host 127.0.0.1] [--app-port 8080] [--provider-port 8081] [--www www] [--pkg pkg] [--coop]
+//! [--oidc-issuer URL]`
 
 use mock_provider::{start, Options};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: mock-provider [--host 127.0.0.1] [--app-port 8080] [--provider-port 8081] \
-                     [--www www] [--pkg pkg] [--coop]";
+                     [--www www] [--pkg pkg] [--coop] [--oidc-issuer URL]";
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+/// The options, and the issuer of a real OpenID Provider running beside (`--oidc-issuer`,
+/// tests/oidc/server.mjs), which the demo then offers.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(Options, Option<String>), String> {
+    let mut oidc_issuer = None;
     let mut opts = Options {
         host: "127.0.0.1".into(),
         app_port: 8080,
@@ -32,7 +36,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         if name == "-h" || name == "--help" {
             return Err(String::new());
         }
-        if !["--host", "--app-port", "--provider-port", "--www", "--pkg"].contains(&name.as_str()) {
+        if !["--host", "--app-port", "--provider-port", "--www", "--pkg", "--oidc-issuer"].contains(&name.as_str()) {
             return Err(format!("unknown argument: {arg}"));
         }
         let value = match inline {
@@ -46,14 +50,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--provider-port" => opts.provider_port = port(&value)?,
             "--www" => opts.www_dir = PathBuf::from(value),
             "--pkg" => opts.pkg_dir = PathBuf::from(value),
+            "--oidc-issuer" => oidc_issuer = Some(value),
             _ => return Err(format!("unknown argument: {arg}")),
         }
     }
-    Ok(opts)
+    Ok((opts, oidc_issuer))
 }
 
 fn main() -> ExitCode {
-    let opts = match parse_args(std::env::args().skip(1)) {
+    let (opts, oidc_issuer) = match parse_args(std::env::args().skip(1)) {
         Ok(o) => o,
         Err(e) if e.is_empty() => {
             println!("{USAGE}");
@@ -77,6 +82,10 @@ fn main() -> ExitCode {
     };
     println!("Open the demo: {}/", running.app_origin);
     println!("provider:      {}/", running.provider_origin);
+    if let Some(issuer) = oidc_issuer {
+        running.set_oidc_issuer(&issuer);
+        println!("OpenID:        {issuer}/ (oidc-provider, offered as \"OpenID Provider (real server)\")");
+    }
     if coop {
         println!("               (every provider response carries Cross-Origin-Opener-Policy: same-origin)");
     }

@@ -630,6 +630,12 @@ fn mock_config_names_the_provider_origin() {
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.body, format!("{{\"providerOrigin\":\"{}\"}}", f.prov()));
     assert!(f.prov().starts_with("http://127.0.0.1:") && !f.prov().ends_with(":0"));
+    // A real OpenID Provider beside it (the e2e suite's oidc-provider) is named too.
+    let server = f.server.as_ref().unwrap();
+    server.set_oidc_issuer("http://127.0.0.1:9");
+    server.set_oidc_issuer("http://127.0.0.1:10");
+    let r = get(f.app(), "/mock-config.json");
+    assert_eq!(r.body, format!("{{\"providerOrigin\":\"{}\",\"oidcIssuer\":\"http://127.0.0.1:9\"}}", f.prov()));
 }
 
 #[test]

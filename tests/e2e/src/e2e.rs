@@ -10,7 +10,10 @@
 //! writes the README pictures (Chromium), `E2E_PKG_DIR` serves another build of the package.
 //! The Rust frontend of `examples/rust-frontend` (built by scripts/example into
 //! `target/example-rust`) gets one redirect flow of its own on a third server.
+//! The `oauth2` preset also runs against a real OpenID Provider (`oidc.rs`): oidc-provider
+//! from node_modules, started here beside each demo origin and stopped at the end.
 
+mod oidc;
 mod webdriver;
 
 use serde_json::Value;
@@ -963,6 +966,7 @@ fn cases() -> Vec<Case> {
     all.push(case("popup blocked outside a click", popup_blocked_outside_click as Flow, "flinks", false));
     all.push(case("coop popup approve", coop_popup_approve as Flow, "flinks", true));
     all.push(case("coop popup deny", coop_popup_deny as Flow, "tink", true));
+    all.extend(oidc::cases());
     all
 }
 
@@ -1009,6 +1013,31 @@ fn main() {
     // E2E_ONLY=text: only the cases whose name contains it (a quicker loop while working).
     let only = std::env::var("E2E_ONLY").unwrap_or_default();
     let cases: Vec<Case> = cases().into_iter().filter(|c| c.name.contains(only.as_str())).collect();
+    // The real OpenID Provider, one beside each demo origin (the COOP one sends COOP), only
+    // when an `oidc` case runs. It cannot start without `npm ci`: its cases then fail.
+    let mut oidc_servers = Vec::new();
+    if cases.iter().any(|c| c.name.starts_with("oidc ")) {
+        // Both at once: each takes a second or two to load.
+        let (root, t) = (root.as_path(), Instant::now());
+        let started = std::thread::scope(|scope| {
+            [(&server, false), (&coop_server, true)]
+                .map(|(demo, coop)| {
+                    let callback = format!("{}/callback.html", demo.app_origin);
+                    (demo, scope.spawn(move || oidc::OidcServer::start(root, &callback, coop)))
+                })
+                .map(|(demo, op)| (demo, op.join().unwrap_or_else(|_| Err("panicked".into()))))
+        });
+        for (demo, op) in started {
+            match op {
+                Ok(op) => {
+                    demo.set_oidc_issuer(&op.issuer);
+                    oidc_servers.push(op);
+                }
+                Err(e) => println!("e2e: the OpenID Provider (tests/oidc/server.mjs) cannot start: {e}"),
+            }
+        }
+        println!("e2e: {} OpenID Providers up in {:.1}s", oidc_servers.len(), t.elapsed().as_secs_f64());
+    }
     let (mut passed, mut failed, mut pending) = (0, 0, 0);
     let mut pending_reasons: Vec<String> = Vec::new();
     let started = Instant::now();
@@ -1115,6 +1144,9 @@ fn main() {
     server.shutdown();
     coop_server.shutdown();
     rust_server.shutdown();
+    // Stopped before exit, which runs no destructors (the servers also exit by themselves
+    // when this process ends: their stdin closes).
+    oidc_servers.into_iter().for_each(oidc::OidcServer::stop);
     std::process::exit(if failed == 0 && pending == 0 { 0 } else { 1 });
 }
 

@@ -198,6 +198,11 @@ impl Session {
             }
         }
     }
+    /// Deletes every cookie of the current page's host (W3C "Delete All Cookies"). Cookies
+    /// ignore ports, so on the demo's page this also ends a loopback provider's sessions.
+    pub fn delete_cookies(&self) -> Res<()> {
+        self.call("DELETE", "/cookie", None).map(|_| ())
+    }
     pub fn screenshot(&self) -> Res<Vec<u8>> {
         let b64 = self.call("GET", "/screenshot", None)?;
         base64_decode(b64.as_str().ok_or("no screenshot")?)
