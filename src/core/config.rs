@@ -542,11 +542,18 @@ fn authorize_url(r: &Reader, p: Provider) -> Result<UrlParts, AuthError> {
             (None, None) => return Err(required_for(key, p)),
         },
     };
+    // The endpoint's own query is sent as given, so it is held to the list `extraParams` is
+    // held to: a `response_mode`, `request_uri` or `redirect_uri` written into the URL would
+    // change where the answer goes just as surely.
     for name in names(url.query().unwrap_or("")) {
-        if p.sets_param(&name) {
+        if p.reserves_param(&name) {
             return Err(AuthError::config(
                 key,
-                cat(&["must not carry \"", &name, "\" in its query: the library sets it"]),
+                cat(&[
+                    "must not carry \"",
+                    &name,
+                    "\" in its query: it is reserved (the library sets it, or it would change how or where the answer is delivered, or who asks)",
+                ]),
             ));
         }
     }
