@@ -541,6 +541,11 @@ fn the_rust_api_round_trips_a_redirect_flow_without_navigating() {
     let started =
         bank_link::start_authorization(&Config::new(preset, format!("{}/cb", origin())).navigate(false)).unwrap();
     assert!(started.url.starts_with("https://toolbox.flinks.example/oauth/authorize?"), "{}", started.url);
+    // Its Debug shows no state, in the field or inside the URL (tests/redaction.rs holds
+    // the core's types to the same).
+    for shown in [format!("{started:?}"), format!("{started:#?}")] {
+        assert!(!shown.contains(&started.state) && shown.contains("state=<redacted>"), "{shown}");
+    }
     assert_eq!(ours(), vec![pending_key(&started.state)]);
     let callback = format!("{}/cb?code=flinks-code&state={}", origin(), started.state);
     match bank_link::handle_callback(Some(&callback)).unwrap() {

@@ -8,7 +8,7 @@ use crate::core::entropy::is_token;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::outcome::AuthorizationResult;
 use crate::core::pending::PendingFlow;
-use crate::core::secret::{AuthorizationCode, CodeVerifier, State};
+use crate::core::secret::{AuthorizationCode, State};
 use crate::core::store::{Index, PendingStore, StoreFault};
 use crate::core::uri::{UrlParser, UrlParts};
 use crate::core::urlenc::pieces;
@@ -189,7 +189,7 @@ fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<Authorizati
         code: code.map(AuthorizationCode::new),
         login_id,
         credentials_id,
-        code_verifier: flow.code_verifier.clone().map(CodeVerifier::new),
+        code_verifier: flow.code_verifier.clone(),
         params: cb.params.clone(),
         app_state: flow.app_state.clone(),
     })
