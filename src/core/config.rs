@@ -85,6 +85,24 @@ pub struct PopupOptions {
     pub timeout_ms: Option<u32>,
 }
 
+/// The parser a config was validated with, kept so that a start reads the redirect URIs
+/// of the flows already pending the way it read its own (the ambiguity check in
+/// `authorize::begin`). No part of the config's value: equal to any other, shown by name.
+#[derive(Clone, Copy)]
+pub struct ParserRef<'a>(pub(crate) &'a dyn UrlParser);
+
+impl core::fmt::Debug for ParserRef<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("UrlParser")
+    }
+}
+
+impl PartialEq for ParserRef<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// A config that passed every rule: what `authorize` needs and nothing else.
 ///
 /// Its strings borrow from the entries it was validated from: no copies, and an early
@@ -114,6 +132,7 @@ pub struct ValidatedConfig<'a> {
     pub(crate) ttl_seconds: u32,
     pub(crate) storage: StorageArea,
     pub(crate) issuer: Option<&'a str>,
+    pub(crate) parser: ParserRef<'a>,
 }
 
 /// Read-only: a `ValidatedConfig` comes only out of [`validate`].
@@ -735,5 +754,6 @@ pub fn validate<'a>(
         ttl_seconds,
         storage,
         issuer: issuer(&r)?,
+        parser: ParserRef(parser),
     })
 }

@@ -247,8 +247,22 @@ pub fn put_pending(
     flow: &PendingFlow,
     now_ms: u64,
 ) -> Result<(), AuthError> {
+    put_pending_unless(store, state, flow, now_ms, &|_| Ok(()))
+}
+
+/// [`put_pending`], but first `refuse` sees the flows that pend (the expired ones swept)
+/// and may refuse the new one: then nothing is written, and its error is the answer. One
+/// read of the store serves both.
+pub fn put_pending_unless(
+    store: &mut dyn PendingStore,
+    state: &str,
+    flow: &PendingFlow,
+    now_ms: u64,
+    refuse: &dyn Fn(&[Entry]) -> Result<(), AuthError>,
+) -> Result<(), AuthError> {
     let mut index = Index::load(store).map_err(|_| unavailable("is not available"))?;
     index.sweep(now_ms);
+    refuse(&index.pending)?;
     while index.pending.len() >= MAX_PENDING {
         index.pending.remove(0);
     }

@@ -49,6 +49,42 @@ fn bound_to(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool
     r.origin() == page.origin() && r.path() == page.path() && segments(r.query()).all(|own| got.next() == Some(own))
 }
 
+/// Whether flows bound to the redirect URIs `a` and `b` (each as a parser read it) cannot
+/// be told apart by [`bound_to`]: the same origin and path, and one's query segments a
+/// proper prefix of the other's, in whole `&`-separated segments. A callback to the longer
+/// (`/cb?as=b&code=…`) then also opens with the shorter's segments (`/cb`), so either flow
+/// would take it: a mix-up defence that depends on which state the attacker replays.
+/// Siblings (`?as=a`, `?as=b`) are never ambiguous, nor are equal URIs: the binding never
+/// chose between those, the state does.
+pub fn ambiguous(a: &UrlParts, b: &UrlParts) -> bool {
+    if a.origin() != b.origin() || a.path() != b.path() {
+        return false;
+    }
+    let (mut x, mut y) = (segments(a.query()), segments(b.query()));
+    loop {
+        match (x.next(), y.next()) {
+            (Some(p), Some(q)) if p == q => {}
+            // Siblings, or the same segments: told apart by the binding, or by the state.
+            (Some(_), Some(_)) | (None, None) => return false,
+            // One ran out first: a proper prefix.
+            _ => return true,
+        }
+    }
+}
+
+/// The first of `pending` (redirect URIs as written) that `new` is [`ambiguous`] with,
+/// each read by `parser`. Pure: the flows may come from any store. A URI the parser
+/// refuses binds no callback, so it is ambiguous with nothing.
+pub fn first_ambiguous<'p>(
+    new: &str,
+    pending: impl IntoIterator<Item = &'p str>,
+    parser: &dyn UrlParser,
+) -> Option<&'p str> {
+    let new_parts = parser.parse(new)?;
+    // A URI written exactly as the new one is never ambiguous with it: no parse for it.
+    pending.into_iter().filter(|p| *p != new).find(|p| parser.parse(p).is_some_and(|p| ambiguous(&new_parts, &p)))
+}
+
 /// Tink's silent denial: the page is the flow's redirect URI exactly, nothing added
 /// (no query, no fragment), reached by a fresh navigation.
 fn is_bare_redirect(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool {
