@@ -13,15 +13,25 @@ const json = (text) => {
   }
 };
 
-// The AuthorizationResult objects (API.md "Result objects"): every field an own property,
-// `undefined` when absent, so a polluted Object.prototype.code or .appState is never read
-// through a result; a plain prototype, so hasOwnProperty and String(result) work.
+// The AuthorizationResult objects (API.md "Result objects"): every field of BOTH variants
+// an own property, `undefined` where it does not apply, so that no destructuring reads
+// Object.prototype: `const { code, errorDescription } = result` on a success must not
+// find a polluted `errorDescription`. A plain prototype, so hasOwnProperty and
+// String(result) work. The .d.ts keeps the union: a success's `error` is typed absent.
 export function ok(provider, state, code, loginId, credentialsId, codeVerifier, params, appState) {
-  return { ok: true, provider, state, code, loginId, credentialsId, codeVerifier, params, appState: json(appState) };
+  return {
+    ok: true, provider, state, code, loginId, credentialsId, codeVerifier,
+    error: undefined, errorDescription: undefined, errorUri: undefined,
+    params, appState: json(appState),
+  };
 }
 
 export function no(provider, state, error, errorDescription, errorUri, params, appState) {
-  return { ok: false, provider, state, error, errorDescription, errorUri, params, appState: json(appState) };
+  return {
+    ok: false, provider, state,
+    code: undefined, loginId: undefined, credentialsId: undefined, codeVerifier: undefined,
+    error, errorDescription, errorUri, params, appState: json(appState),
+  };
 }
 
 // `startAuthorization`'s `{ url, state }` with `navigate: false`.
