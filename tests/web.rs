@@ -197,6 +197,36 @@ async fn a_write_that_does_not_stick_is_detected_by_the_read_back() {
     .await;
 }
 
+/// `crypto.getRandomValues` throwing (as it may in a locked-down embedded browser) is
+/// `browser_unavailable`, naming what failed: no state was made, so nothing is stored
+/// and nothing navigates. The patch shadows the prototype's method on the instance and
+/// is removed however the start ends.
+#[wasm_bindgen_test]
+async fn random_values_that_throw_give_browser_unavailable() {
+    clear();
+    let restore = override_storage(
+        "const c = globalThis.crypto;
+         c.getRandomValues = function () { throw new DOMException('denied', 'NotSupportedError'); };
+         return () => { delete c.getRandomValues; };",
+    );
+    let before = web_sys::window().unwrap().location().href().unwrap();
+    // navigate left at its default (true): a start that got past the failure would leave.
+    let r = start(cfg(r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c","redirectUri":"{origin}/cb"}"#)).await;
+    restore.call0(&JsValue::NULL).unwrap();
+    let e = r.expect_err("a start without randomness");
+    assert_eq!(get(&e, "name").as_string().as_deref(), Some("AuthError"));
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("browser_unavailable"));
+    let message = get(&e, "message").as_string().unwrap();
+    assert!(message.contains("crypto.getRandomValues"), "{message}");
+    assert!(ours().is_empty(), "{:?}", ours());
+    assert_eq!(web_sys::window().unwrap().location().href().unwrap(), before);
+    // The method is back, and so are starts.
+    let ok =
+        start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb","navigate":false}"#));
+    assert_eq!(get(&ok.await.unwrap(), "state").as_string().map(|s| s.len()), Some(43));
+    clear();
+}
+
 use bank_link::web::handle_callback;
 
 fn path() -> String {
