@@ -19,20 +19,16 @@ const json = (text) => {
 // find a polluted `errorDescription`. A plain prototype, so hasOwnProperty and
 // String(result) work. The .d.ts keeps the union: a success's `error` is typed absent.
 export function ok(provider, state, code, loginId, credentialsId, codeVerifier, params, appState) {
-  return {
-    ok: true, provider, state, code, loginId, credentialsId, codeVerifier,
-    error: undefined, errorDescription: undefined, errorUri: undefined,
-    params, appState: json(appState),
-  };
+  return result(true, provider, state, code, loginId, credentialsId, codeVerifier, undefined, undefined, undefined, params, appState);
 }
 
 export function no(provider, state, error, errorDescription, errorUri, params, appState) {
-  return {
-    ok: false, provider, state,
-    code: undefined, loginId: undefined, credentialsId: undefined, codeVerifier: undefined,
-    error, errorDescription, errorUri, params, appState: json(appState),
-  };
+  return result(false, provider, state, undefined, undefined, undefined, undefined, error, errorDescription, errorUri, params, appState);
 }
+
+// One literal for both variants: every field is written once, in one order.
+const result = (ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState) =>
+  ({ ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState: json(appState) });
 
 // `startAuthorization`'s `{ url, state }` with `navigate: false`.
 export function started(url, state) {
