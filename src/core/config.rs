@@ -85,24 +85,6 @@ pub struct PopupOptions {
     pub timeout_ms: Option<u32>,
 }
 
-/// The parser a config was validated with, kept so that a start reads the redirect URIs
-/// of the flows already pending the way it read its own (the ambiguity check in
-/// `authorize::begin`). No part of the config's value: equal to any other, shown by name.
-#[derive(Clone, Copy)]
-pub struct ParserRef<'a>(pub(crate) &'a dyn UrlParser);
-
-impl core::fmt::Debug for ParserRef<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("UrlParser")
-    }
-}
-
-impl PartialEq for ParserRef<'_> {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
 /// A config that passed every rule: what `authorize` needs and nothing else.
 ///
 /// Its strings borrow from the entries it was validated from: no copies, and an early
@@ -132,7 +114,6 @@ pub struct ValidatedConfig<'a> {
     pub(crate) ttl_seconds: u32,
     pub(crate) storage: StorageArea,
     pub(crate) issuer: Option<&'a str>,
-    pub(crate) parser: ParserRef<'a>,
 }
 
 /// Read-only: a `ValidatedConfig` comes only out of [`validate`].
@@ -250,6 +231,11 @@ pub const MAX_STRING: usize = 2048;
 pub const MAX_APP_STATE: usize = 16 * 1024;
 /// The most entries `extraParams` may hold.
 pub const MAX_EXTRA_PARAMS: usize = 32;
+
+/// Why a parameter name is refused, in `extraParams` and in `authorizeUrl`'s own query:
+/// one text for both (the wasm carries it once).
+const RESERVED: &str =
+    "is reserved: the library sets it, or it would change how or where the answer is delivered, or who asks";
 
 /// The refusal of an `appState` over [`MAX_APP_STATE`], here and at the boundary (which
 /// refuses by JS length before a copy).
@@ -566,14 +552,7 @@ fn authorize_url(r: &Reader, p: Provider) -> Result<UrlParts, AuthError> {
     // change where the answer goes just as surely.
     for name in names(url.query().unwrap_or("")) {
         if p.reserves_param(&name) {
-            return Err(AuthError::config(
-                key,
-                cat(&[
-                    "must not carry \"",
-                    &name,
-                    "\" in its query: it is reserved (the library sets it, or it would change how or where the answer is delivered, or who asks)",
-                ]),
-            ));
+            return Err(AuthError::config(key, cat(&["names \"", &name, "\" in its query, which ", RESERVED])));
         }
     }
     Ok(url)
@@ -649,10 +628,7 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(&str, &str)>, AuthE
             return Err(AuthError::config(&field, "must be a non-empty name without control characters"));
         }
         if p.reserves_param(k) {
-            return Err(AuthError::config(
-                &field,
-                "is reserved: the library sets it, or it would change how or where the answer is delivered, or who asks",
-            ));
+            return Err(AuthError::config(&field, RESERVED));
         }
         match v {
             ConfigValue::String(s) => out.push((k.as_str(), text(&field, s)?)),
@@ -754,6 +730,5 @@ pub fn validate<'a>(
         ttl_seconds,
         storage,
         issuer: issuer(&r)?,
-        parser: ParserRef(parser),
     })
 }
