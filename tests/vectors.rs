@@ -19,7 +19,7 @@ use common::json::{cases, expand};
 use common::{each_parser, parser};
 
 use bank_link::core::authorize::{begin, build_authorization};
-use bank_link::core::callback::{ambiguous, first_ambiguous};
+use bank_link::core::callback::{ambiguous, ambiguous_uris, first_ambiguous};
 use bank_link::core::config::{fields_for, validate, ConfigValue, ValidatedConfig};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::pending::PendingFlow;
@@ -332,23 +332,27 @@ fn start_at(store: &mut MemoryStore, redirect_uri: &str, now: u64) -> Result<(),
 }
 
 /// `tests/vectors/ambiguity.json`: pairs of redirect URIs, one pending and one started.
-/// The pure rule (both ways round), then the start itself: refused on `redirectUri` with a
-/// message naming the pending URI and nothing written, or kept beside it; and once the
-/// pending flow expired, every start is kept.
+/// The pure rule both ways round, as written (`ambiguous`: what a start compares) and as
+/// the parser reads them (`asParsed`, the same unless given); then the start itself:
+/// refused on `redirectUri`, saying why and what to do, with nothing written, or kept
+/// beside the pending flow; and once that flow expired, every start is kept.
 fn run_ambiguity_case(c: &Map<String, Value>) -> Result<(), String> {
-    const KEYS: [&str; 5] = ["name", "note", "pending", "start", "ambiguous"];
+    const KEYS: [&str; 6] = ["name", "note", "pending", "start", "ambiguous", "asParsed"];
     if let Some(k) = c.keys().find(|k| !KEYS.contains(&k.as_str())) {
         return Err(format!("unknown case key {k:?}"));
     }
     let text = |k: &str| c.get(k).and_then(Value::as_str).ok_or(format!("missing {k:?}"));
     let (pending, start) = (text("pending")?, text("start")?);
     let want = c.get("ambiguous").and_then(Value::as_bool).ok_or("missing \"ambiguous\"")?;
-    let (p, s) = (parser().parse(pending).ok_or("pending: no URL")?, parser().parse(start).ok_or("start: no URL")?);
-    if ambiguous(&p, &s) != want || ambiguous(&s, &p) != want {
-        return Err(format!("ambiguous: expected {want} both ways round"));
+    let parsed = c.get("asParsed").map_or(Some(want), Value::as_bool).ok_or("\"asParsed\" is no boolean")?;
+    if ambiguous(pending, start) != want || ambiguous(start, pending) != want {
+        return Err(format!("ambiguous as written: expected {want} both ways round"));
     }
-    if first_ambiguous(start, [pending], parser()).is_some() != want {
-        return Err(format!("first_ambiguous: expected {want}"));
+    if ambiguous_uris(pending, start, parser()) != parsed || ambiguous_uris(start, pending, parser()) != parsed {
+        return Err(format!("ambiguous as parsed: expected {parsed} both ways round"));
+    }
+    if first_ambiguous(start, ["https://elsewhere.example/x", pending], parser()) != parsed.then_some(pending) {
+        return Err(format!("first_ambiguous: expected {parsed}"));
     }
     const NOW: u64 = 1_700_000_000_000;
     let mut store = MemoryStore::default();
@@ -360,8 +364,8 @@ fn run_ambiguity_case(c: &Map<String, Value>) -> Result<(), String> {
             if e.code.as_str() != "invalid_config" || e.field.as_deref() != Some("redirectUri") {
                 return Err(format!("expected invalid_config on redirectUri, got {e}"));
             }
-            if !e.message.contains(pending) || !e.message.contains("ambiguous") {
-                return Err(format!("the message does not say why: {}", e.message));
+            if !["ambiguous", "finish that flow", "distinct queries"].iter().all(|w| e.message.contains(w)) {
+                return Err(format!("the message does not say why and what to do: {}", e.message));
             }
             if pending_count(&store) != 1 {
                 return Err("a refused start left a record behind".into());

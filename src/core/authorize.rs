@@ -1,7 +1,6 @@
 //! The authorization request (RFC 6749 §4.1.1): the URL each preset sends the user to,
 //! and the pending record that lets the callback be verified.
 
-use super::callback::first_ambiguous;
 use super::config::ValidatedConfig;
 use super::entropy::Seed;
 use super::error::AuthError;
@@ -9,8 +8,8 @@ use super::pending::PendingFlow;
 use super::pkce::Pkce;
 use super::provider::Param;
 use super::secret::{CodeVerifier, Redacted, RedactedUrl};
-use super::store::{put_pending_unless, Entry, PendingStore};
-use super::urlenc::{cat, encode};
+use super::store::{put_pending, PendingStore};
+use super::urlenc::encode;
 use core::fmt;
 
 /// What `startAuthorization` produced: where to send the user, and the record to keep.
@@ -97,8 +96,7 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
 
 /// Builds the authorization and stores its pending record (written, then read back).
 /// On failure nothing is stored. A redirect URI ambiguous with a pending flow's in the
-/// same store ([`first_ambiguous`]) is refused: the binding could not tell their callbacks
-/// apart.
+/// same store is refused ([`put_pending`]).
 pub fn begin(
     cfg: &ValidatedConfig,
     seed: &Seed,
@@ -106,24 +104,6 @@ pub fn begin(
     store: &mut dyn PendingStore,
 ) -> Result<Authorization, AuthError> {
     let auth = build_authorization(cfg, seed, now_ms);
-    put_pending_unless(store, &auth.state, &auth.pending, now_ms, &|pending| refuse_ambiguous(cfg, pending))?;
+    put_pending(store, &auth.state, &auth.pending, now_ms)?;
     Ok(auth)
-}
-
-/// `invalid_config` on `redirectUri` when it is ambiguous with a pending flow's.
-fn refuse_ambiguous(cfg: &ValidatedConfig, pending: &[Entry]) -> Result<(), AuthError> {
-    let flows: Vec<PendingFlow> = pending.iter().filter_map(|e| PendingFlow::from_record(&e.record)).collect();
-    let Some(other) = first_ambiguous(cfg.redirect_uri, flows.iter().map(PendingFlow::redirect_uri), cfg.parser.0)
-    else {
-        return Ok(());
-    };
-    Err(AuthError::config(
-        "redirectUri",
-        cat(&[
-            "is ambiguous with the redirect URI of a pending authorization (",
-            other,
-            "): one's query opens the other's, so a callback to the longer one would also bind to the shorter. \
-             Finish that flow or let it expire first, or give the two URIs distinct query parameters (like ?as=a and ?as=b)",
-        ]),
-    ))
 }

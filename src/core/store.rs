@@ -7,7 +7,7 @@
 //! the app keeps in the tab: no walk over `sessionStorage.key(i)`, no key per flow (every
 //! `setItem` is a round of the browser's storage machinery, the dearest call we make).
 
-use super::callback::ct_eq;
+use super::callback::{ambiguous, ct_eq};
 use super::entropy::{is_base64url, is_token};
 use super::error::AuthError;
 use super::pending::PendingFlow;
@@ -241,28 +241,31 @@ fn unavailable(what: &str) -> AuthError {
 
 /// Adds a pending flow under `state` and reads it back. On any failure the stored flows
 /// are as they were and the error is `storage_unavailable`: nothing is left behind.
+///
+/// A flow whose redirect URI is [`ambiguous`] with a pending one's, both as written, is
+/// refused first (`invalid_config` on `redirectUri`): the binding could not tell their
+/// callbacks apart. Checked here, against the flows that still pend, so the one read of the
+/// store serves both and every writer of a record (a redirect start, a popup's copies) is
+/// held to it.
 pub fn put_pending(
     store: &mut dyn PendingStore,
     state: &str,
     flow: &PendingFlow,
     now_ms: u64,
 ) -> Result<(), AuthError> {
-    put_pending_unless(store, state, flow, now_ms, &|_| Ok(()))
-}
-
-/// [`put_pending`], but first `refuse` sees the flows that pend (the expired ones swept)
-/// and may refuse the new one: then nothing is written, and its error is the answer. One
-/// read of the store serves both.
-pub fn put_pending_unless(
-    store: &mut dyn PendingStore,
-    state: &str,
-    flow: &PendingFlow,
-    now_ms: u64,
-    refuse: &dyn Fn(&[Entry]) -> Result<(), AuthError>,
-) -> Result<(), AuthError> {
     let mut index = Index::load(store).map_err(|_| unavailable("is not available"))?;
     index.sweep(now_ms);
-    refuse(&index.pending)?;
+    let ours = flow.redirect_uri();
+    if index
+        .pending
+        .iter()
+        .any(|e| PendingFlow::from_record(&e.record).is_some_and(|f| ambiguous(ours, f.redirect_uri())))
+    {
+        return Err(AuthError::config(
+            "redirectUri",
+            "is ambiguous with a pending flow's (one query opens the other): finish that flow, or use distinct queries",
+        ));
+    }
     while index.pending.len() >= MAX_PENDING {
         index.pending.remove(0);
     }
