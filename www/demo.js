@@ -2,7 +2,14 @@
 import { startAuthorization, handleCallback } from "/pkg/index.js";
 
 const $ = (id) => document.getElementById(id);
-const config = await (await fetch("/mock-config.json")).json();
+const form = $("start-form");
+// The callback page (no start form) calls handleCallback before the page's own fetch
+// below: until then the code is in the address, and no request should carry it (README
+// "The callback page"). It starts now; its answer is shown further down. `async` turns a
+// synchronous throw into a rejection, handled there with the rest.
+const answered = form ? null : (async () => handleCallback(undefined, { storage: "local", onEvent }))();
+// The provider's address, for the start form only.
+const config = form ? await (await fetch("/mock-config.json")).json() : {};
 const P = config.providerOrigin;
 const redirectUri = `${location.origin}/callback.html`;
 
@@ -72,7 +79,6 @@ function popupOptions(config) {
   return controller;
 }
 
-const form = $("start-form");
 if (form) {
   const cancel = $("cancel");
   let waiting = null; // the AbortController of the popup flow Cancel would abort
@@ -118,10 +124,10 @@ if (form) {
   });
 } else {
   try {
-    // { storage: "local" }: the answer may be for a flow another tab started with
-    // storage "local" (a bank app that opened this page in a new tab); this tab's own
-    // flows are found as usual. It answers with a Promise.
-    const result = await handleCallback(undefined, { storage: "local", onEvent });
+    // The answer of the handleCallback call at the top. { storage: "local" }: it may be for
+    // a flow another tab started with storage "local" (a bank app that opened this page in
+    // a new tab); this tab's own flows are found as usual. It answers with a Promise.
+    const result = await answered;
     // A popup flow's answer that came back in this tab instead of the popup (the bank's
     // app opened it): bank-link handed it to the opener and replaced this page with
     // "return to the app".
