@@ -18,11 +18,13 @@ mod common;
 use common::json::{cases, expand};
 use common::{each_parser, parser};
 
-use bank_link::core::authorize::build_authorization;
+use bank_link::core::authorize::{begin, build_authorization};
+use bank_link::core::callback::{ambiguous, ambiguous_uris, first_ambiguous};
 use bank_link::core::config::{fields_for, validate, ConfigValue, ValidatedConfig};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::pending::PendingFlow;
 use bank_link::core::provider::Provider;
+use bank_link::core::store::{Index, MemoryStore};
 use serde_json::{json, Map, Value};
 
 #[cfg(target_arch = "wasm32")]
@@ -30,6 +32,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const CONFIG_VECTORS: &str = include_str!("vectors/config.json");
 const AUTHORIZE_VECTORS: &str = include_str!("vectors/authorize.json");
+const AMBIGUITY_VECTORS: &str = include_str!("vectors/ambiguity.json");
 
 const PROVIDERS: [&str; 4] = ["tink", "flinks", "flinks-v3", "oauth2"];
 
@@ -314,4 +317,78 @@ fn authorize_vectors() {
         assert!(n >= 3, "authorize.json: only {n} cases for {p}");
     }
     each_parser(|name| run_all(&format!("authorize.json with {name}"), &cases, run_authorize_case));
+}
+
+/// An oauth2 start at `redirect_uri`, on the page of its own origin (as the parser reads it).
+fn start_at(store: &mut MemoryStore, redirect_uri: &str, now: u64) -> Result<(), bank_link::core::error::AuthError> {
+    let origin = parser().parse(redirect_uri).map(|u| u.origin().to_owned()).unwrap_or_default();
+    let entries = to_entries(&json!({
+        "provider": "oauth2", "authorizeUrl": "https://as.example/authorize", "clientId": "c",
+        "redirectUri": redirect_uri, "ttlSeconds": 60,
+    }))
+    .map_err(|e| bank_link::core::error::AuthError::config("test", e))?;
+    let cfg = validate(&entries, &origin, parser())?;
+    begin(&cfg, &Seed([u8::try_from(now % 251).unwrap_or(0); SEED_BYTES]), now, store).map(|_| ())
+}
+
+/// `tests/vectors/ambiguity.json`: pairs of redirect URIs, one pending and one started.
+/// The pure rule both ways round, as written (`ambiguous`: what a start compares) and as
+/// the parser reads them (`asParsed`, the same unless given); then the start itself:
+/// refused on `redirectUri`, saying why and what to do, with nothing written, or kept
+/// beside the pending flow; and once that flow expired, every start is kept.
+fn run_ambiguity_case(c: &Map<String, Value>) -> Result<(), String> {
+    const KEYS: [&str; 6] = ["name", "note", "pending", "start", "ambiguous", "asParsed"];
+    if let Some(k) = c.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(format!("unknown case key {k:?}"));
+    }
+    let text = |k: &str| c.get(k).and_then(Value::as_str).ok_or(format!("missing {k:?}"));
+    let (pending, start) = (text("pending")?, text("start")?);
+    let want = c.get("ambiguous").and_then(Value::as_bool).ok_or("missing \"ambiguous\"")?;
+    let parsed = c.get("asParsed").map_or(Some(want), Value::as_bool).ok_or("\"asParsed\" is no boolean")?;
+    if ambiguous(pending, start) != want || ambiguous(start, pending) != want {
+        return Err(format!("ambiguous as written: expected {want} both ways round"));
+    }
+    if ambiguous_uris(pending, start, parser()) != parsed || ambiguous_uris(start, pending, parser()) != parsed {
+        return Err(format!("ambiguous as parsed: expected {parsed} both ways round"));
+    }
+    if first_ambiguous(start, ["https://elsewhere.example/x", pending], parser()) != parsed.then_some(pending) {
+        return Err(format!("first_ambiguous: expected {parsed}"));
+    }
+    const NOW: u64 = 1_700_000_000_000;
+    let mut store = MemoryStore::default();
+    start_at(&mut store, pending, NOW).map_err(|e| format!("the pending start was refused: {e}"))?;
+    let pending_count =
+        |store: &MemoryStore| Index::parse(store.items.get("bank-link").map_or("", String::as_str)).pending.len();
+    match (start_at(&mut store, start, NOW + 1), want) {
+        (Err(e), true) => {
+            if e.code.as_str() != "invalid_config" || e.field.as_deref() != Some("redirectUri") {
+                return Err(format!("expected invalid_config on redirectUri, got {e}"));
+            }
+            if !["ambiguous", "finish that flow", "distinct queries"].iter().all(|w| e.message.contains(w)) {
+                return Err(format!("the message does not say why and what to do: {}", e.message));
+            }
+            if pending_count(&store) != 1 {
+                return Err("a refused start left a record behind".into());
+            }
+        }
+        (Ok(()), false) => {
+            if pending_count(&store) != 2 {
+                return Err("an accepted start did not keep both flows".into());
+            }
+        }
+        (got, _) => return Err(format!("expected ambiguous: {want}, the start gave {got:?}")),
+    }
+    // Expired flows no longer pend: nothing to be ambiguous with.
+    let mut store = MemoryStore::default();
+    start_at(&mut store, pending, NOW).map_err(|e| e.to_string())?;
+    start_at(&mut store, start, NOW + 60_000).map_err(|e| format!("after the first flow expired: {e}"))
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn ambiguity_vectors() {
+    let cases = cases(AMBIGUITY_VECTORS, "ambiguity.json");
+    let refused = cases.iter().filter(|c| c["ambiguous"] == Value::Bool(true)).count();
+    assert!(refused >= 5 && cases.len() - refused >= 10, "ambiguity.json: too few cases of a kind");
+    each_parser(|name| run_all(&format!("ambiguity.json with {name}"), &cases, run_ambiguity_case));
 }

@@ -197,6 +197,36 @@ async fn a_write_that_does_not_stick_is_detected_by_the_read_back() {
     .await;
 }
 
+/// `crypto.getRandomValues` throwing (as it may in a locked-down embedded browser) is
+/// `browser_unavailable`, naming what failed: no state was made, so nothing is stored
+/// and nothing navigates. The patch shadows the prototype's method on the instance and
+/// is removed however the start ends.
+#[wasm_bindgen_test]
+async fn random_values_that_throw_give_browser_unavailable() {
+    clear();
+    let restore = override_storage(
+        "const c = globalThis.crypto;
+         c.getRandomValues = function () { throw new DOMException('denied', 'NotSupportedError'); };
+         return () => { delete c.getRandomValues; };",
+    );
+    let before = web_sys::window().unwrap().location().href().unwrap();
+    // navigate left at its default (true): a start that got past the failure would leave.
+    let r = start(cfg(r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c","redirectUri":"{origin}/cb"}"#)).await;
+    restore.call0(&JsValue::NULL).unwrap();
+    let e = r.expect_err("a start without randomness");
+    assert_eq!(get(&e, "name").as_string().as_deref(), Some("AuthError"));
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("browser_unavailable"));
+    let message = get(&e, "message").as_string().unwrap();
+    assert!(message.contains("crypto.getRandomValues"), "{message}");
+    assert!(ours().is_empty(), "{:?}", ours());
+    assert_eq!(web_sys::window().unwrap().location().href().unwrap(), before);
+    // The method is back, and so are starts.
+    let ok =
+        start(cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb","navigate":false}"#));
+    assert_eq!(get(&ok.await.unwrap(), "state").as_string().map(|s| s.len()), Some(43));
+    clear();
+}
+
 use bank_link::web::handle_callback;
 
 fn path() -> String {
@@ -345,8 +375,18 @@ async fn tink_silent_denial_only_at_exactly_the_redirect_uri_on_a_fresh_load() {
 #[wasm_bindgen_test]
 async fn results_read_nothing_from_a_polluted_object_prototype() {
     clear();
-    let fields =
-        ["code", "loginId", "credentialsId", "codeVerifier", "appState", "errorDescription", "errorUri", "state"];
+    // Every optional field of either variant, and the other variant's required `error`.
+    let fields = [
+        "code",
+        "loginId",
+        "credentialsId",
+        "codeVerifier",
+        "appState",
+        "error",
+        "errorDescription",
+        "errorUri",
+        "state",
+    ];
     let pollute = |on: bool| {
         for f in fields {
             let proto: js_sys::Object = js_sys::eval("Object.prototype").unwrap().unchecked_into();
@@ -371,14 +411,37 @@ async fn results_read_nothing_from_a_polluted_object_prototype() {
     let failed = callback(&format!("{here}?error=access_denied&state={s2}"));
     pollute(false);
     let (ok, failed) = (ok.unwrap(), failed.unwrap());
-    for f in ["loginId", "credentialsId", "codeVerifier", "appState"] {
+    // Either variant, the other's fields included: `const { code, errorDescription } =
+    // result` on a success must not find the attacker's text (issue 24).
+    for f in ["loginId", "credentialsId", "codeVerifier", "appState", "error", "errorDescription", "errorUri"] {
         assert!(get(&ok, f).is_undefined(), "success.{f}");
+        assert!(own(&ok, f), "success.{f} is no own property");
     }
-    for f in ["errorDescription", "errorUri", "appState"] {
+    for f in ["code", "loginId", "credentialsId", "codeVerifier", "errorDescription", "errorUri", "appState"] {
         assert!(get(&failed, f).is_undefined(), "failure.{f}");
+        assert!(own(&failed, f), "failure.{f} is no own property");
     }
     assert_eq!(get(&ok, "code").as_string().as_deref(), Some("c"));
+    assert_eq!(get(&failed, "error").as_string().as_deref(), Some("access_denied"));
+    // Destructuring, as an app writes it, with the prototype polluted while it reads.
+    let destructure = js_sys::Function::new_with_args(
+        "r",
+        "const { code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, appState } = r;
+         return [code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, appState]
+           .filter((v) => v === 'attacker').length;",
+    );
+    pollute(true);
+    let read = [&ok, &failed].map(|r| destructure.call1(&JsValue::NULL, r));
+    pollute(false);
+    for (r, which) in read.into_iter().zip(["success", "failure"]) {
+        assert_eq!(r.unwrap().as_f64(), Some(0.0), "a destructured {which} read Object.prototype");
+    }
     clear();
+}
+
+/// Whether `name` is an own property of `o`.
+fn own(o: &JsValue, name: &str) -> bool {
+    js_sys::Object::has_own(o.unchecked_ref::<js_sys::Object>(), &name.into())
 }
 
 #[wasm_bindgen_test]
@@ -485,7 +548,9 @@ async fn oversized_href_and_app_state_are_refused_by_their_length() {
 }
 
 /// What `result_to_js` produces has exactly the members the `.d.ts` declares, for a
-/// success and a failure with every optional field given (surface drift, both ways).
+/// success and a failure with every optional field given (surface drift, both ways):
+/// each variant carries the members of both, the other's as `undefined` (API.md "Result
+/// objects"), so each object's own keys are the union's.
 #[wasm_bindgen_test]
 fn result_objects_match_the_declarations() {
     use bank_link::core::outcome::AuthorizationResult;
@@ -520,8 +585,12 @@ fn result_objects_match_the_declarations() {
         app_state: s("1"),
     };
     let (ok, failed) = dts::result_fields();
-    assert_eq!(keys(success), ok);
-    assert_eq!(keys(failure), failed);
+    let mut both: Vec<String> = ok.iter().chain(&failed).cloned().collect();
+    both.sort();
+    both.dedup();
+    assert!(ok.iter().any(|k| !failed.contains(k)) && failed.iter().any(|k| !ok.contains(k)), "two variants");
+    assert_eq!(keys(success), both);
+    assert_eq!(keys(failure), both);
 }
 
 /// The typed Rust API's redirect flow, with `navigate(false)`: the same record as the JS
@@ -541,6 +610,11 @@ fn the_rust_api_round_trips_a_redirect_flow_without_navigating() {
     let started =
         bank_link::start_authorization(&Config::new(preset, format!("{}/cb", origin())).navigate(false)).unwrap();
     assert!(started.url.starts_with("https://toolbox.flinks.example/oauth/authorize?"), "{}", started.url);
+    // Its Debug shows no state, in the field or inside the URL (tests/redaction.rs holds
+    // the core's types to the same).
+    for shown in [format!("{started:?}"), format!("{started:#?}")] {
+        assert!(!shown.contains(&started.state) && shown.contains("state=<redacted>"), "{shown}");
+    }
     assert_eq!(ours(), vec![pending_key(&started.state)]);
     let callback = format!("{}/cb?code=flinks-code&state={}", origin(), started.state);
     match bank_link::handle_callback(Some(&callback)).unwrap() {

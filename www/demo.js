@@ -2,14 +2,21 @@
 import { startAuthorization, handleCallback } from "/pkg/index.js";
 
 const $ = (id) => document.getElementById(id);
-const config = await (await fetch("/mock-config.json")).json();
+const form = $("start-form");
+// The callback page (no start form) calls handleCallback before the page's own fetch
+// below: until then the code is in the address, and no request should carry it (README
+// "The callback page"). It starts now; its answer is shown further down. `async` turns a
+// synchronous throw into a rejection, handled there with the rest.
+const answered = form ? null : (async () => handleCallback(undefined, { onEvent }))();
+// The provider's address, for the start form only.
+const config = form ? await (await fetch("/mock-config.json")).json() : {};
 const P = config.providerOrigin;
 const redirectUri = `${location.origin}/callback.html`;
 
 // A real OpenID Provider (oidc-provider, tests/oidc/server.mjs) when one runs beside the
 // mock: its endpoints and issuer come from its discovery document, as an app's would. Only
 // the start page asks; the callback page needs nothing but handleCallback.
-const oidc = $("start-form") && config.oidcIssuer ? await discover(config.oidcIssuer) : null;
+const oidc = form && config.oidcIssuer ? await discover(config.oidcIssuer) : null;
 async function discover(issuer) {
   try {
     const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
@@ -90,7 +97,6 @@ function popupOptions(config) {
   return controller;
 }
 
-const form = $("start-form");
 if (form && oidc) {
   const label = document.createElement("label");
   const input = Object.assign(document.createElement("input"), { type: "radio", name: "provider", value: "oidc" });
@@ -142,10 +148,10 @@ if (form) {
   });
 } else {
   try {
-    // The same call for both storages: synchronous for this tab's own flows, a Promise
-    // when the answer may be for a flow another tab started with storage "local" (a bank
-    // app that opened this page in a new tab). `await` serves both.
-    const result = await handleCallback(undefined, { onEvent });
+    // The answer of the handleCallback call at the top: synchronous for this tab's own
+    // flows, a Promise when it may be for a flow another tab started with storage "local"
+    // (a bank app that opened this page in a new tab). `await` serves both.
+    const result = await answered;
     // A popup flow's answer that came back in this tab instead of the popup (the bank's
     // app opened it): bank-link handed it to the opener and replaced this page with
     // "return to the app".

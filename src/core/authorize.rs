@@ -7,11 +7,14 @@ use super::error::AuthError;
 use super::pending::PendingFlow;
 use super::pkce::Pkce;
 use super::provider::Param;
+use super::secret::{CodeVerifier, Redacted, RedactedUrl};
 use super::store::{put_pending, PendingStore};
 use super::urlenc::encode;
+use core::fmt;
 
 /// What `startAuthorization` produced: where to send the user, and the record to keep.
-#[derive(Debug, Clone, PartialEq)]
+/// Its `Debug` shows neither the state (not even inside `url`) nor the verifier.
+#[derive(Clone, PartialEq)]
 pub struct Authorization {
     /// The provider's authorize endpoint with every parameter appended: where the user goes.
     pub url: String,
@@ -19,6 +22,16 @@ pub struct Authorization {
     pub state: String,
     /// The record to store under `state`, which the callback is verified against.
     pub pending: PendingFlow,
+}
+
+impl fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authorization")
+            .field("url", &RedactedUrl { url: &self.url, secret: &self.state })
+            .field("state", &Redacted("State"))
+            .field("pending", &self.pending)
+            .finish()
+    }
 }
 
 /// Builds the authorize URL and the pending record. Pure: the seed and clock come in.
@@ -74,7 +87,7 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
         created_ms: now_ms,
         expires_ms: now_ms.saturating_add(u64::from(cfg.ttl_seconds) * 1000),
         mode: cfg.mode,
-        code_verifier: pkce.map(|p| p.verifier),
+        code_verifier: pkce.map(|p| CodeVerifier::new(p.verifier)),
         app_state: cfg.app_state.map(str::to_owned),
         issuer: cfg.issuer.map(str::to_owned),
     };
@@ -82,7 +95,8 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
 }
 
 /// Builds the authorization and stores its pending record (written, then read back).
-/// On failure nothing is stored.
+/// On failure nothing is stored. A redirect URI ambiguous with a pending flow's in the
+/// same store is refused ([`put_pending`]).
 pub fn begin(
     cfg: &ValidatedConfig,
     seed: &Seed,

@@ -232,6 +232,11 @@ pub const MAX_APP_STATE: usize = 16 * 1024;
 /// The most entries `extraParams` may hold.
 pub const MAX_EXTRA_PARAMS: usize = 32;
 
+/// Why a parameter name is refused, in `extraParams` and in `authorizeUrl`'s own query:
+/// one text for both (the wasm carries it once).
+const RESERVED: &str =
+    "is reserved: the library sets it, or it would change how or where the answer is delivered, or who asks";
+
 /// The refusal of an `appState` over [`MAX_APP_STATE`], here and at the boundary (which
 /// refuses by JS length before a copy).
 pub const APP_STATE_TOO_LONG: &str = "must be at most 16384 bytes as JSON";
@@ -542,12 +547,12 @@ fn authorize_url(r: &Reader, p: Provider) -> Result<UrlParts, AuthError> {
             (None, None) => return Err(required_for(key, p)),
         },
     };
+    // The endpoint's own query is sent as given, so it is held to the list `extraParams` is
+    // held to: a `response_mode`, `request_uri` or `redirect_uri` written into the URL would
+    // change where the answer goes just as surely.
     for name in names(url.query().unwrap_or("")) {
-        if p.sets_param(&name) {
-            return Err(AuthError::config(
-                key,
-                cat(&["must not carry \"", &name, "\" in its query: the library sets it"]),
-            ));
+        if p.reserves_param(&name) {
+            return Err(AuthError::config(key, cat(&["names \"", &name, "\" in its query, which ", RESERVED])));
         }
     }
     Ok(url)
@@ -623,10 +628,7 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(&str, &str)>, AuthE
             return Err(AuthError::config(&field, "must be a non-empty name without control characters"));
         }
         if p.reserves_param(k) {
-            return Err(AuthError::config(
-                &field,
-                "is reserved: the library sets it, or it would change how or where the answer is delivered, or who asks",
-            ));
+            return Err(AuthError::config(&field, RESERVED));
         }
         match v {
             ConfigValue::String(s) => out.push((k.as_str(), text(&field, s)?)),

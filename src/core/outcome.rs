@@ -2,7 +2,8 @@
 //! `AuthorizationResult`). A provider error is a result, not a throw.
 
 use super::provider::Provider;
-use super::secret::{AuthorizationCode, CodeVerifier, State};
+use super::secret::{AuthorizationCode, CodeVerifier, RedactedParams, State};
+use core::fmt;
 
 /// RFC 6749 §4.1.2.1 error codes: the TypeScript union `OAuthErrorCode` names exactly
 /// these (tests/surface.rs).
@@ -16,8 +17,9 @@ pub const OAUTH_ERRORS: [&str; 7] = [
     "temporarily_unavailable",
 ];
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 /// The answer of a verified callback (docs/api.md `AuthorizationResult`): success, or the provider's error.
+/// Its `Debug` shows no state, code or verifier, in the fields or in `params`.
 pub enum AuthorizationResult {
     /// The provider granted access (`ok: true`).
     Success {
@@ -63,6 +65,34 @@ impl AuthorizationResult {
         match self {
             Self::Success { state, .. } => Some(state),
             Self::Failure { state, .. } => state.as_deref(),
+        }
+    }
+}
+
+impl fmt::Debug for AuthorizationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Success { provider, state, code, login_id, credentials_id, code_verifier, params, app_state } => f
+                .debug_struct("Success")
+                .field("provider", provider)
+                .field("state", state)
+                .field("code", code)
+                .field("login_id", login_id)
+                .field("credentials_id", credentials_id)
+                .field("code_verifier", code_verifier)
+                .field("params", &RedactedParams(params))
+                .field("app_state", app_state)
+                .finish(),
+            Self::Failure { provider, state, error, error_description, error_uri, params, app_state } => f
+                .debug_struct("Failure")
+                .field("provider", provider)
+                .field("state", state)
+                .field("error", error)
+                .field("error_description", error_description)
+                .field("error_uri", error_uri)
+                .field("params", &RedactedParams(params))
+                .field("app_state", app_state)
+                .finish(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::config::Mode;
 use super::provider::Provider;
+use super::secret::CodeVerifier;
 use super::urlenc::{cat, cut, decimal, decode_component, encode, parse_decimal, pieces};
 
 /// Prefix of the name tests and the demo give a pending flow ([`pending_key`]); no such
@@ -25,7 +26,9 @@ pub fn done_key(state: &str) -> String {
     cat(&[DONE_PREFIX, super::store::done_id(state)])
 }
 
-/// One pending authorization, versioned so a later library can read or sweep it.
+/// One pending authorization, versioned so a later library can read or sweep it. Its
+/// `Debug` shows no verifier (a [`CodeVerifier`] prints none): a logged record gives
+/// nobody the secret the backend's token request needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingFlow {
     pub(crate) provider: Provider,
@@ -33,7 +36,7 @@ pub struct PendingFlow {
     pub(crate) created_ms: u64,
     pub(crate) expires_ms: u64,
     pub(crate) mode: Mode,
-    pub(crate) code_verifier: Option<String>,
+    pub(crate) code_verifier: Option<CodeVerifier>,
     /// JSON text, returned to the app as parsed JSON.
     pub(crate) app_state: Option<String>,
     pub(crate) issuer: Option<String>,
@@ -98,9 +101,11 @@ impl PendingFlow {
             "&mode=",
             self.mode.as_str(),
         ]);
-        for (name, value) in
-            [("code_verifier", &self.code_verifier), ("app_state", &self.app_state), ("issuer", &self.issuer)]
-        {
+        for (name, value) in [
+            ("code_verifier", self.code_verifier.as_deref()),
+            ("app_state", self.app_state.as_deref()),
+            ("issuer", self.issuer.as_deref()),
+        ] {
             if let Some(v) = value {
                 s.push('&');
                 s.push_str(name);
@@ -148,7 +153,7 @@ impl PendingFlow {
             created_ms,
             expires_ms,
             mode,
-            code_verifier: text(code_verifier)?,
+            code_verifier: text(code_verifier)?.map(CodeVerifier::new),
             app_state: text(app_state)?,
             issuer: text(issuer)?,
         })
@@ -171,7 +176,7 @@ mod tests {
             created_ms: 1_700_000_000_000,
             expires_ms: 1_700_000_600_000,
             mode: Mode::Redirect,
-            code_verifier: Some("v".repeat(43)),
+            code_verifier: Some(CodeVerifier::new("v".repeat(43))),
             app_state: Some("{\"a\":\"&=%\"}".into()),
             issuer: None,
         }

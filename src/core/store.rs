@@ -7,11 +7,13 @@
 //! the app keeps in the tab: no walk over `sessionStorage.key(i)`, no key per flow (every
 //! `setItem` is a round of the browser's storage machinery, the dearest call we make).
 
-use super::callback::ct_eq;
+use super::callback::{ambiguous, ct_eq};
 use super::entropy::{is_base64url, is_token};
 use super::error::AuthError;
 use super::pending::PendingFlow;
+use super::secret::Redacted;
 use super::urlenc::{cat, cut, parse_decimal, pieces, push_decimal};
+use core::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 /// Why the browser's storage refused a call.
@@ -58,8 +60,9 @@ pub fn done_id(state: &str) -> &str {
 pub const INDEX_KEY: &str = "bank-link";
 
 /// One pending flow: its state, its times (to sweep and evict without reading the
-/// record) and its record ([`PendingFlow::to_record`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// record) and its record ([`PendingFlow::to_record`]). Its `Debug` shows no state and no
+/// verifier: the record is shown read back, where the verifier prints as redacted.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The flow's state, 43 base64url characters.
     pub state: String,
@@ -69,6 +72,18 @@ pub struct Entry {
     pub expires_ms: u64,
     /// The flow as [`PendingFlow::to_record`] wrote it.
     pub record: String,
+}
+
+impl fmt::Debug for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // An unreadable record shows as `None`: its text may hold a verifier all the same.
+        f.debug_struct("Entry")
+            .field("state", &Redacted("State"))
+            .field("created_ms", &self.created_ms)
+            .field("expires_ms", &self.expires_ms)
+            .field("record", &PendingFlow::from_record(&self.record))
+            .finish()
+    }
 }
 
 /// Our flows in the store: `p.STATE.CREATED.EXPIRES.RECORD` and `d.ID.EXPIRES` (ID is
@@ -225,6 +240,12 @@ fn unavailable(what: &str) -> AuthError {
 
 /// Adds a pending flow under `state` and reads it back. On any failure the stored flows
 /// are as they were and the error is `storage_unavailable`: nothing is left behind.
+///
+/// A flow whose redirect URI is [`ambiguous`] with a pending one's, both as written, is
+/// refused first (`invalid_config` on `redirectUri`): the binding could not tell their
+/// callbacks apart. Checked here, against the flows that still pend, so the one read of the
+/// store serves both and every writer of a record (a redirect start, a popup's copies, the
+/// shared store's transaction) is held to it. Never inlined: every writer calls it.
 #[inline(never)]
 pub fn put_pending(
     store: &mut dyn PendingStore,
@@ -234,6 +255,17 @@ pub fn put_pending(
 ) -> Result<(), AuthError> {
     let mut index = Index::load(store).map_err(|_| unavailable("is not available"))?;
     index.sweep(now_ms);
+    let ours = flow.redirect_uri();
+    if index
+        .pending
+        .iter()
+        .any(|e| PendingFlow::from_record(&e.record).is_some_and(|f| ambiguous(ours, f.redirect_uri())))
+    {
+        return Err(AuthError::config(
+            "redirectUri",
+            "is ambiguous with a pending flow's (one query opens the other): finish that flow, or use distinct queries",
+        ));
+    }
     while index.pending.len() >= MAX_PENDING {
         index.pending.remove(0);
     }
@@ -278,8 +310,27 @@ pub fn forget(store: &mut dyn PendingStore, state: &str) {
 
 /// Key/value pairs kept sorted by key in a plain vector: the few records a flow needs do
 /// not justify `BTreeMap`'s code in the wasm module (its size: docs/performance.md).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Default, Clone, PartialEq, Eq)]
 pub struct Items(Vec<(String, String)>);
+
+/// The app's own keys as they are; ours without a state or a verifier: the index read
+/// back (whose entries redact themselves), any other key of ours (a claim names a state)
+/// redacted whole.
+impl fmt::Debug for Items {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (k, v) in &self.0 {
+            if k == INDEX_KEY {
+                map.entry(k, &Index::parse(v));
+            } else if k.starts_with(INDEX_KEY) {
+                map.entry(&Redacted("Key"), &Redacted("Value"));
+            } else {
+                map.entry(k, v);
+            }
+        }
+        map.finish()
+    }
+}
 
 impl Items {
     fn find(&self, key: &str) -> Result<usize, usize> {

@@ -14,16 +14,22 @@ const json = (text) => {
   }
 };
 
-// The AuthorizationResult objects (docs/api.md "Result objects"): every field an own property,
-// `undefined` when absent, so a polluted Object.prototype.code or .appState is never read
-// through a result; a plain prototype, so hasOwnProperty and String(result) work.
+// The AuthorizationResult objects (docs/api.md "Result objects"): every field of BOTH variants
+// an own property, `undefined` where it does not apply, so that no destructuring reads
+// Object.prototype: `const { code, errorDescription } = result` on a success must not
+// find a polluted `errorDescription`. A plain prototype, so hasOwnProperty and
+// String(result) work. The .d.ts keeps the union: a success's `error` is typed absent.
 export function ok(provider, state, code, loginId, credentialsId, codeVerifier, params, appState) {
-  return { ok: true, provider, state, code, loginId, credentialsId, codeVerifier, params, appState: json(appState) };
+  return result(true, provider, state, code, loginId, credentialsId, codeVerifier, undefined, undefined, undefined, params, appState);
 }
 
 export function no(provider, state, error, errorDescription, errorUri, params, appState) {
-  return { ok: false, provider, state, error, errorDescription, errorUri, params, appState: json(appState) };
+  return result(false, provider, state, undefined, undefined, undefined, undefined, error, errorDescription, errorUri, params, appState);
 }
+
+// One literal for both variants: every field is written once, in one order.
+const result = (ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState) =>
+  ({ ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState: json(appState) });
 
 // `startAuthorization`'s `{ url, state }` with `navigate: false`.
 export function started(url, state) {

@@ -35,13 +35,24 @@ pub use error::to_js as auth_error_to_js;
 pub use interop::{relay_message, result_to_js};
 pub use url::BrowserUrl;
 
-/// A started authorization: where the user goes, and the state that identifies it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A started authorization: where the user goes, and the state that identifies it. Its
+/// `Debug` shows no state, not even inside `url`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Started {
     /// The provider's authorize URL, with every parameter.
     pub url: String,
     /// The flow's state (RFC 6749 §10.12): its key in storage and in the callback.
     pub state: String,
+}
+
+impl core::fmt::Debug for Started {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        use crate::core::secret::{Redacted, RedactedUrl};
+        f.debug_struct("Started")
+            .field("url", &RedactedUrl { url: &self.url, secret: &self.state })
+            .field("state", &Redacted("State"))
+            .finish()
+    }
 }
 
 /// `startAuthorization(config)`: validates, stores the pending authorization, then

@@ -10,7 +10,10 @@ mod verify;
 
 pub use clean::strip_callback_params;
 pub use parse::{is_callback_param, lenient_param, parse_callback, Callback, Role, CALLBACK_PARAMS, MAX_URL, TOO_LONG};
-pub use verify::{ct_eq, silent_denial, silent_denial_flow, verify_callback, Ledger, Navigation};
+pub use verify::{
+    ambiguous, ambiguous_uris, ct_eq, first_ambiguous, silent_denial, silent_denial_flow, verify_callback, Ledger,
+    Navigation,
+};
 
 use crate::core::config::Mode;
 use crate::core::error::AuthError;
