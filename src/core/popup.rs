@@ -359,6 +359,29 @@ pub fn relay_state(
     (copy.is_some_and(|f| f.mode == Mode::Popup) && !listening.contains(&state)).then_some(state)
 }
 
+/// The fallback of [`relay_state`] for a popup whose storage copy did not arrive: WebKit
+/// clones sessionStorage for a new window on another channel than the opener's writes, so
+/// the record written just before `window.open` can miss the clone (seen under load). Such
+/// a popup still has what `window.open` set synchronously: its opener (`has_opener`) and
+/// its name, [`window_name`] of the flow's state. A page relays on these only when the name
+/// is the one of the callback's own state (72 bits of it: only the window the opener opened
+/// for that flow bears it) and it is not itself waiting for the state. Relaying leaks
+/// nothing to a foreign opener (the message is posted to our own origin only, and the
+/// channel is same-origin): the opener verifies against its own record, as always.
+pub fn named_relay(
+    href: &str,
+    name: &str,
+    has_opener: bool,
+    listening: &[String],
+    parser: &dyn UrlParser,
+) -> Option<String> {
+    if !has_opener || !name.starts_with(WINDOW_NAME_PREFIX) {
+        return None;
+    }
+    let state = parser.parse(href).and_then(|u| lenient_param(&u, "state")).filter(|s| is_token(s))?;
+    (name == window_name(&state) && !listening.contains(&state)).then_some(state)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,6 +606,23 @@ mod tests {
         assert_eq!(store.items, before, "nothing consumed");
         let relayed = crate::core::callback::verify_relayed(&href, &mut store, NOW, &NativeUrl);
         assert!(matches!(relayed, Ok(Some(_))), "{relayed:?}");
+    }
+
+    #[test]
+    fn a_popup_without_its_copy_relays_by_its_name_and_opener_only() {
+        let state = "S".repeat(43);
+        let href = format!("https://app.example/cb?code=x&state={state}");
+        let name = window_name(&state);
+        assert_eq!(named_relay(&href, &name, true, &[], &NativeUrl), Some(state.clone()));
+        // No opener (a tab the OS opened, or COOP cut it), another flow's name, no name, the
+        // window that waits for the state: never.
+        assert_eq!(named_relay(&href, &name, false, &[], &NativeUrl), None);
+        assert_eq!(named_relay(&href, &window_name(&"T".repeat(43)), true, &[], &NativeUrl), None);
+        assert_eq!(named_relay(&href, "", true, &[], &NativeUrl), None);
+        assert_eq!(named_relay(&href, &name, true, std::slice::from_ref(&state), &NativeUrl), None);
+        // A state not of ours, or no state (Tink's bare denial needs the copy).
+        assert_eq!(named_relay("https://app.example/cb?code=x&state=../x", &name, true, &[], &NativeUrl), None);
+        assert_eq!(named_relay("https://app.example/cb", &name, true, &[], &NativeUrl), None);
     }
 
     #[test]

@@ -24,8 +24,8 @@ use crate::core::handoff::SETTLED_WAIT_MS;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::verdict;
 use crate::core::popup::{
-    channel_name, features, from_flow, judge, relay_state, timeout_ms, window_name, Admit, Frame, Step, Via, Waiting,
-    Wake, POLL_MS,
+    channel_name, features, from_flow, judge, named_relay, relay_state, timeout_ms, window_name, Admit, Frame, Step,
+    Via, Waiting, Wake, POLL_MS,
 };
 use crate::core::shared::{relayed_outcome, Answer};
 use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
@@ -385,7 +385,12 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
     let mut session = storage::session_store(window).ok();
     let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
-    let Some(state) = relay_state(href, store, nav, &listening(), js_sys::Date::now() as u64, &BrowserUrl) else {
+    let listening = listening();
+    let relayed = relay_state(href, store, nav, &listening, js_sys::Date::now() as u64, &BrowserUrl).or_else(|| {
+        let has_opener = window.opener().is_ok_and(|o| o.is_object());
+        named_relay(href, &window.name().unwrap_or_default(), has_opener, &listening, &BrowserUrl)
+    });
+    let Some(state) = relayed else {
         return false;
     };
     let Ok(origin) = window.location().origin() else { return false };
