@@ -4,6 +4,7 @@
 
 use super::callback::is_callback_param;
 use super::error::AuthError;
+pub use super::pending::Mode;
 use super::provider::{is_iso_639_1, LangRule, Provider, ScopeRule, FLINKS_SCOPES};
 use super::uri::{UrlParser, UrlParts};
 use super::urlenc::{cat, cut, decimal, find_str, join, names, pieces, until};
@@ -32,35 +33,15 @@ pub enum ConfigValue {
     Other(&'static str),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-/// How the user reaches the provider (docs/api.md `mode`).
-pub enum Mode {
-    /// The page itself navigates to the provider, which redirects back to `redirectUri` (the default).
-    Redirect,
-    /// A popup goes to the provider; its callback page hands the callback to the opener.
-    Popup,
-}
-
-impl Mode {
-    /// The name the config and the pending record use: `redirect` or `popup`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Redirect => "redirect",
-            Mode::Popup => "popup",
-        }
-    }
-}
-
 /// Where the pending authorization is kept (API `storage`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum StorageArea {
     /// sessionStorage (the default): this tab only, gone with the tab.
     #[default]
     Session,
-    /// localStorage: every tab of the origin, so that a callback that comes back in
-    /// another tab (a bank app that opened the redirect URI itself) still completes. In
-    /// popup mode it holds a copy of the opener's record, by which such a tab knows to
-    /// relay the callback to the opener (web `popup`).
+    /// The store every tab of the origin shares (IndexedDB, `core::shared`), so that a
+    /// callback that comes back in another tab (a bank app that opened the redirect URI
+    /// itself) still completes; in popup mode such a tab relays it to the opener.
     Local,
 }
 

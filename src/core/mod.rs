@@ -3,6 +3,7 @@
 
 pub mod answered;
 pub mod authorize;
+pub mod binding;
 pub mod callback;
 pub mod config;
 pub mod entropy;

@@ -2,10 +2,38 @@
 //! store (an entry of the store's one key, `store.rs`) for `handleCallback` to verify
 //! against. Keyed by state, so two tabs or two clicks never overwrite each other.
 
-use super::config::Mode;
 use super::provider::Provider;
 use super::secret::CodeVerifier;
 use super::urlenc::{cat, cut, decimal, decode_component, encode, parse_decimal, pieces};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the user reaches the provider (docs/api.md `mode`), recorded with the flow.
+pub enum Mode {
+    /// The page itself navigates to the provider, which redirects back to `redirectUri` (the default).
+    Redirect,
+    /// A popup goes to the provider; its callback page hands the callback to the opener.
+    Popup,
+}
+
+impl Mode {
+    /// The name the config and the pending record use: `redirect` or `popup`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Redirect => "redirect",
+            Mode::Popup => "popup",
+        }
+    }
+}
+
+/// A `done` marker names its flow by the first this many characters of the state (96
+/// bits): enough to tell a replay from an unknown state, and less than half the bytes.
+/// Every call writes and reads every marker, so shorter markers are cheaper calls.
+pub const DONE_ID_LEN: usize = 16;
+
+/// What a `done` marker keeps of `state` ([`DONE_ID_LEN`]).
+pub fn done_id(state: &str) -> &str {
+    state.get(..DONE_ID_LEN).unwrap_or(state)
+}
 
 /// Prefix of the name tests and the demo give a pending flow ([`pending_key`]); no such
 /// key is written. `done` markers hold no code: only the expiry.
@@ -23,7 +51,7 @@ pub fn pending_key(state: &str) -> String {
 /// The name tests and the demo give a `done` marker; the markers themselves live in the
 /// store's index.
 pub fn done_key(state: &str) -> String {
-    cat(&[DONE_PREFIX, super::store::done_id(state)])
+    cat(&[DONE_PREFIX, done_id(state)])
 }
 
 /// One pending authorization, versioned so a later library can read or sweep it. Its

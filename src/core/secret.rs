@@ -119,6 +119,15 @@ impl fmt::Debug for RedactedParams<'_> {
     }
 }
 
+/// Equality that takes the same time wherever the inputs differ (RFC 6749 §10.10 asks
+/// that guessing a state be infeasible; timing must not help).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

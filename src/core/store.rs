@@ -7,10 +7,12 @@
 //! the app keeps in the tab: no walk over `sessionStorage.key(i)`, no key per flow (every
 //! `setItem` is a round of the browser's storage machinery, the dearest call we make).
 
-use super::callback::{ambiguous, ct_eq};
+use super::binding::ambiguous;
 use super::entropy::{is_base64url, is_token};
 use super::error::AuthError;
 use super::pending::PendingFlow;
+pub use super::pending::{done_id, DONE_ID_LEN};
+use super::secret::ct_eq;
 use super::secret::Redacted;
 use super::urlenc::{cat, cut, parse_decimal, pieces, push_decimal};
 use core::fmt;
@@ -44,17 +46,6 @@ pub const MAX_PENDING: usize = 16;
 /// copies the whole key: a page that completed hundreds of flows within the TTL (the
 /// benchmark) would otherwise pay for their markers on every call.
 pub const MAX_DONE: usize = 8;
-
-/// A `done` marker names its flow by the first this many characters of the state (96
-/// bits): enough to tell a replay from an unknown state, and less than half the bytes.
-/// Every call writes and reads every marker, and `setItem` costs more as the value grows,
-/// so the shorter id makes every start and callback cheaper (docs/performance.md).
-pub const DONE_ID_LEN: usize = 16;
-
-/// What a `done` marker keeps of `state` ([`DONE_ID_LEN`]).
-pub fn done_id(state: &str) -> &str {
-    state.get(..DONE_ID_LEN).unwrap_or(state)
-}
 
 /// The one storage key that holds every flow and `done` marker of ours ([`Index`]).
 pub const INDEX_KEY: &str = "bank-link";

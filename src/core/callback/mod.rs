@@ -10,14 +10,14 @@ mod verify;
 
 pub use clean::strip_callback_params;
 pub use parse::{is_callback_param, lenient_param, parse_callback, Callback, Role, CALLBACK_PARAMS, MAX_URL, TOO_LONG};
-pub use verify::{
-    ambiguous, ambiguous_uris, ct_eq, first_ambiguous, silent_denial, silent_denial_flow, verify_callback, Ledger,
-    Navigation,
-};
+pub use verify::{silent_denial, silent_denial_flow, verify_callback, Ledger, Navigation};
+// Their homes are the binding and the secrets; here too for the callers that know them here.
+pub use crate::core::binding::{ambiguous, ambiguous_uris, first_ambiguous};
+pub use crate::core::secret::ct_eq;
 
-use crate::core::config::Mode;
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
+use crate::core::pending::Mode;
 use crate::core::store::PendingStore;
 use crate::core::uri::UrlParser;
 use parse::{not_a_url, read_callback};

@@ -3,24 +3,16 @@
 //! consuming the flow it answers, and Tink's parameterless denial.
 
 use super::parse::Callback;
-use crate::core::config::Mode;
+use crate::core::binding::opens;
 use crate::core::entropy::is_token;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::outcome::AuthorizationResult;
+use crate::core::pending::Mode;
 use crate::core::pending::PendingFlow;
+use crate::core::secret::ct_eq;
 use crate::core::secret::{AuthorizationCode, State};
 use crate::core::store::{Index, PendingStore, StoreFault};
 use crate::core::uri::{UrlParser, UrlParts};
-use crate::core::urlenc::{cut, pieces};
-
-/// Equality that takes the same time wherever the inputs differ (RFC 6749 §10.10 asks
-/// that guessing a state be infeasible; timing must not help).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// How the page was reached (`PerformanceNavigationTiming.type`). Tink's silent denial
 /// is only read on a fresh navigation: a reload, Back or a restored tab is never one.
@@ -32,11 +24,6 @@ pub enum Navigation {
     Other,
 }
 
-/// The non-empty `&`-separated segments of a query, as written.
-fn segments(query: Option<&str>) -> impl Iterator<Item = &str> {
-    pieces(query.unwrap_or(""), b'&').filter(|s| !s.is_empty())
-}
-
 /// RFC 9700 §4.4 mix-up defence: the callback arrived at the very redirect URI the flow
 /// was sent with, its own query included (apps that tell servers apart by `?as=a` and
 /// `?as=b`, as §4.4.2 suggests, are protected too). The origin and path are equal, and the
@@ -46,50 +33,6 @@ fn segments(query: Option<&str>) -> impl Iterator<Item = &str> {
 fn bound_to(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> bool {
     let Some(r) = redirect_of(flow, page, parser) else { return false };
     r.origin() == page.origin() && r.path() == page.path() && opens(r.query(), page.query())
-}
-
-/// Whether the segments of the query `own` open the query `of`, in order.
-fn opens(own: Option<&str>, of: Option<&str>) -> bool {
-    let mut got = segments(of);
-    segments(own).all(|own| got.next() == Some(own))
-}
-
-/// Whether flows bound to the redirect URIs `a` and `b` cannot be told apart by
-/// [`bound_to`]: everything before the query equal (scheme, host, port, path), and one's
-/// query segments a proper prefix of the other's, in whole `&`-separated segments. A
-/// callback to the longer (`/cb?as=b&code=…`) then also opens with the shorter's segments
-/// (`/cb`), so either flow would take it: a mix-up defence that depends on which state the
-/// attacker replays. Siblings (`?as=a`, `?as=b`) are never ambiguous, nor are URIs with the
-/// same segments: the binding tells the first apart, the state the second.
-///
-/// Over the URIs as given: as written (a start compares its own with the pending flows'
-/// that way, as the binding's fast path reads them), or each as a parser serialised it
-/// ([`ambiguous_uris`]), which also equates spellings such as `APP.example` or `:443`.
-pub fn ambiguous(a: &str, b: &str) -> bool {
-    let ((a, qa), (b, qb)) = (split_query(a), split_query(b));
-    // Each query opening the other means the same segments; one only, a proper prefix.
-    a == b && opens(qa, qb) != opens(qb, qa)
-}
-
-/// What precedes the query, and the query: of a redirect URI, which has no fragment.
-fn split_query(url: &str) -> (&str, Option<&str>) {
-    cut(url, b'?').map_or((url, None), |(base, query)| (base, Some(query)))
-}
-
-/// [`ambiguous`] for two redirect URIs each read by `parser`. Pure: the flows may come
-/// from any store. A URI the parser refuses binds no callback, so it is ambiguous with
-/// nothing.
-pub fn ambiguous_uris(a: &str, b: &str, parser: &dyn UrlParser) -> bool {
-    matches!((parser.parse(a), parser.parse(b)), (Some(a), Some(b)) if ambiguous(a.href(), b.href()))
-}
-
-/// The first of `pending` (redirect URIs as written) that `new` is [`ambiguous_uris`] with.
-pub fn first_ambiguous<'p>(
-    new: &str,
-    pending: impl IntoIterator<Item = &'p str>,
-    parser: &dyn UrlParser,
-) -> Option<&'p str> {
-    pending.into_iter().find(|p| ambiguous_uris(new, p, parser))
 }
 
 /// Tink's silent denial: the page is the flow's redirect URI exactly, nothing added
