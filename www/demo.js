@@ -7,7 +7,15 @@ const form = $("start-form");
 // below: until then the code is in the address, and no request should carry it (README
 // "The callback page"). It starts now; its answer is shown further down. `async` turns a
 // synchronous throw into a rejection, handled there with the rest.
-const answered = form ? null : (async () => handleCallback(undefined, { onEvent }))();
+const answered = form ? null : (async () => {
+  // In WebKit a popup that handled its callback while still loading was sometimes not
+  // closed; the library now closes it once it has loaded, and the demo waits for its own
+  // load too (the stylesheet, sent without a Referer under the meta tag).
+  if (document.readyState !== "complete") {
+    await new Promise((loaded) => addEventListener("load", loaded, { once: true }));
+  }
+  return handleCallback(undefined, { onEvent });
+})();
 // The provider's address, for the start form only.
 const config = form ? await (await fetch("/mock-config.json")).json() : {};
 const P = config.providerOrigin;

@@ -161,3 +161,14 @@ export function transact(db, store, key, max, decide, done) {
     end(e);
   }
 }
+
+// Closes a popup that has relayed its answer: now if its page has loaded, else once it has
+// (WebKit ignored a close() that came while the page was still loading).
+export function closeWhenLoaded(w) {
+  try {
+    if (w.document.readyState === "complete") w.close();
+    else w.addEventListener("load", () => w.close(), { once: true });
+  } catch {
+    // A window we may not close: the page says where to go instead (popup.rs).
+  }
+}

@@ -110,6 +110,9 @@ extern "C" {
     fn own(object: &JsValue, key: &str) -> JsValue;
     #[wasm_bindgen(js_name = relay)]
     fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
+    /// Closes a popup that relayed its answer, once its page has loaded.
+    #[wasm_bindgen(js_name = closeWhenLoaded)]
+    pub fn close_when_loaded(window: &web_sys::Window);
 }
 
 /// Whether the config asks for popup mode (read before validation only to pick the

@@ -414,7 +414,7 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
         window,
         &state,
         &message,
-        move || drop(w.close()),
+        move || interop::close_when_loaded(&w),
         move || interop::say_return_to_app(&w2, interop::CLOSE_AND_RETURN),
     );
     true
