@@ -5,9 +5,16 @@ const $ = (id) => document.getElementById(id);
 const form = $("start-form");
 // The callback page (no start form) calls handleCallback before the page's own fetch
 // below: until then the code is in the address, and no request should carry it (README
-// "The callback page"). It starts now; its answer is shown further down. `async` turns a
-// synchronous throw into a rejection, handled there with the rest.
-const answered = form ? null : (async () => handleCallback(undefined, { storage: "local", onEvent }))();
+// "The callback page"). Its answer is shown further down; `async` turns a synchronous
+// throw into a rejection, handled there with the rest. It waits for the page's own load
+// (the stylesheet, sent without a Referer): in WebKit a popup that handled its callback
+// while still loading was sometimes not closed, neither by itself nor by its opener.
+const answered = form ? null : (async () => {
+  if (document.readyState !== "complete") {
+    await new Promise((loaded) => addEventListener("load", loaded, { once: true }));
+  }
+  return handleCallback(undefined, { storage: "local", onEvent });
+})();
 // The provider's address, for the start form only.
 const config = form ? await (await fetch("/mock-config.json")).json() : {};
 const P = config.providerOrigin;
