@@ -13,7 +13,7 @@ export async function roundTrip({ startAuthorization, handleCallback }) {
       redirectUri,
       navigate: false,
     });
-    out.textContent = JSON.stringify(handleCallback(redirectUri + "?code=x&state=" + state));
+    out.textContent = JSON.stringify(await handleCallback(redirectUri + "?code=x&state=" + state));
   } catch (e) {
     out.textContent = JSON.stringify({ thrown: String(e && e.code ? e.code + ": " + e.message : e) });
   }

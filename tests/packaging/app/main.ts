@@ -10,7 +10,8 @@ const started: { url: string; state: string } = await startAuthorization({
   redirectUri,
   navigate: false,
 });
-const r: AuthorizationResult | null = handleCallback(redirectUri + "?code=x&state=" + started.state);
+// `await`: the answer is a Promise when it may be another tab's storage-local flow.
+const r: AuthorizationResult | null = await handleCallback(redirectUri + "?code=x&state=" + started.state);
 if (r && r.ok) {
   const code: string | undefined = r.code;
   console.log(code, r.params);
