@@ -320,8 +320,9 @@ fn popup(c: &Ctx, coop: bool) -> Result<(), Fail> {
     }
     let r = c.opener_result(Duration::from_secs(10))?.map_err(|e| format!("the opener got AuthError {e}"))?;
     check_approved(c, &op, &r)?;
-    let want = "{\"name\":\"open\",\"provider\":\"oauth2\"}\n{\"name\":\"relayed\"}\n\
-                {\"name\":\"completed\",\"provider\":\"oauth2\",\"ok\":true}\n";
+    let want =
+        "{\"name\":\"open\",\"provider\":\"oauth2\",\"mode\":\"popup\"}\n{\"name\":\"relayed\",\"mode\":\"popup\"}\n\
+                {\"name\":\"completed\",\"provider\":\"oauth2\",\"mode\":\"popup\",\"ok\":true}\n";
     let events = c.s.exec("return document.getElementById('events').textContent")?;
     ensure(events.as_str() == Some(want), format!("onEvent saw {events}, want {want}"))?;
     Ok(c.left_clean_on("/", 0)?)
