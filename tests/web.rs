@@ -755,3 +755,25 @@ async fn storage_local_without_indexed_db_is_storage_unavailable_and_with_it_com
     JsFuture::from(gone).await.unwrap();
     clear();
 }
+
+/// `location.assign` throwing (a sandboxed frame without `allow-top-navigation` refuses the
+/// navigation): `browser_unavailable` naming what failed, and the flow that never left is
+/// removed again, in this tab's storage and in the shared one.
+#[wasm_bindgen_test]
+async fn a_navigation_that_throws_is_browser_unavailable_and_leaves_nothing() {
+    clear();
+    let undo = js_sys::Function::new_no_args(
+        "globalThis.__bankLinkAssign = () => { throw new DOMException('navigation blocked', 'SecurityError'); };
+         return () => { delete globalThis.__bankLinkAssign; };",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let session = r#"{"provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1",
+        "redirectUri":"{origin}/cb"}"#;
+    let refused = start(cfg(session)).await.expect_err("a navigation that throws fails the start");
+    undo.unchecked_ref::<js_sys::Function>().call0(&JsValue::NULL).unwrap();
+    assert_eq!(code_of(&refused), "browser_unavailable");
+    assert!(get(&refused, "message").as_string().unwrap_or_default().contains("navigation blocked"));
+    assert!(ours().is_empty(), "the flow that never left is gone: {:?}", ours());
+    clear();
+}

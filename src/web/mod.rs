@@ -163,7 +163,7 @@ fn go(
 ) {
     if navigate {
         events.emit(EventName::Open, Some(provider), None, None);
-        if let Err(e) = window.location().assign(&auth.url) {
+        if let Err(e) = page::assign(&window.location(), &auth.url) {
             if local {
                 shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
             } else if let Ok(mut store) = storage::session_store(window) {

@@ -63,3 +63,17 @@ pub fn navigation(window: &web_sys::Window) -> Navigation {
         _ => Navigation::Other,
     }
 }
+
+/// `location.assign(url)`: the one navigation of a redirect start. Test builds (feature
+/// `test-hooks`, never in the package) call `globalThis.__bankLinkAssign` instead when a
+/// test set it: the real `assign` is an own, non-configurable property in every engine,
+/// so a test cannot make it throw as a sandboxed frame's does.
+pub fn assign(location: &web_sys::Location, url: &str) -> Result<(), JsValue> {
+    #[cfg(feature = "test-hooks")]
+    if let Ok(hook) = js_sys::Reflect::get(&js_sys::global(), &"__bankLinkAssign".into()) {
+        if let Some(hook) = hook.dyn_ref::<js_sys::Function>() {
+            return hook.call1(&JsValue::NULL, &url.into()).map(drop);
+        }
+    }
+    location.assign(url)
+}
