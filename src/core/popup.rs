@@ -39,20 +39,6 @@ pub enum Admit {
     Verify,
 }
 
-/// Whether a message is this flow's relay: from the popup itself on our exact origin (or
-/// on the flow's channel), shaped `{ type, state, href }` (`relay`: `None` for any other
-/// shape), naming this flow's state (compared in constant time). Its `href` is still
-/// untrusted: it is verified against the opener's record, as any callback.
-pub fn admit(via: Via, own_origin: &str, relay: Option<(&str, &str)>, flow_state: &str) -> Admit {
-    if !from_flow(via, own_origin) {
-        return Admit::Ignore;
-    }
-    match relay {
-        Some((state, href)) => judge(state, Some(href).filter(|h| h.len() <= super::callback::MAX_URL), flow_state),
-        None => Admit::Ignore,
-    }
-}
-
 /// The first check, before a message's data is read at all: a window message must come
 /// from the popup on our exact origin; the flow's channel is same-origin by construction.
 pub fn from_flow(via: Via, own_origin: &str) -> bool {
@@ -62,8 +48,9 @@ pub fn from_flow(via: Via, own_origin: &str) -> bool {
     }
 }
 
-/// The relay's fields, once its shape passed: this flow's state or not, and its `href`
-/// (`None`: over the size cap, never copied).
+/// The relay's fields, once its shape passed: this flow's state or not (compared in
+/// constant time), and its `href` (`None`: over the size cap, never copied). The `href` is
+/// still untrusted: it is verified against the opener's record, as any callback.
 pub fn judge(state: &str, href: Option<&str>, flow_state: &str) -> Admit {
     match href {
         _ if !super::callback::ct_eq(state.as_bytes(), flow_state.as_bytes()) => Admit::Ignore,
@@ -164,7 +151,8 @@ impl ClosedWatch {
 /// One event of a waiting popup flow, as the opener's web layer samples it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Wake<'a> {
-    /// A message, judged by [`admit`]; `href` is the relayed callback when admitted.
+    /// A message, judged by [`from_flow`] then [`judge`]; `href` is the relayed callback when
+    /// admitted.
     Relay(Admit, &'a str),
     /// The verification of an admitted relay answered ([`super::shared::relayed_outcome`]
     /// for a shared flow; the opener's own record otherwise): `None` when the relay was
