@@ -13,7 +13,8 @@
 
 use super::events::Events;
 use super::shared::{self, Task};
-use super::{interop, js_err, storage, BrowserUrl};
+use super::storage::{self, WebStore};
+use super::{interop, js_err, BrowserUrl};
 use crate::core::authorize::begin;
 use crate::core::callback::{strip_callback_params, verify_relayed, Navigation};
 use crate::core::config::{StorageArea, ValidatedConfig};
@@ -28,7 +29,7 @@ use crate::core::popup::{
     Via, Waiting, Wake, POLL_MS,
 };
 use crate::core::shared::{relayed_outcome, Answer};
-use crate::core::store::{forget, put_pending, MemoryStore, PendingStore};
+use crate::core::store::{forget, put_pending, MemoryStore, PendingStore, INDEX_KEY};
 use crate::core::uri::UrlParser;
 use js_sys::Function;
 use std::cell::RefCell;
@@ -281,6 +282,7 @@ pub fn start(
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
         ));
     };
+    hand_copy(&session, &popup);
     *shared_flow.borrow_mut() = Some(Flow {
         window: window.clone(),
         popup,
@@ -301,6 +303,22 @@ pub fn start(
     listen(&shared_flow, timeout_ms(cfg));
     events.emit(EventName::Open, Some(cfg.provider()), None, None);
     Ok(())
+}
+
+/// Writes this tab's index, the new flow's record in it, into the popup's own
+/// sessionStorage, while the popup still shows its initial `about:blank` (ours, until the
+/// navigation to the provider commits, which cannot happen inside this task). The browser's
+/// clone at `open` already carries it in Chromium and Firefox. WebKit clones on a request
+/// from its UI process, which can reach the storage before this page's own write of the
+/// record: the popup then lacked its copy (seen under load: docs/testing.md).
+/// This write goes on this page's connection, after the record's: whichever side of the
+/// clone it lands on, the popup's area ends up holding the record. A popup of a provider
+/// with COOP has no opener and no name left, so the copy is all that makes its callback
+/// page a popup's (core `relay_state`).
+fn hand_copy(session: &WebStore, popup: &Window) {
+    if let (Ok(Some(text)), Ok(Some(theirs))) = (session.get(INDEX_KEY), popup.session_storage()) {
+        let _ = theirs.set_item(INDEX_KEY, &text);
+    }
 }
 
 fn fun(h: &Handler) -> &Function {
