@@ -10,6 +10,7 @@
 use crate::webdriver::Res;
 use crate::{ensure, poll, Case, Ctx, Fail, Flow};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -83,6 +84,7 @@ pub fn cases() -> Vec<Case> {
         case("oidc issuer mismatch", issuer_mismatch as Flow, false),
         case("oidc popup approve", popup_approve as Flow, false),
         case("oidc coop popup approve", coop_popup_approve as Flow, true),
+        case("oidc app switch with storage local", app_switch_local as Flow, false),
     ]
 }
 
@@ -326,4 +328,125 @@ fn popup(c: &Ctx, coop: bool) -> Result<(), Fail> {
     let events = c.s.exec("return document.getElementById('events').textContent")?;
     ensure(events.as_str() == Some(want), format!("onEvent saw {events}, want {want}"))?;
     Ok(c.left_clean_on("/", 0)?)
+}
+
+/// The app switch, with `storage: "local"`: the user starts in the browser, which waits on
+/// the server's login page; the bank's app completes the authorization (here an HTTP
+/// client with its own cookies, through the server's real login and consent pages); the
+/// operating system opens the callback in a new tab, whose plain `handleCallback()` takes
+/// the flow from the shared store. The code then exchanges at the real token endpoint, and
+/// the same answer opened again is refused.
+fn app_switch_local(c: &Ctx, _: &str) -> Result<(), Fail> {
+    let op = c.op()?;
+    c.fresh_demo()?;
+    let redirect_uri = format!("{}/callback.html", c.app);
+    let config = serde_json::json!({
+        "provider": "oauth2", "navigate": false, "storage": "local", "redirectUri": redirect_uri,
+        "authorizeUrl": op.authorize, "clientId": CLIENT_ID, "scope": "openid", "issuer": op.issuer,
+        "appState": { "startedAt": "in the first tab" },
+    });
+    let started = c.s.exec_async(&format!(
+        "const m = await import('/pkg/index.js'); const {{ url }} = await m.startAuthorization({config}); return url;"
+    ))?;
+    let url = started.as_str().ok_or(format!("startAuthorization gave {started}"))?;
+    let keys = c.shared_keys()?;
+    ensure(keys.iter().filter(|k| k.starts_with("p.")).count() == 1, format!("the shared store after the start: {keys:?}"))?;
+    c.s.goto(url)?;
+    c.s.wait_for("form input[name=login]")?;
+    let callback = BankApp::default().authorize(url, &op.issuer, &redirect_uri)?;
+    let tab = c.s.new_tab()?;
+    c.s.switch_to_window(&tab)?;
+    c.s.goto(&callback)?;
+    let r = c.result()?.map_err(|code| format!("expected success in the new tab, got AuthError {code}"))?;
+    check_approved(c, &op, &r)?;
+    let left = c.s.exec("return [sessionStorage.length, location.href]")?;
+    ensure(left[0] == 0, format!("the new tab's sessionStorage holds {}", left[0]))?;
+    ensure(!left[1].as_str().unwrap_or_default().contains("state="), format!("address bar: {}", left[1]))?;
+    c.local_consumed()?;
+    c.s.goto(&callback)?;
+    c.expect_error("already_handled")?;
+    c.s.close_window()?;
+    c.s.switch_to_window(&c.main)?;
+    let url = c.s.url()?;
+    ensure(url.starts_with(&op.issuer), format!("the first tab left the server's login page for {url}"))?;
+    Ok(())
+}
+
+/// The bank's app of an app switch: an HTTP client with its own cookie jar that signs in
+/// and consents on oidc-provider's development pages, posting their forms as a browser
+/// would, and stops at the redirect to the app's callback, which it hands on.
+#[derive(Default)]
+struct BankApp {
+    /// (name, path) → value, from Set-Cookie; sent where the path matches.
+    cookies: BTreeMap<(String, String), String>,
+}
+
+impl BankApp {
+    fn authorize(&mut self, url: &str, issuer: &str, redirect_uri: &str) -> Res<String> {
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+        let mut next = url.to_owned();
+        let mut form: Option<Vec<(&str, &str)>> = None;
+        for _ in 0..12 {
+            let path = next.strip_prefix(issuer).unwrap_or("/").split('?').next().unwrap_or("/").to_owned();
+            let cookie = self.cookie_header(&path);
+            let resp = match form.take() {
+                Some(fields) => agent.post(&next).header("cookie", &cookie).send_form(fields),
+                None => agent.get(&next).header("cookie", &cookie).call(),
+            };
+            let mut resp = resp.map_err(|e| format!("bank app: {next}: {e}"))?;
+            for v in resp.headers().get_all("set-cookie") {
+                self.keep(v.to_str().unwrap_or_default());
+            }
+            if resp.status().is_redirection() {
+                let to = resp.headers().get("location").and_then(|v| v.to_str().ok()).ok_or("a redirect without Location")?;
+                if to.starts_with(redirect_uri) {
+                    return Ok(to.to_owned());
+                }
+                next = if to.starts_with('/') { format!("{issuer}{to}") } else { to.to_owned() };
+                continue;
+            }
+            let html = resp.body_mut().read_to_string().map_err(|e| format!("bank app: {next}: {e}"))?;
+            let action = between(&html, "action=\"", "\"").ok_or(format!("bank app: no form at {next}: {html}"))?;
+            next = if action.starts_with('/') { format!("{issuer}{action}") } else { action.to_owned() };
+            form = Some(if html.contains("name=\"prompt\" value=\"login\"") {
+                vec![("prompt", "login"), ("login", "alice"), ("password", "any")]
+            } else if html.contains("name=\"prompt\" value=\"consent\"") {
+                vec![("prompt", "consent")]
+            } else {
+                return Err(format!("bank app: a form neither login nor consent at {next}: {html}"));
+            });
+        }
+        Err("bank app: no redirect to the callback after 12 steps".into())
+    }
+
+    fn keep(&mut self, set_cookie: &str) {
+        let mut parts = set_cookie.split(';').map(str::trim);
+        let Some((name, value)) = parts.next().and_then(|p| p.split_once('=')) else { return };
+        let mut path = "/".to_owned();
+        let mut expired = value.is_empty();
+        for attr in parts {
+            let lower = attr.to_ascii_lowercase();
+            if let Some(p) = lower.strip_prefix("path=") {
+                path = attr[5..5 + p.len()].to_owned();
+            }
+            expired |= lower.starts_with("expires=thu, 01 jan 1970") || lower == "max-age=0";
+        }
+        let key = (name.to_owned(), path);
+        if expired {
+            self.cookies.remove(&key);
+        } else {
+            self.cookies.insert(key, value.to_owned());
+        }
+    }
+
+    fn cookie_header(&self, path: &str) -> String {
+        let sent = self.cookies.iter().filter(|((_, p), _)| path.starts_with(p.as_str()));
+        sent.map(|((n, _), v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+    }
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    text[from..].find(end).map(|len| &text[from..from + len])
 }
