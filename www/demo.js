@@ -73,7 +73,10 @@ function showError(e) {
 function buildConfig(form) {
   const data = new FormData(form);
   const provider = data.get("provider");
-  const common = { provider, redirectUri, mode: data.get("mode"), appState: { startedAt: new Date().toISOString() } };
+  const mode = data.get("mode");
+  // A popup's callback page can be a dedicated one that does not load the library.
+  const callback = mode === "popup" && $("relay-page").checked ? `${location.origin}/relay.html` : redirectUri;
+  const common = { provider, redirectUri: callback, mode, appState: { startedAt: new Date().toISOString() } };
   if (data.get("storage") === "local") common.storage = "local";
   common.onEvent = onEvent;
   switch (provider) {
@@ -105,6 +108,8 @@ function popupOptions(config) {
   return controller;
 }
 
+// `?callback=relay` ticks the relay page's box (the e2e suite's popup cases through it).
+if (form && new URLSearchParams(location.search).get("callback") === "relay") $("relay-page").checked = true;
 if (form && oidc) {
   const label = document.createElement("label");
   const input = Object.assign(document.createElement("input"), { type: "radio", name: "provider", value: "oidc" });

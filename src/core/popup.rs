@@ -64,6 +64,12 @@ pub fn judge(state: &str, href: Option<&str>, flow_state: &str) -> Admit {
 pub const WINDOW_NAME_PREFIX: &str = "bank-link-";
 /// `postMessage` / `BroadcastChannel` payload `type`.
 pub const MESSAGE_TYPE: &str = "bank-link:callback";
+/// The `type` of the opener's word on the flow's channel once it settled the flow, so a
+/// popup whose opener link COOP severed still closes (the opener cannot close it), and a
+/// tab that relayed the answer knows the opener has it.
+pub const SETTLED: &str = "bank-link:settled";
+/// What a popup whose opener is gone says (plain text: nothing a provider sent is shown).
+pub const CLOSE_AND_RETURN: &str = "This sign-in is finished. You can close this window and return to the app.";
 
 /// Big enough for the Tink and Flinks consent screens without scrolling.
 pub const DEFAULT_WIDTH: u32 = 500;

@@ -30,8 +30,20 @@ impl Events {
     /// Calls `onEvent` with `{ name, provider, mode, ok, error }`. Never while a borrow of
     /// ours is held: the handler may call back into the library.
     pub fn emit(&self, name: EventName, provider: Option<Provider>, ok: Option<bool>, error: Option<&str>) {
+        self.emit_as(self.1, name, provider, ok, error);
+    }
+
+    /// [`Events::emit`] for a flow of `mode` (a callback page relaying a popup flow's answer).
+    pub fn emit_as(
+        &self,
+        mode: Mode,
+        name: EventName,
+        provider: Option<Provider>,
+        ok: Option<bool>,
+        error: Option<&str>,
+    ) {
         let Some(on) = &self.0 else { return };
-        let e = event(name.as_str(), provider.map(Provider::as_str), self.1.as_str(), ok, error);
+        let e = event(name.as_str(), provider.map(Provider::as_str), mode.as_str(), ok, error);
         let _ = on.call1(&JsValue::UNDEFINED, &e);
     }
 

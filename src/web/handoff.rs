@@ -8,6 +8,7 @@ use super::popup::{clean_address, relay_on_channel};
 use super::shared::{self, Task};
 use super::{announced, interop, remember, Answer_};
 use crate::core::callback::Navigation;
+use crate::core::config::Mode;
 use crate::core::events::EventName;
 use crate::core::handoff::{Action, Event, Handoff};
 use crate::core::shared::Answer;
@@ -63,7 +64,7 @@ pub fn relay(
     );
     let (machine, first) = Handoff::relayed(channel.is_some());
     if channel.is_some() {
-        events.emit(EventName::Relayed, None, None, None);
+        events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
     }
     if let Ok(mut r) = relay.try_borrow_mut() {
         r.machine = machine;

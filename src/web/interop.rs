@@ -175,8 +175,6 @@ pub fn say_return_to_app(window: &web_sys::Window, text: &str) {
     }
 }
 
-/// What a popup whose opener is gone says.
-pub const CLOSE_AND_RETURN: &str = "This sign-in is finished. You can close this window and return to the app.";
 /// What a tab that handed a popup flow's answer to its opener says: it stays open (a tab
 /// the operating system opened may not be closable by script).
 pub const RETURN: &str = "This sign-in is finished. You can return to the app.";

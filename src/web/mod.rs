@@ -326,7 +326,7 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
     let nav = if href == current { navigation(window) } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
     if href == current && popup::relay_if_popup(window, href, nav) {
-        events.emit(EventName::Relayed, None, None, None);
+        events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
         return remember(href, Ok(None), None);
     }
     let mut store = storage::session_store(window);

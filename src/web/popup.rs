@@ -26,7 +26,7 @@ use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::verdict;
 use crate::core::popup::{
     channel_name, features, from_flow, judge, named_relay, relay_state, timeout_ms, window_name, Admit, Frame, Step,
-    Via, Waiting, Wake, POLL_MS,
+    Via, Waiting, Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
 };
 use crate::core::shared::{relayed_outcome, Answer};
 use crate::core::store::{forget, put_pending, MemoryStore, PendingStore, INDEX_KEY};
@@ -201,11 +201,6 @@ thread_local! {
     /// The states this window waits for: a window never relays a callback to itself.
     static LISTENING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
-
-/// The opener's word on the flow's channel once it settled, so a popup whose opener
-/// link COOP severed still closes (the opener cannot close it), and a tab that relayed
-/// the answer knows the opener has it.
-pub(super) const SETTLED: &str = "bank-link:settled";
 
 /// The states this window waits for (a window never relays a callback to itself).
 pub(super) fn listening() -> Vec<String> {
@@ -433,7 +428,7 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
         &state,
         &message,
         move || interop::close_when_loaded(&w),
-        move || interop::say_return_to_app(&w2, interop::CLOSE_AND_RETURN),
+        move || interop::say_return_to_app(&w2, CLOSE_AND_RETURN),
     );
     true
 }

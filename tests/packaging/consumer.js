@@ -1,19 +1,26 @@
 // The consumer every packaging fixture runs (scripts/packaging copies it next to each
 // app's entry): one startAuthorization with navigate: false, then handleCallback on the
-// answer a provider would send, as an app writes them. The outcome lands in #result as
+// answer a provider would send, as an app writes them; then the same through
+// bank-link/relay. The outcome lands in #result as
 // JSON with data-done set; tests/e2e/src/packaging.rs reads it in each engine.
-export async function roundTrip({ startAuthorization, handleCallback }) {
+// With `relay` (bank-link/relay), a second flow's answer goes through it: given a URL, it
+// loads the library with a dynamic import and returns its answer, under `relay`.
+export async function roundTrip({ startAuthorization, handleCallback }, relay) {
   const out = document.getElementById("result");
   try {
     const redirectUri = location.origin + "/";
-    const { state } = await startAuthorization({
-      provider: "oauth2",
-      authorizeUrl: "https://as.example/authorize",
-      clientId: "c",
-      redirectUri,
-      navigate: false,
-    });
-    out.textContent = JSON.stringify(await handleCallback(redirectUri + "?code=x&state=" + state));
+    const start = () =>
+      startAuthorization({
+        provider: "oauth2",
+        authorizeUrl: "https://as.example/authorize",
+        clientId: "c",
+        redirectUri,
+        navigate: false,
+      });
+    const { state } = await start();
+    const result = await handleCallback(redirectUri + "?code=x&state=" + state);
+    const second = relay && (await relay.handleCallback(redirectUri + "?code=y&state=" + (await start()).state));
+    out.textContent = JSON.stringify(relay ? { ...result, relay: second } : result);
   } catch (e) {
     out.textContent = JSON.stringify({ thrown: String(e && e.code ? e.code + ": " + e.message : e) });
   }

@@ -88,6 +88,9 @@ struct Ctx<'a> {
     app: String,
     /// The window every flow starts in (the popup's opener).
     main: String,
+    /// Popup flows come back to the dedicated callback page that loads only
+    /// `bank-link/relay` (www/relay.html), not the library: the demo's `?callback=relay`.
+    relay: std::cell::Cell<bool>,
 }
 
 impl Ctx<'_> {
@@ -105,8 +108,12 @@ impl Ctx<'_> {
     /// Loads a demo page and waits for its module to be ready; a page whose module
     /// failed (data-load-error) fails at once with the reason.
     fn open_demo(&self, path: &str) -> Res<()> {
+        let path = if path == "/" && self.relay.get() { "/?callback=relay" } else { path };
         self.s.goto(&format!("{}{path}", self.app))?;
         self.s.wait_for("body[data-ready], html[data-load-error]")?;
+        if path.ends_with("callback=relay") {
+            self.s.exec(&format!("localStorage.removeItem('{RELAY_NOTE}')"))?;
+        }
         let why = self.s.exec("return document.documentElement.dataset.loadError || null")?;
         match why.as_str() {
             Some(why) => Err(format!("the demo did not load: {why}")),
@@ -298,6 +305,21 @@ impl Ctx<'_> {
     fn opener_result(&self, limit: Duration) -> Res<Result<Value, String>> {
         self.s.wait_for_within("#result[data-ok], #result[data-error]", limit)?;
         Ok(self.read_result()?.ok_or("no result")?.map_err(|e| e.text))
+    }
+}
+
+/// What www/relay.html notes in localStorage once its `handleCallback` answered: whether
+/// the library was loaded (`/pkg/index.js` among the page's resources).
+const RELAY_NOTE: &str = "bank-link-demo:relay";
+
+impl Ctx<'_> {
+    /// The popup's callback page was the relay page, and it loaded the library exactly when
+    /// `library` (its fallback) is expected.
+    fn relay_page_ran(&self, library: bool) -> Res<()> {
+        let note = self.s.exec(&format!("return localStorage.getItem('{RELAY_NOTE}')"))?;
+        let note = note.as_str().ok_or("the relay page never answered (no note in localStorage)")?;
+        let want = format!("{{\"library\":{library}}}");
+        ensure(note == want, format!("the relay page noted {note}, want {want}"))
     }
 }
 
@@ -734,6 +756,10 @@ fn popup_decide(c: &Ctx, provider: &str, decision: &str, coop: bool) -> Result<(
     );
     let events = c.s.exec("return document.getElementById('events').textContent")?;
     ensure(events.as_str() == Some(want.as_str()), format!("onEvent saw {events}, want {want}"))?;
+    if c.relay.get() {
+        // Tink's denial is a bare return, with no state to relay by: the library answers.
+        c.relay_page_ran(provider == "tink" && decision == "deny")?;
+    }
     Ok(c.left_clean_on("/", 0)?)
 }
 
@@ -931,10 +957,12 @@ struct Case {
     provider: &'static str,
     /// Runs against the second server, whose provider sends COOP: same-origin.
     coop: bool,
+    /// Popup flows answer on www/relay.html (`bank-link/relay`), not the library's page.
+    relay: bool,
 }
 
 fn cases() -> Vec<Case> {
-    let case = |name, flow, provider, coop| Case { name, flow, provider, coop };
+    let case = |name, flow, provider, coop| Case { name, flow, provider, coop, relay: false };
     let mut all = Vec::new();
     for p in ["tink", "flinks", "flinks-v3", "oauth2"] {
         all.push(case("redirect approve", approve as Flow, p, false));
@@ -970,6 +998,29 @@ fn cases() -> Vec<Case> {
     all.push(case("popup blocked outside a click", popup_blocked_outside_click as Flow, "flinks", false));
     all.push(case("coop popup approve", coop_popup_approve as Flow, "flinks", true));
     all.push(case("coop popup deny", coop_popup_deny as Flow, "tink", true));
+    // Popup flows whose callback page loads only bank-link/relay: its own path in a popup
+    // (approve, Flinks' deny, COOP, the opener gone), and its fallback to the library
+    // (Tink's bare denial, the answer opened in a new tab by the bank's app).
+    let relay = |name, flow, provider, coop| Case { name, flow, provider, coop, relay: true };
+    all.push(relay("popup approve through the relay page", popup_approve as Flow, "tink", false));
+    all.push(relay("popup approve through the relay page", popup_approve as Flow, "oauth2", false));
+    all.push(relay("popup deny through the relay page", popup_deny as Flow, "tink", false));
+    all.push(relay("popup deny through the relay page", popup_deny as Flow, "flinks", false));
+    all.push(relay("coop popup approve through the relay page", coop_popup_approve as Flow, "flinks-v3", true));
+    all.push(relay("coop popup deny through the relay page", coop_popup_deny as Flow, "tink", true));
+    all.push(relay("popup whose opener is gone, through the relay page", popup_opener_gone as Flow, "oauth2", false));
+    all.push(relay(
+        "popup app switch with storage local, through the relay page",
+        popup_app_switch as Flow,
+        "oauth2",
+        false,
+    ));
+    all.push(relay(
+        "popup app switch, opener gone, through the relay page",
+        popup_app_switch_opener_gone as Flow,
+        "flinks",
+        false,
+    ));
     all.extend(oidc::cases());
     all
 }
@@ -1026,8 +1077,8 @@ fn main() {
         let started = std::thread::scope(|scope| {
             [(&server, false), (&coop_server, true)]
                 .map(|(demo, coop)| {
-                    let callback = format!("{}/callback.html", demo.app_origin);
-                    (demo, scope.spawn(move || oidc::OidcServer::start(root, &callback, coop)))
+                    let pages = ["callback.html", "relay.html"].map(|p| format!("{}/{p}", demo.app_origin));
+                    (demo, scope.spawn(move || oidc::OidcServer::start(root, &pages, coop)))
                 })
                 .map(|(demo, op)| (demo, op.join().unwrap_or_else(|_| Err("panicked".into()))))
         });
@@ -1068,8 +1119,8 @@ fn main() {
                 continue;
             }
         };
-        let plain = Ctx { s: &session, app: server.app_origin.clone(), main: main.clone() };
-        let coop = Ctx { s: &session, app: coop_server.app_origin.clone(), main };
+        let plain = Ctx { s: &session, app: server.app_origin.clone(), main: main.clone(), relay: Default::default() };
+        let coop = Ctx { s: &session, app: coop_server.app_origin.clone(), main, relay: Default::default() };
         // A package that cannot load or run fails every flow the same way: say so once.
         if let Err(e) = smoke(&plain) {
             println!("e2e {engine}: {e}");
@@ -1081,6 +1132,7 @@ fn main() {
         let (mut p, mut f, mut n) = (0, 0, 0);
         for case in &cases {
             let ctx = if case.coop { &coop } else { &plain };
+            ctx.relay.set(case.relay);
             let t = Instant::now();
             let outcome = ctx.reset().map_err(Fail::Error).and_then(|_| (case.flow)(ctx, case.provider));
             let id = format!("e2e::{engine}::{}::{}", case.provider, case.name.replace(' ', "_"));
@@ -1103,7 +1155,12 @@ fn main() {
                 }
             }
         }
-        let rust = Ctx { s: &session, app: rust_server.app_origin.clone(), main: plain.main.clone() };
+        let rust = Ctx {
+            s: &session,
+            app: rust_server.app_origin.clone(),
+            main: plain.main.clone(),
+            relay: Default::default(),
+        };
         let started_rust = Instant::now();
         let id = format!("e2e::{engine}::tink::rust_frontend_redirect_approve");
         match rust.reset().map_err(Fail::Error).and_then(|_| rust_frontend_redirect(&rust)) {

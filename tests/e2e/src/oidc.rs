@@ -28,12 +28,15 @@ pub struct OidcServer {
 }
 
 impl OidcServer {
-    /// `node tests/oidc/server.mjs` on a free loopback port, with `redirect_uri` as the
+    /// `node tests/oidc/server.mjs` on a free loopback port, with `redirect_uris` as the
     /// test client's; `coop` makes it send `Cross-Origin-Opener-Policy: same-origin`.
-    pub fn start(root: &Path, redirect_uri: &str, coop: bool) -> Res<OidcServer> {
+    pub fn start(root: &Path, redirect_uris: &[String], coop: bool) -> Res<OidcServer> {
         let script = root.join("tests/oidc/server.mjs");
         let mut cmd = Command::new("node");
-        cmd.arg(&script).args(["--port", "0", "--exit-with-stdin", "--redirect-uri", redirect_uri]);
+        cmd.arg(&script).args(["--port", "0", "--exit-with-stdin"]);
+        for uri in redirect_uris {
+            cmd.args(["--redirect-uri", uri]);
+        }
         if coop {
             cmd.arg("--coop");
         }
@@ -77,7 +80,7 @@ impl Drop for OidcServer {
 }
 
 pub fn cases() -> Vec<Case> {
-    let case = |name, flow, coop| Case { name, flow, provider: "oauth2", coop };
+    let case = |name, flow, coop| Case { name, flow, provider: "oauth2", coop, relay: false };
     vec![
         case("oidc redirect approve", redirect_approve as Flow, false),
         case("oidc redirect deny", redirect_deny as Flow, false),
@@ -85,6 +88,7 @@ pub fn cases() -> Vec<Case> {
         case("oidc popup approve", popup_approve as Flow, false),
         case("oidc coop popup approve", coop_popup_approve as Flow, true),
         case("oidc app switch with storage local", app_switch_local as Flow, false),
+        Case { relay: true, ..case("oidc popup approve through the relay page", popup_approve as Flow, false) },
     ]
 }
 
@@ -160,7 +164,9 @@ fn check_approved(c: &Ctx, op: &Op, r: &Value) -> Res<()> {
     ensure(r["appState"]["startedAt"].is_string(), format!("no appState: {r}"))?;
     let code = r["code"].as_str().filter(|c| !c.is_empty()).ok_or(format!("no code: {r}"))?;
     let verifier = r["codeVerifier"].as_str().filter(|v| v.len() == 43).ok_or(format!("codeVerifier: {r}"))?;
-    let redirect_uri = format!("{}/callback.html", c.app);
+    // The code is bound to the redirect URI it was sent to: the popup's relay page, or the
+    // demo's callback page.
+    let redirect_uri = format!("{}/{}", c.app, if c.relay.get() { "relay.html" } else { "callback.html" });
     let exchange = |verifier: &str| -> Res<(u16, Value)> {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
         let form = [
@@ -327,6 +333,9 @@ fn popup(c: &Ctx, coop: bool) -> Result<(), Fail> {
                 {\"name\":\"completed\",\"provider\":\"oauth2\",\"mode\":\"popup\",\"ok\":true}\n";
     let events = c.s.exec("return document.getElementById('events').textContent")?;
     ensure(events.as_str() == Some(want), format!("onEvent saw {events}, want {want}"))?;
+    if c.relay.get() {
+        c.relay_page_ran(false)?;
+    }
     Ok(c.left_clean_on("/", 0)?)
 }
 
@@ -350,7 +359,10 @@ fn app_switch_local(c: &Ctx, _: &str) -> Result<(), Fail> {
     ))?;
     let url = started.as_str().ok_or(format!("startAuthorization gave {started}"))?;
     let keys = c.shared_keys()?;
-    ensure(keys.iter().filter(|k| k.starts_with("p.")).count() == 1, format!("the shared store after the start: {keys:?}"))?;
+    ensure(
+        keys.iter().filter(|k| k.starts_with("p.")).count() == 1,
+        format!("the shared store after the start: {keys:?}"),
+    )?;
     c.s.goto(url)?;
     c.s.wait_for("form input[name=login]")?;
     let callback = BankApp::default().authorize(url, &op.issuer, &redirect_uri)?;
@@ -399,7 +411,11 @@ impl BankApp {
                 self.keep(v.to_str().unwrap_or_default());
             }
             if resp.status().is_redirection() {
-                let to = resp.headers().get("location").and_then(|v| v.to_str().ok()).ok_or("a redirect without Location")?;
+                let to = resp
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or("a redirect without Location")?;
                 if to.starts_with(redirect_uri) {
                     return Ok(to.to_owned());
                 }

@@ -27,6 +27,10 @@ fn round_trip(s: &Session, origin: &str) -> Res<String> {
     if r["ok"] != Value::Bool(true) || r["code"] != "x" || r["provider"] != "oauth2" {
         return Err(format!("round trip gave {r}"));
     }
+    // The second flow, answered through bank-link/relay (its fallback loads the library).
+    if r["relay"]["ok"] != Value::Bool(true) || r["relay"]["code"] != "y" {
+        return Err(format!("the round trip through bank-link/relay gave {}", r["relay"]));
+    }
     match wasm.as_slice() {
         [one] => Ok(format!("wasm {}", one.strip_prefix(origin).unwrap_or(one))),
         _ => Err(format!("want one .wasm fetched, saw {wasm:?}")),

@@ -1,6 +1,7 @@
 // A TypeScript consumer, type-checked (never emitted) against the tarball's index.d.ts.
 import { startAuthorization, handleCallback } from "bank-link";
 import type { AuthorizationResult, AuthError } from "bank-link";
+import { handleCallback as relayCallback } from "bank-link/relay";
 
 const redirectUri = location.origin + "/";
 const started: { url: string; state: string } = await startAuthorization({
@@ -19,6 +20,9 @@ if (r && r.ok) {
   const error: string = r.error;
   console.log(error);
 }
+// bank-link/relay answers as the library does (null in a popup that handed it on).
+const relayed: AuthorizationResult | null = await relayCallback();
+console.log(relayed);
 export function codeOf(e: AuthError): string {
   return e.code;
 }
