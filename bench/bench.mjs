@@ -64,7 +64,7 @@ const BUILTIN = [
   { name: 'vanilla-pkce', file: 'entries/vanilla-pkce.js', pkg: null, note: 'no lib, state+PKCE' },
   { name: 'oauth4webapi', file: 'entries/oauth4webapi.js', pkg: 'oauth4webapi' },
   { name: 'oidc-client-ts', file: 'entries/oidc-client-ts.js', pkg: 'oidc-client-ts' },
-  { name: 'auth0-spa-js', file: 'entries/auth0-spa-js.js', pkg: '@auth0/auth0-spa-js' },
+  { name: 'auth0-spa-js', file: 'entries/auth0-spa-js.js', pkg: '@auth0/auth0-spa-js', popupNote: 'provider' },
   { name: 'msal-browser', file: 'entries/msal-browser.js', pkg: '@azure/msal-browser' },
 ];
 
@@ -153,6 +153,27 @@ for (const e of entries) {
     e.size.files.push(s);
     e.size.raw += s.raw; e.size.gzip += s.gzip; e.size.brotli += s.brotli;
   }
+}
+
+// A popup flow's callback page: entries/popup/NAME.js beside an entry file NAME.js, bundled
+// the same way, where only its static imports count (a dynamic import is left out, as a
+// page loads it only when it runs). Without one, the row has no popup flow ('-'), or
+// `popupNote` says why nothing of the app's loads ('provider': auth0's web_message mode,
+// whose page the authorization server serves).
+const dynamicExternal = { name: 'dynamic-external', setup(b) {
+  b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined));
+} };
+for (const e of entries) {
+  const page = path.join(path.dirname(e.file), 'popup', path.basename(e.file));
+  if (!fs.existsSync(page)) continue;
+  const outfile = path.join(DIST, e.name, 'popup', 'page.js');
+  await build({
+    entryPoints: [page], outfile, bundle: true, minify: true, treeShaking: true, format: 'esm', platform: 'browser',
+    target: 'es2022', legalComments: 'none', logLevel: 'warning', plugins: [dynamicExternal],
+    define: { 'process.env.NODE_ENV': '"production"' }, nodePaths: [path.join(ROOT, 'node_modules')],
+  });
+  const b = fs.readFileSync(outfile);
+  e.popupPage = { raw: b.length, brotli: br(b, true) };
 }
 
 // ---------------------------------------------------------------- server
@@ -263,7 +284,7 @@ const out = {
   baseline: 'vanilla-state', entries: [],
 };
 for (const e of entries) {
-  const rec = { name: e.name, version: e.version, note: e.note, size: e.size, failed: e.failed };
+  const rec = { name: e.name, version: e.version, note: e.note, size: e.size, popupPage: e.popupPage ?? e.popupNote ?? null, failed: e.failed };
   if (!e.failed) {
     const L = e.loads;
     rec.load = Object.fromEntries(['import', 'init', 'start', 'callback', 'fetchJs', 'fetchWasm'].map((k) => [k, { median: median(L.map((x) => x[k])), p90: pct(L.map((x) => x[k]), 0.9) }]));
@@ -308,11 +329,12 @@ for (const r of out.entries) {
   };
 }
 
+const popupCell = (p) => (p === null ? '-' : typeof p === 'string' ? p : (p.brotli / 1024).toFixed(2));
 const rows = out.entries.map((r) => {
-  if (r.failed) return [r.name, r.version, kb(r.size.raw), kb(r.size.gzip), kb(r.size.brotli), '', '', '', '', '', '', '', 'FAILED (below)'];
+  if (r.failed) return [r.name, r.version, kb(r.size.raw), kb(r.size.gzip), kb(r.size.brotli), popupCell(r.popupPage), '', '', '', '', '', '', '', 'FAILED (below)'];
   const b = r.ratios.toBaseline || {}, f = r.ratios.foreignToPlain || {};
   const warm = (s, rt) => cell(`${us(s.median)}/${us(s.mean)}`, rt ?? null);
-  return [r.name, r.version, kb(r.size.raw), kb(r.size.gzip), cell(kb(r.size.brotli), b.brotli ?? null),
+  return [r.name, r.version, kb(r.size.raw), kb(r.size.gzip), cell(kb(r.size.brotli), b.brotli ?? null), popupCell(r.popupPage),
     cell(ms(r.load.importPlusInit.median), b.importPlusInit ?? null),
     ms(r.load.start.median), ms(r.load.callback.median),
     warm(r.ops.start, b.start), warm(r.ops.callback, b.callback),
@@ -320,7 +342,7 @@ const rows = out.entries.map((r) => {
     [r.ops.pkce === 'S256' ? 'pkce' : 'no-pkce', ...r.checks.problems,
       r.ops.storageKeysLeft ? `${r.ops.storageKeysLeft} keys left` : '', r.checks.ok ? 'ok' : ''].filter(Boolean).join(', ')];
 });
-const head = ['entry', 'version', 'raw KiB', 'gzip KiB', 'br KiB', 'imp+init ms', '1st start ms', '1st cb ms',
+const head = ['entry', 'version', 'raw KiB', 'gzip KiB', 'br KiB', 'popup page br KiB', 'imp+init ms', '1st start ms', '1st cb ms',
   'start µs med/mean', 'cb µs med/mean', `start µs ${keysLabel}`, `cb µs ${keysLabel}`, 'checks'];
 const all = [head, ...rows];
 const w = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
@@ -336,6 +358,8 @@ console.log(`\n×: br KiB, imp+init and warm start/cb against the ${out.baseline
 console.log('checks (correctness, decide the exit status): authorize URL (response_type=code, client_id, redirect_uri, state, scope) and the code round trip on every call,');
 console.log('      a forged state rejected, no network request, the foreign keys left as they were. "N keys left" (storage a row keeps after N flows) is information.');
 console.log('sizes: esbuild --bundle --minify --format=esm --tree-shaking, legal comments dropped; gzip level 9, brotli q11; JS + any .wasm summed.');
+console.log('popup page: what a popup flow\'s callback page loads (entries/popup/*.js, its static imports only); "provider": the authorization');
+console.log('      server serves that page (auth0 web_message); "-": the row has no popup flow.');
 console.log('load: fresh tab, no-store (no HTTP/V8 code cache); imp+init = dynamic import() of the bundle from 127.0.0.1 + library set-up (for a wasm');
 console.log('      row the fetch/compile/instantiate of the .wasm, in its top-level await or init()); 1st start/cb = first calls after that in the tab.');
 console.log(`warm: per-call times in one page, navigation and token requests stubbed, nothing removed between iterations; then again with ${args.foreign}`);
