@@ -65,7 +65,7 @@ impl core::fmt::Debug for Started {
 pub fn start_authorization(config: JsValue) -> Promise {
     let popup = interop::is_popup(&config);
     let events = events::Events(interop::on_event(&config), if popup { Mode::Popup } else { Mode::Redirect });
-    shared::sweep_if_due();
+    shared::sweep_if_due(shared::hint());
     let mut started = Ok(());
     let promise = interop::config_entries(&config).map(|entries| {
         Promise::new(&mut |resolve: Function, reject: Function| {
@@ -220,10 +220,12 @@ pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, J
     }
     if answered(&href).is_none() {
         let nav = if href == current { navigation(&w) } else { Navigation::Other };
-        if route(&href, |s| in_session(&w, s), shared::hint(), now(), nav, &BrowserUrl) == Route::Shared {
+        // Read once: localStorage is another storage area, and each read a crossing.
+        let hint = shared::hint();
+        if route(&href, |s| in_session(&w, s), hint, now(), nav, &BrowserUrl) == Route::Shared {
             return Ok(handle_shared(&w, href, current, nav, events).into());
         }
-        shared::sweep_if_due();
+        shared::sweep_if_due(hint);
     }
     // The result is converted from the remembered outcome by reference: the JS path never
     // clones a result (that code stays out of the package).

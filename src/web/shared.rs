@@ -93,8 +93,8 @@ pub fn unavailable() -> AuthError {
 /// Sweeps the shared store when the hint says a record has expired: on every call of the
 /// library, whatever its storage, so that nothing outlives its TTL by more than that.
 /// Best effort; nothing waits for it.
-pub fn sweep_if_due() {
-    if let Some(h) = hint() {
+pub fn sweep_if_due(hint: Option<Hint>) {
+    if let Some(h) = hint {
         if h.sweep_due(now()) {
             run(Task::Sweep, Box::new(|_| {}));
         }

@@ -533,6 +533,9 @@ fn restart_sweep(c: &Ctx, provider: &str) -> Result<(), Fail> {
            return p.join('.').replace(/expires=\\d+/, 'expires=' + past); }}).join(','); \
          const out = await (async () => {{ {SHARED_INDEX} }})(); \
          localStorage.setItem('bank-link:shared', past + '.' + past); \
+         localStorage.setItem('bank-link', 'an index of the old format'); \
+         localStorage.setItem('bank-link:claim:' + 'A'.repeat(43), 'a claim of the old format'); \
+         localStorage.setItem('app:keep', 'the app'); \
          return [sessionStorage.length, out];"
     ))?;
     ensure(
@@ -544,6 +547,11 @@ fn restart_sweep(c: &Ctx, provider: &str) -> Result<(), Fail> {
     // The sweep is a transaction of its own, which the page does not wait for.
     let swept = poll(Duration::from_secs(5), || Ok(c.shared_keys()?.is_empty().then_some(())))?;
     ensure(swept.is_some(), format!("the expired flow outlived the first callback page: {:?}", c.shared_keys()?))?;
+    // The old localStorage format's keys (a browser that ran the version before) went with
+    // the first call, and nothing else of the origin's.
+    let left =
+        c.s.exec("return Object.keys(localStorage).filter(k => k.startsWith('bank-link') || k === 'app:keep').sort()")?;
+    ensure(left == serde_json::json!(["app:keep"]), format!("localStorage after the first call: {left}"))?;
     c.s.goto(&callback)?;
     c.expect_error("unknown_state")?;
     Ok(c.close_tab(&tab)?)
