@@ -126,12 +126,13 @@ impl Ctx<'_> {
         })
     }
 
-    /// The demo with no flow of ours and no session at the server: cookies ignore ports,
-    /// so deleting the demo's loopback cookies signs the user out of the server too, and
-    /// every flow meets the login page, then the consent page.
+    /// The demo with no flow of ours (the shared store included: an earlier case's `done`
+    /// markers would be counted as this one's) and no session at the server: cookies ignore
+    /// ports, so deleting the demo's loopback cookies signs the user out of the server too,
+    /// and every flow meets the login page, then the consent page.
     fn fresh_demo(&self) -> Res<()> {
         self.open_demo("/")?;
-        self.s.exec("sessionStorage.clear(); localStorage.clear()")?;
+        self.clear_storages()?;
         self.s.delete_cookies()
     }
 
