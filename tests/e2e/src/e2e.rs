@@ -548,9 +548,11 @@ fn restart_sweep(c: &Ctx, provider: &str) -> Result<(), Fail> {
     let swept = poll(Duration::from_secs(5), || Ok(c.shared_keys()?.is_empty().then_some(())))?;
     ensure(swept.is_some(), format!("the expired flow outlived the first callback page: {:?}", c.shared_keys()?))?;
     // The old localStorage format's keys (a browser that ran the version before) went with
-    // the first call, and nothing else of the origin's.
-    let left =
-        c.s.exec("return Object.keys(localStorage).filter(k => k.startsWith('bank-link') || k === 'app:keep').sort()")?;
+    // the first call, and the app's own key stayed.
+    let left = c.s.exec(
+        "return Object.keys(localStorage).filter(k => k === 'bank-link' || k.startsWith('bank-link:claim:') \
+         || k === 'app:keep')",
+    )?;
     ensure(left == serde_json::json!(["app:keep"]), format!("localStorage after the first call: {left}"))?;
     c.s.goto(&callback)?;
     c.expect_error("unknown_state")?;
