@@ -240,6 +240,11 @@ try {
     for (const e of entries) {
       if (e.failed) continue;
       try { e.loads.push(await runPage(e, 'load')); } catch (err) { e.failed = err.message; }
+      // A row with a .wasm is loaded a second time as a page that preloads it.
+      const wasm = e.size.files.filter((f) => f.file.endsWith('.wasm')).map((f) => f.file);
+      if (wasm.length && !e.failed) {
+        try { (e.preloaded ??= []).push(await runPage(e, 'load', `&preload=${wasm.join(',')}`)); } catch (err) { e.failed = err.message; }
+      }
     }
     process.stderr.write(`\rload round ${r + 1}/${args.loads}`);
   }
@@ -290,6 +295,10 @@ for (const e of entries) {
     rec.load = Object.fromEntries(['import', 'init', 'start', 'callback', 'fetchJs', 'fetchWasm'].map((k) => [k, { median: median(L.map((x) => x[k])), p90: pct(L.map((x) => x[k]), 0.9) }]));
     rec.load.importPlusInit = { median: median(L.map((x) => x.import + x.init)) };
     rec.load.transfer = { median: median(L.map((x) => x.fetchJs + x.fetchWasm)) };
+    if (e.preloaded) {
+      const P = e.preloaded;
+      rec.load.preloaded = { importPlusInit: { median: median(P.map((x) => x.import + x.init)) }, wasmFetches: Math.max(...P.map((x) => x.wasmFetches)) };
+    }
     const O = e.ops;
     rec.ops = {
       start: stat(O.start), callback: stat(O.callback),
@@ -362,6 +371,11 @@ console.log('popup page: what a popup flow\'s callback page loads (entries/popup
 console.log('      server serves that page (auth0 web_message); "-": the row has no popup flow.');
 console.log('load: fresh tab, no-store (no HTTP/V8 code cache); imp+init = dynamic import() of the bundle from 127.0.0.1 + library set-up (for a wasm');
 console.log('      row the fetch/compile/instantiate of the .wasm, in its top-level await or init()); 1st start/cb = first calls after that in the tab.');
+for (const r of out.entries.filter((r) => r.load?.preloaded)) {
+  const p = r.load.preloaded;
+  console.log(`preload: ${r.name} imp+init ${ms(p.importPlusInit.median)} ms with <link rel="preload" as="fetch" crossorigin> for its .wasm, ` +
+    `${ms(r.load.importPlusInit.median)} ms without (same rounds)${p.wasmFetches > 1 ? `; the .wasm was fetched ${p.wasmFetches} times: the preload was not used` : ''}`);
+}
 console.log(`warm: per-call times in one page, navigation and token requests stubbed, nothing removed between iterations; then again with ${args.foreign}`);
 console.log('      foreign keys (app:key:N -> 40 chars) in sessionStorage, removed afterwards. See entries/*.js for what each row calls.');
 fs.mkdirSync(path.dirname(args.json), { recursive: true });

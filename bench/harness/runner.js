@@ -54,8 +54,16 @@ function checkAuthUrl(u) {
 
 function codeOf(r) { return typeof r === 'string' ? r : r && (r.code ?? r.authorizationCode); }
 
+// `preload=a.wasm,b.wasm`: the page as an app that preloads its wasm writes it, a
+// `<link rel="preload" as="fetch" crossorigin>` per file beside the module script, so
+// the wasm is fetched while the JS loads (they are added where the import starts).
+const preload = (q.get('preload') || '').split(',').filter(Boolean);
+
 async function loadMode() {
   const t0 = now();
+  for (const f of preload) {
+    document.head.append(Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: `/dist/${entry}/${f}` }));
+  }
   const m = await import(`/dist/${entry}/entry.js?nonce=${nonce}`);
   const t1 = now();
   await m.init(cfg);
@@ -72,7 +80,8 @@ async function loadMode() {
   // transport from parse/compile/evaluate/instantiate
   const rt = performance.getEntriesByType('resource').filter((r) => new URL(r.name).pathname.startsWith(`/dist/${entry}/`));
   const fetchOf = (re) => rt.filter((r) => re.test(new URL(r.name).pathname)).reduce((a, r) => a + (r.responseEnd - r.startTime), 0);
-  return { import: t1 - t0, init: t2 - t1, start: t3 - t2, callback: t5 - t4, fetchJs: fetchOf(/\.m?js$/), fetchWasm: fetchOf(/\.wasm$/), net: net.count };
+  const wasmFetches = rt.filter((r) => /\.wasm$/.test(new URL(r.name).pathname)).length;
+  return { import: t1 - t0, init: t2 - t1, start: t3 - t2, callback: t5 - t4, fetchJs: fetchOf(/\.m?js$/), fetchWasm: fetchOf(/\.wasm$/), wasmFetches, net: net.count };
 }
 
 // Timed start+callback pairs: `warmup` untimed pairs, then `iters` timed ones.
