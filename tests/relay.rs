@@ -10,6 +10,7 @@ use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, TOKEN_LEN};
 use bank_link::core::handoff::SETTLED_WAIT_MS;
 use bank_link::core::popup::{channel_name, window_name, CLOSE_AND_RETURN, MESSAGE_TYPE, SETTLED, WINDOW_NAME_PREFIX};
+use bank_link::core::shared::HINT_KEY;
 use bank_link::core::store::{put_pending, MemoryStore, PendingStore, INDEX_KEY};
 use bank_link::core::uri::NativeUrl;
 
@@ -40,6 +41,8 @@ fn the_relay_page_names_what_the_library_names() {
     has(&js, &format!("/^[\\w-]{{{TOKEN_LEN}}}$/.test(state)"));
     has(&js, &format!("}}, {SETTLED_WAIT_MS});"));
     has(&js, &format!("document.body.textContent = \"{CLOSE_AND_RETURN}\";"));
+    assert_eq!(HINT_KEY, format!("{INDEX_KEY}:shared"));
+    has(&js, "!localStorage.getItem(`${NAME}:shared`)");
 }
 
 /// The page finds a popup flow's copy as `p.STATE.` and `&mode=popup` in the index the
