@@ -327,6 +327,44 @@ async fn open_window_64_mib_foreign_messages_are_dropped_without_a_copy() {
     restore(&p);
 }
 
+/// The same from a frame of another origin (a sandboxed `srcdoc` frame: an opaque origin,
+/// as a provider-origin frame is another origin than ours): five 64 MiB relay-shaped
+/// messages with the flow's own state, posted to this page, are dropped on their origin and
+/// source before anything is read, and the flow keeps waiting.
+#[wasm_bindgen_test]
+async fn open_window_64_mib_messages_from_a_frame_of_another_origin_are_dropped_without_a_copy() {
+    let (p, promise, state) = opened_flow("");
+    let before = wasm_memory();
+    let sent = js(&format!(
+        "return new Promise((done) => {{
+           const frame = document.createElement('iframe');
+           frame.sandbox = 'allow-scripts';
+           addEventListener('message', function heard(e) {{
+             if (e.source === frame.contentWindow && e.data === 'sent') {{
+               removeEventListener('message', heard); frame.remove(); done(e.origin);
+             }}
+           }});
+           frame.srcdoc = `<script>
+             const huge = '{origin}/cb?code=x&state={state}&pad=' + 'x'.repeat(64 * 1024 * 1024);
+             for (let i = 0; i < 5; i++) parent.postMessage({{ type: 'bank-link:callback', state: '{state}', href: huge }}, '*');
+             parent.postMessage('sent', '*');
+           </script>`;
+           document.body.append(frame);
+         }});",
+        origin = origin()
+    ));
+    let frame_origin = JsFuture::from(sent.unchecked_into::<Promise>()).await.unwrap();
+    assert_eq!(frame_origin.as_string().as_deref(), Some("null"), "the frame is of another origin");
+    assert!(settled(&promise, 500).await.is_none(), "a frame's message settled the flow");
+    let grown = wasm_memory() - before;
+    assert!(grown < 1024.0 * 1024.0, "wasm memory grew by {grown} bytes");
+    let good = format!("{}/cb?code=the-code&state={state}", origin());
+    broadcast(&format!("bank-link:{state}"), &relay(&state, &good));
+    let r = JsFuture::from(promise).await.unwrap();
+    assert_eq!(get(&r, "ok"), JsValue::TRUE);
+    restore(&p);
+}
+
 #[wasm_bindgen_test]
 async fn open_window_a_relayed_callback_that_fails_verification_rejects_with_its_code() {
     clear();
