@@ -124,15 +124,17 @@ const br = (b, text) => zlib.brotliCompressSync(b, { params: {
   [zlib.constants.BROTLI_PARAM_MODE]: text ? zlib.constants.BROTLI_MODE_TEXT : zlib.constants.BROTLI_MODE_GENERIC,
   [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
 
+// How every measured bundle is built (the rows' entries and their popup pages).
+const BUNDLE = {
+  bundle: true, minify: true, treeShaking: true, format: 'esm', platform: 'browser',
+  target: 'es2022', legalComments: 'none', logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  nodePaths: [path.join(ROOT, 'node_modules')],
+};
+
 for (const e of entries) {
   const outdir = path.join(DIST, e.name);
-  const res = await build({
-    entryPoints: [e.file], outfile: path.join(outdir, 'entry.js'),
-    bundle: true, minify: true, treeShaking: true, format: 'esm', platform: 'browser',
-    target: 'es2022', legalComments: 'none', metafile: true, logLevel: 'warning',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    nodePaths: [path.join(ROOT, 'node_modules')],
-  });
+  const res = await build({ ...BUNDLE, entryPoints: [e.file], outfile: path.join(outdir, 'entry.js'), metafile: true });
   // ship every .wasm that sits next to a bundled input (wasm-bindgen loads it via new URL(..., import.meta.url))
   const dirs = new Set(Object.keys(res.metafile.inputs).map((i) => path.dirname(path.resolve(i))));
   for (const d of dirs) {
@@ -167,11 +169,7 @@ for (const e of entries) {
   const page = path.join(path.dirname(e.file), 'popup', path.basename(e.file));
   if (!fs.existsSync(page)) continue;
   const outfile = path.join(DIST, e.name, 'popup', 'page.js');
-  await build({
-    entryPoints: [page], outfile, bundle: true, minify: true, treeShaking: true, format: 'esm', platform: 'browser',
-    target: 'es2022', legalComments: 'none', logLevel: 'warning', plugins: [dynamicExternal],
-    define: { 'process.env.NODE_ENV': '"production"' }, nodePaths: [path.join(ROOT, 'node_modules')],
-  });
+  await build({ ...BUNDLE, entryPoints: [page], outfile, plugins: [dynamicExternal] });
   const b = fs.readFileSync(outfile);
   e.popupPage = { raw: b.length, brotli: br(b, true) };
 }
