@@ -115,14 +115,7 @@ pub(crate) fn redirect(
     events: &events::Events,
     then: Then,
 ) -> Result<Started, AuthError> {
-    let window = window()?;
-    let origin = window.location().origin().map_err(js_err)?;
-    let cfg = validate(entries, &origin, &BrowserUrl)?;
-    if cfg.mode() == Mode::Popup {
-        return Err(AuthError::config("mode", "\"popup\" resolves with the result: call start_popup"));
-    }
-    let seed = random::seed()?;
-    let now_ms = start_time()?;
+    let Prepared { window, cfg, seed, now_ms, .. } = prepare(entries, Mode::Redirect)?;
     let (navigate, provider) = (cfg.navigate(), cfg.provider());
     match cfg.storage() {
         StorageArea::Session => {
@@ -183,14 +176,37 @@ pub(crate) fn open_popup(
     events: events::Events,
     settle: popup::Settle,
 ) -> Result<(), AuthError> {
+    popup::start(prepare(entries, Mode::Popup)?, signal, events, settle)
+}
+
+/// What both modes read before anything is kept: the page, the config validated for its
+/// origin, fresh randomness and the clock.
+pub(crate) struct Prepared<'a> {
+    pub window: web_sys::Window,
+    pub origin: String,
+    pub cfg: crate::core::config::ValidatedConfig<'a>,
+    pub seed: crate::core::entropy::Seed,
+    pub now_ms: u64,
+}
+
+/// [`Prepared`] for a start in `mode`: one home for what the two front doors share, so
+/// the package carries it once.
+fn prepare(entries: &[(String, ConfigValue)], mode: Mode) -> Result<Prepared<'_>, AuthError> {
     let window = window()?;
     let origin = window.location().origin().map_err(js_err)?;
     let cfg = validate(entries, &origin, &BrowserUrl)?;
-    if cfg.mode() != Mode::Popup {
-        return Err(AuthError::config("mode", "must be \"popup\" for start_popup"));
+    if cfg.mode() != mode {
+        return Err(AuthError::config(
+            "mode",
+            if mode == Mode::Popup {
+                "must be \"popup\" for start_popup"
+            } else {
+                "\"popup\" resolves with the result: call start_popup"
+            },
+        ));
     }
     let seed = random::seed()?;
-    popup::start(&window, &cfg, &seed, start_time()?, signal, events, settle)
+    Ok(Prepared { window, origin, cfg, seed, now_ms: start_time()? })
 }
 
 type Outcome = Result<Option<AuthorizationResult>, AuthError>;

@@ -14,11 +14,10 @@
 use super::events::Events;
 use super::shared::{self, Task};
 use super::storage::{self, WebStore};
-use super::{interop, js_err, BrowserUrl};
+use super::{interop, BrowserUrl, Prepared};
 use crate::core::authorize::begin;
 use crate::core::callback::{strip_callback_params, verify_relayed, Navigation};
-use crate::core::config::{StorageArea, ValidatedConfig};
-use crate::core::entropy::Seed;
+use crate::core::config::StorageArea;
 use crate::core::error::{AuthError, ErrorCode};
 use crate::core::events::EventName;
 use crate::core::handoff::SETTLED_WAIT_MS;
@@ -221,20 +220,17 @@ fn frame(window: &Window) -> Frame {
 /// opened after an `await`) and waits for its result, which goes to `settle`. An error
 /// here means nothing was opened and `settle` is never called.
 pub fn start(
-    window: &Window,
-    cfg: &ValidatedConfig,
-    seed: &Seed,
-    now_ms: u64,
+    Prepared { window, origin, cfg, seed, now_ms }: Prepared,
     signal: Option<AbortSignal>,
     events: Events,
     settle: Settle,
 ) -> Result<(), AuthError> {
+    let (window, cfg) = (&window, &cfg);
     if signal.as_ref().is_some_and(AbortSignal::aborted) {
         return Err(AuthError::new(ErrorCode::Aborted, "the signal was already aborted; no popup was opened"));
     }
-    let origin = window.location().origin().map_err(js_err)?;
     let mut store = MemoryStore::default();
-    let auth = begin(cfg, seed, now_ms, &mut store)?;
+    let auth = begin(cfg, &seed, now_ms, &mut store)?;
     // A copy in sessionStorage, written before `open`, is what the browser copies into
     // the popup: it is how the popup's callback page knows it is one (core
     // `relay_state`). Without it the popup could never relay, so no storage, no popup.
