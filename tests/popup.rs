@@ -539,3 +539,62 @@ async fn on_event_reports_a_blocked_popup() {
         ]
     );
 }
+
+/// The library's popup page answers a second `handleCallback()` (React StrictMode) with
+/// what it answered before, under the address its relay left as well. That bare address
+/// is no fresh return to the redirect URI: another pending Tink popup flow's copy in this
+/// storage must not be taken for that flow's silent denial and relayed. This page plays
+/// the popup: the opener's two copies are written into it as the browser would clone them.
+#[wasm_bindgen_test]
+async fn open_window_a_second_call_on_a_popup_page_that_relayed_takes_no_other_flow() {
+    let w = window();
+    let nav = js("return performance.getEntriesByType('navigation')[0].type");
+    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "Tink's silent denial is read on a fresh navigation only");
+    let path = w.location().pathname().unwrap();
+    let bare = format!("{}{path}", origin());
+    clear();
+    let p = probe(false);
+    let (tink_ctl, oauth_ctl) = (web_sys::AbortController::new().unwrap(), web_sys::AbortController::new().unwrap());
+    let tink = JSON::parse(&format!(
+        r#"{{"provider":"tink","clientId":"c","scope":"accounts:read","redirectUri":"{bare}","mode":"popup"}}"#
+    ))
+    .unwrap();
+    with_signal(&tink, &tink_ctl.signal());
+    let tink_flow = start_authorization(tink);
+    assert_opened(&p);
+    let tink_state = opened_state(&p);
+    let oauth = config("");
+    Reflect::set(&oauth, &"redirectUri".into(), &bare.as_str().into()).unwrap();
+    with_signal(&oauth, &oauth_ctl.signal());
+    let oauth_flow = start_authorization(oauth);
+    let oauth_state = opened_state(&p);
+    let storage = w.session_storage().unwrap().unwrap();
+    let copies = storage.get_item(INDEX_KEY).unwrap().unwrap();
+    tink_ctl.abort();
+    oauth_ctl.abort();
+    assert!(JsFuture::from(tink_flow).await.is_err() && JsFuture::from(oauth_flow).await.is_err());
+    restore(&p);
+    storage.set_item(INDEX_KEY, &copies).unwrap();
+    // The relay's wait for the opener's word ends by writing "return to the app" into the
+    // page: a stand-in body takes it, so the test runner's page stays as it is.
+    let body = js("const b = document.createElement('div');
+         Object.defineProperty(document, 'body', { value: b, configurable: true }); return b;");
+    let original = w.location().href().unwrap();
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?code=x&state={oauth_state}")))
+        .unwrap();
+    let first = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let left = w.location().href().unwrap();
+    let second = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let after = ours();
+    sleep(1700).await;
+    js("delete document.body;");
+    w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    clear();
+    assert!(first.unwrap().is_null(), "the popup page relayed its answer");
+    assert_eq!(left, bare, "the relay left the bare address");
+    assert!(second.unwrap().is_null(), "the same answer again");
+    assert_eq!(after, vec![pending_key(&tink_state)], "the Tink flow's copy is still there, not relayed as its denial");
+    assert_eq!(get(&body, "textContent").as_string().as_deref(), Some(bank_link::core::popup::CLOSE_AND_RETURN));
+}

@@ -343,9 +343,12 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
     // Only this page's own load has a navigation type; a URL passed in is read as is.
     let nav = if href == current { navigation(window) } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
-    if href == current && popup::relay_if_popup(window, href, nav) {
+    // The answer is remembered under the address the relay leaves too: a second call
+    // there (React StrictMode) must not read it as a fresh return to the redirect URI,
+    // which another pending Tink popup flow's copy would take for that flow's silent denial.
+    if let Some(cleaned) = (href == current).then(|| popup::relay_if_popup(window, href, nav)).flatten() {
         events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
-        return remember(href, Ok(None), None);
+        return remember(href, Ok(None), Some(cleaned));
     }
     let mut store = storage::session_store(window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());

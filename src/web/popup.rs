@@ -388,10 +388,11 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 /// The popup side, from `handleCallback`: when this page is a popup's callback (core
 /// `relay_state`), hand it to the opener (postMessage to our own origin only, and the
 /// state's BroadcastChannel for when COOP severed `window.opener`), drop this tab's copy
-/// of the record and the callback parameters from the address bar, and answer `true`.
-/// The window closes when the opener says it settled the flow (the opener also closes it
-/// where it can); if no word comes, the opener is gone and the page says so.
-pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
+/// of the record and the callback parameters from the address bar, and answer the address
+/// left there (`None`: no relay). The window closes when the opener says it settled the
+/// flow (the opener also closes it where it can); if no word comes, the opener is gone and
+/// the page says so.
+pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<String> {
     let mut session = storage::session_store(window).ok();
     let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
     let listening = listening();
@@ -399,10 +400,8 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
         let has_opener = window.opener().is_ok_and(|o| o.is_object());
         named_relay(href, &window.name().unwrap_or_default(), has_opener, &listening, &BrowserUrl)
     });
-    let Some(state) = relayed else {
-        return false;
-    };
-    let Ok(origin) = window.location().origin() else { return false };
+    let state = relayed?;
+    let origin = window.location().origin().ok()?;
     let message = interop::relay_to_js(&state, href);
     if let Ok(opener) = window.opener() {
         if opener.is_object() {
@@ -416,7 +415,7 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
     if let Some(s) = session.as_mut() {
         forget(s, &state);
     }
-    clean_address(window, href);
+    let cleaned = clean_address(window, href);
     let w = window.clone();
     let w2 = window.clone();
     relay_on_channel(
@@ -426,7 +425,7 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> bool {
         move || interop::close_when_loaded(&w),
         move || interop::say_return_to_app(&w2, CLOSE_AND_RETURN),
     );
-    true
+    Some(cleaned.unwrap_or_else(|| href.to_owned()))
 }
 
 /// Posts `message` (a relay for `state`) on the flow's channel and listens there for the
@@ -457,10 +456,8 @@ pub(super) fn relay_on_channel(
 }
 
 /// Drops the callback parameters of `href` (this page's location) from the address bar.
-pub(super) fn clean_address(window: &Window, href: &str) {
-    if let (Some(clean), Ok(history)) =
-        (BrowserUrl.parse(href).as_ref().and_then(strip_callback_params), window.history())
-    {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
-    }
+pub(super) fn clean_address(window: &Window, href: &str) -> Option<String> {
+    let clean = BrowserUrl.parse(href).as_ref().and_then(strip_callback_params)?;
+    let _ = window.history().ok()?.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    Some(clean)
 }
