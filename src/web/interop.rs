@@ -39,7 +39,7 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         let value = Reflect::get(obj, &key).map_err(|_| unreadable(&field))?;
         let converted = match (depth, name.as_str()) {
             (0, "appState") => app_state(&value)?,
-            (0, "signal") if value.is_instance_of::<web_sys::AbortSignal>() => ConfigValue::Handle,
+            (0, "signal") if is(&value, "AbortSignal") => ConfigValue::Handle,
             (0, "onEvent") if value.is_function() => ConfigValue::Handle,
             _ => convert(&value, depth, &field)?,
         };
@@ -110,6 +110,8 @@ extern "C" {
     fn own(object: &JsValue, key: &str) -> JsValue;
     #[wasm_bindgen(js_name = relay)]
     fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
+    /// Whether `value` is an instance of the global class `class` (`"Window"`, `"URL"` ...).
+    pub fn is(value: &JsValue, class: &str) -> bool;
     /// Closes a popup that relayed its answer, once its page has loaded.
     #[wasm_bindgen(js_name = closeWhenLoaded)]
     pub fn close_when_loaded(window: &web_sys::Window);
@@ -143,7 +145,8 @@ pub fn on_event(object: &JsValue) -> Option<js_sys::Function> {
 
 /// The config's `signal`, when it is an AbortSignal (validation refuses anything else).
 pub fn signal(config: &JsValue) -> Option<web_sys::AbortSignal> {
-    own(config, "signal").dyn_into::<web_sys::AbortSignal>().ok()
+    let signal = own(config, "signal");
+    is(&signal, "AbortSignal").then(|| signal.unchecked_into())
 }
 
 /// The popup's relay message: `{ type: "bank-link:callback", state, href }`.
@@ -208,7 +211,7 @@ pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthEr
         }
         return Ok(String::from(s));
     }
-    let is_location = location.is_instance_of::<web_sys::Location>() || location.is_instance_of::<web_sys::Url>();
+    let is_location = is(location, "Location") || is(location, "URL");
     match is_location.then(|| Reflect::get(location, &"href".into()).ok()).flatten().and_then(|h| h.as_string()) {
         Some(href) => Ok(href),
         None => Err(AuthError::malformed("handleCallback takes a Location, a URL or a string")),

@@ -1,6 +1,7 @@
 //! What the boundary reads from the page itself: the window, the clock, how the page was
 //! reached, and a browser call's failure as an `AuthError`.
 
+use super::interop::is;
 use crate::core::callback::Navigation;
 use crate::core::error::AuthError;
 use wasm_bindgen::prelude::*;
@@ -15,13 +16,17 @@ extern "C" {
 
 pub fn window() -> Result<web_sys::Window, AuthError> {
     WINDOW
-        .with(|w| w.clone().dyn_into::<web_sys::Window>().ok())
+        .with(|w| is(w, "Window").then(|| w.clone().unchecked_into()))
         .ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
 }
 
 /// A browser call other than storage threw: `browser_unavailable`, with its message.
 pub fn js_err(e: JsValue) -> AuthError {
-    let msg = e.dyn_ref::<js_sys::Error>().map_or_else(|| "a browser call failed".to_owned(), |e| e.message().into());
+    let msg = if is(&e, "Error") {
+        e.unchecked_into::<js_sys::Error>().message().into()
+    } else {
+        "a browser call failed".to_owned()
+    };
     AuthError::browser(msg)
 }
 

@@ -2,6 +2,7 @@
 //! `SecurityError` in sandboxed frames and with storage disabled, `QuotaExceededError`
 //! when full.
 
+use super::interop::is;
 use crate::core::error::AuthError;
 use crate::core::store::{PendingStore, StoreFault};
 use wasm_bindgen::{JsCast, JsValue};
@@ -21,7 +22,7 @@ pub fn session_store(window: &web_sys::Window) -> Result<WebStore, AuthError> {
 }
 
 fn fault(e: JsValue) -> StoreFault {
-    let name = e.dyn_ref::<DomException>().map(|d| d.name()).unwrap_or_default();
+    let name = if is(&e, "DOMException") { e.unchecked_into::<DomException>().name() } else { String::new() };
     // Firefox names it NS_ERROR_DOM_QUOTA_REACHED in older releases.
     if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
         StoreFault::Full
