@@ -372,6 +372,37 @@ async fn tink_silent_denial_only_at_exactly_the_redirect_uri_on_a_fresh_load() {
     clear();
 }
 
+/// A refused callback on this page's own address is answered again, the same way, at the
+/// address its cleaning left (docs/api.md: "the cleaned location after it"). A second call
+/// there (React StrictMode) is no fresh return to the redirect URI: a pending Tink flow
+/// for that address is not taken for its silent denial.
+#[wasm_bindgen_test]
+async fn a_refused_callback_answers_the_same_at_its_cleaned_address() {
+    clear();
+    // A path of its own: the page remembers each URL's outcome.
+    let own = "/refused-then-cleaned";
+    let nav = js_sys::eval("performance.getEntriesByType('navigation')[0].type").unwrap();
+    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "the test page was reached by a navigation");
+    let json = format!(
+        r#"{{"provider":"tink","clientId":"c","scope":"accounts:read","redirectUri":"{{origin}}{own}","navigate":false}}"#
+    );
+    start(cfg(&json)).await.unwrap();
+    let w = web_sys::window().unwrap();
+    let history = w.history().unwrap();
+    let original = w.location().href().unwrap();
+    let forged = "A".repeat(43);
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{own}?code=x&state={forged}"))).unwrap();
+    let first = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let left = w.location().href().unwrap();
+    let second = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    assert_eq!(code_of(&first.unwrap_err()), "unknown_state");
+    assert_eq!(left, format!("{}{own}", origin()), "the callback parameters were cleaned");
+    assert_eq!(code_of(&second.expect_err("the same answer, not a silent denial")), "unknown_state");
+    assert!(ours().iter().any(|k| k.starts_with("bank-link:pending:")), "the Tink flow still pends: {:?}", ours());
+    clear();
+}
+
 #[wasm_bindgen_test]
 async fn results_read_nothing_from_a_polluted_object_prototype() {
     clear();

@@ -370,7 +370,9 @@ pub(crate) fn announce(events: &events::Events, outcome: &Outcome) {
 }
 
 /// Cleans this page's address bar when `href` is its own location (a URL passed in is just
-/// read), then remembers the outcome for `href`.
+/// read), then remembers the outcome for `href` and for the cleaned address, a refusal
+/// too: a second call there (React StrictMode) is no fresh return to the redirect URI, and
+/// gets the same answer (docs/api.md, "Same page, same answer").
 pub(crate) fn settle_here(window: &web_sys::Window, href: &str, current: &str, handled: Handled) -> Rc<Outcome> {
     let Handled { outcome, cleaned } = handled;
     if let (Some(clean), true) = (&cleaned, href == current) {
@@ -379,7 +381,6 @@ pub(crate) fn settle_here(window: &web_sys::Window, href: &str, current: &str, h
             let _ = history.replace_state_with_url(&state, "", Some(clean));
         }
     }
-    let cleaned = cleaned.filter(|_| outcome.is_ok());
     remember(href, outcome, cleaned)
 }
 
