@@ -94,7 +94,7 @@ export interface FlinksConfig extends CommonConfig {
 
 export interface FlinksV3Config extends CommonConfig {
   provider: "flinks-v3";
-  /** toolbox, sandbox, production…: https://{instance}-api.private.fin.ag/v3/oauth/authorize. Required unless authorizeUrl is given. */
+  /** toolbox, sandbox, production…: https://{instance}-api.private.fin.ag/v3/oauth/authorize. Required unless authorizeUrl is given, and refused beside it. */
   instance?: string;
   institutionId?: string;
   tag?: string;

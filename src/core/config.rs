@@ -514,6 +514,11 @@ fn instance_url(r: &Reader, (scheme, suffix): (&str, &str)) -> Result<Option<Url
 fn authorize_url(r: &Reader, p: Provider) -> Result<UrlParts, AuthError> {
     let key = "authorizeUrl";
     let url = match r.string(key)? {
+        // An instance beside a whole endpoint would be silently unused, a malformed one too:
+        // refused, so that neither is taken for the other.
+        Some(_) if p.instance_endpoint().is_some() && !matches!(r.get("instance"), ConfigValue::Absent) => {
+            return Err(AuthError::config("instance", "must not be given with authorizeUrl"))
+        }
         Some(s) => web_url(key, s, r.parser)?,
         None => match (p.default_authorize_url(), p.instance_endpoint()) {
             (Some(default), _) => {

@@ -89,7 +89,7 @@ pub struct Flinks {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FlinksV3 {
     /// The instance name (`toolbox`, `sandbox`, ...); required unless
-    /// [`Config::authorize_url`] is set.
+    /// [`Config::authorize_url`] is set, and refused beside it.
     pub instance: Option<String>,
     /// Flinks' `institution_id` (optional).
     pub institution_id: Option<String>,
