@@ -79,6 +79,17 @@ export function is(value, name) {
   }
 }
 
+// Whether this page was reached by a fresh navigation (Navigation Timing Level 2: a link,
+// a redirect, the address bar; not a reload, Back or a restored tab). False where the API
+// is missing or throws.
+export function navigated() {
+  try {
+    return performance.getEntriesByType("navigation")[0].type === "navigate";
+  } catch {
+    return false;
+  }
+}
+
 // An onEvent event (docs/api.md "onEvent"): every field an own property, as results are.
 export function event(name, provider, mode, ok, error) {
   return { name, provider, mode, ok, error };

@@ -21,6 +21,9 @@ struct Relay {
     machine: Handoff,
     window: Window,
     href: String,
+    /// The address the relay left in the address bar, when it cleaned one: the answer is
+    /// remembered there too, so that a later call on this page is no fresh return.
+    cleaned: Option<String>,
     nav: Navigation,
     events: Events,
     channel: Option<BroadcastChannel>,
@@ -42,13 +45,12 @@ pub fn relay(
     events: &Events,
     answer: Answer_,
 ) {
-    if href == current {
-        clean_address(window, href);
-    }
+    let cleaned = if href == current { clean_address(window, href) } else { None };
     let relay: Shared = Rc::new(RefCell::new(Relay {
         machine: Handoff::relayed(true).0,
         window: window.clone(),
         href: href.to_owned(),
+        cleaned,
         nav,
         events: events.clone(),
         channel: None,
@@ -105,28 +107,28 @@ fn act(relay: &Shared, action: Action) {
             );
         }
         Action::HandOver => {
-            let Some((answer, href)) = ended(relay) else { return };
+            let Some((answer, href, cleaned)) = ended(relay) else { return };
             let Ok(r) = relay.try_borrow() else { return };
             interop::say_return_to_app(&r.window, interop::RETURN);
             drop(r);
-            answer(remember(&href, Ok(None), None));
+            answer(remember(&href, Ok(None), cleaned));
         }
         Action::Answer(outcome) => {
-            let Some((answer, href)) = ended(relay) else { return };
+            let Some((answer, href, cleaned)) = ended(relay) else { return };
             let Ok(r) = relay.try_borrow() else { return };
             let events = r.events.clone();
             drop(r);
-            answer(announced(&events, remember(&href, outcome, None)));
+            answer(announced(&events, remember(&href, outcome, cleaned)));
         }
     }
 }
 
 /// The hand-off is over: its channel closes; the answer, once.
-fn ended(relay: &Shared) -> Option<(Answer_, String)> {
+fn ended(relay: &Shared) -> Option<(Answer_, String, Option<String>)> {
     let mut r = relay.try_borrow_mut().ok()?;
     if let Some(c) = r.channel.take() {
         c.set_onmessage(None);
         c.close();
     }
-    Some((r.answer.take()?, r.href.clone()))
+    Some((r.answer.take()?, r.href.clone(), r.cleaned.take()))
 }

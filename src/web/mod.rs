@@ -235,7 +235,7 @@ pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, J
         return Ok(p.into());
     }
     if answered(&href).is_none() {
-        let nav = if href == current { navigation(&w) } else { Navigation::Other };
+        let nav = if href == current { navigation() } else { Navigation::Other };
         // Read once: localStorage is another storage area, and each read a crossing.
         let hint = shared::hint();
         if route(&href, |s| in_session(&w, s), hint, now(), nav, &BrowserUrl) == Route::Shared {
@@ -341,7 +341,7 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
         return done;
     }
     // Only this page's own load has a navigation type; a URL passed in is read as is.
-    let nav = if href == current { navigation(window) } else { Navigation::Other };
+    let nav = if href == current { navigation() } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
     // The answer is remembered under the address the relay leaves too: a second call
     // there (React StrictMode) must not read it as a fresh return to the redirect URI,

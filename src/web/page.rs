@@ -51,21 +51,19 @@ pub fn start_time() -> Result<u64, AuthError> {
     }
 }
 
-/// `performance.getEntriesByType("navigation")[0].type == "navigate"` (Navigation Timing
-/// Level 2); anything else, or no such API, is [`Navigation::Other`].
-pub fn navigation(window: &web_sys::Window) -> Navigation {
-    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
-    let entry = get(window, "performance")
-        .filter(|p| p.is_object())
-        .and_then(|p| {
-            let by_type = get(&p, "getEntriesByType")?.dyn_into::<js_sys::Function>().ok()?;
-            by_type.call1(&p, &"navigation".into()).ok()
-        })
-        .and_then(|list| js_sys::Reflect::get_u32(&list, 0).ok())
-        .filter(JsValue::is_object);
-    match entry.and_then(|e| get(&e, "type")).and_then(|t| t.as_string()) {
-        Some(t) if t == "navigate" => Navigation::Navigate,
-        _ => Navigation::Other,
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// `performance.getEntriesByType("navigation")[0].type == "navigate"`, read in one call.
+    fn navigated() -> bool;
+}
+
+/// How this page was reached (Navigation Timing Level 2): a fresh navigation, or anything
+/// else ([`Navigation::Other`], also where the API is missing).
+pub fn navigation() -> Navigation {
+    if navigated() {
+        Navigation::Navigate
+    } else {
+        Navigation::Other
     }
 }
 
