@@ -183,6 +183,66 @@ export function transact(db, store, key, max, decide, done) {
   }
 }
 
+// Replaces this page's address with `url` (the callback parameters gone), keeping the
+// history entry's state (an app router's own).
+export function replaceAddress(url) {
+  try {
+    history.replaceState(history.state, "", url);
+  } catch {
+    // A sandboxed document may refuse: the address stays.
+  }
+}
+
+// Writes `text` into the page (plain text: nothing a provider sent is ever shown).
+export function say(text) {
+  try {
+    if (document.body) document.body.textContent = text;
+  } catch {
+    // No document to write into.
+  }
+}
+
+// The relay message `{ type, state, href }` a popup's callback page posts, and the opener's
+// word `{ type }` that it settled the flow; `said(data, type)` tells whether a message is that word.
+export const relayMessage = (type, state, href) => ({ type, state, href });
+export const word = (type) => ({ type });
+export function said(data, type) {
+  try {
+    return data !== null && typeof data === "object" && data.type === type;
+  } catch {
+    return false;
+  }
+}
+
+// What the popup flow samples on each tick: bit 1 the popup is closed, bit 2 this page has
+// the focus, bit 4 the popup has left its initial about:blank (reading another origin's
+// location throws: the provider's page has loaded).
+export function look(popup) {
+  let bits = 0;
+  try {
+    if (popup.closed) bits |= 1;
+  } catch {
+    bits |= 1;
+  }
+  try {
+    if (document.hasFocus()) bits |= 2;
+  } catch {
+    bits |= 2;
+  }
+  try {
+    if (popup.location.href !== "about:blank") bits |= 4;
+  } catch {
+    bits |= 4;
+  }
+  return bits;
+}
+
+// Whether a storage call's exception is the quota's (Firefox named it
+// NS_ERROR_DOM_QUOTA_REACHED in older releases).
+export function isQuota(e) {
+  return is(e, "DOMException") && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED");
+}
+
 // Closes a popup that has relayed its answer: now if its page has loaded, else once it has
 // (WebKit ignored a close() that came while the page was still loading).
 export function closeWhenLoaded(w) {

@@ -19,7 +19,6 @@ use web_sys::{BroadcastChannel, Window};
 /// What one hand-off holds while it waits.
 struct Relay {
     machine: Handoff,
-    window: Window,
     href: String,
     /// The address the relay left in the address bar, when it cleaned one: the answer is
     /// remembered there too, so that a later call on this page is no fresh return.
@@ -45,10 +44,9 @@ pub fn relay(
     events: &Events,
     answer: Answer_,
 ) {
-    let cleaned = if href == current { clean_address(window, href) } else { None };
+    let cleaned = if href == current { clean_address(href) } else { None };
     let relay: Shared = Rc::new(RefCell::new(Relay {
         machine: Handoff::relayed(true).0,
-        window: window.clone(),
         href: href.to_owned(),
         cleaned,
         nav,
@@ -108,9 +106,7 @@ fn act(relay: &Shared, action: Action) {
         }
         Action::HandOver => {
             let Some((answer, href, cleaned)) = ended(relay) else { return };
-            let Ok(r) = relay.try_borrow() else { return };
-            interop::say_return_to_app(&r.window, interop::RETURN);
-            drop(r);
+            interop::say_return_to_app(interop::RETURN);
             answer(remember(&href, Ok(None), cleaned));
         }
         Action::Answer(outcome) => {

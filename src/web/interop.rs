@@ -149,33 +149,30 @@ pub fn signal(config: &JsValue) -> Option<web_sys::AbortSignal> {
     is(&signal, "AbortSignal").then(|| signal.unchecked_into())
 }
 
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// `{ type, state, href }`: the popup's relay message.
+    #[wasm_bindgen(js_name = relayMessage)]
+    fn relay_message_js(kind: &str, state: &str, href: &str) -> JsValue;
+    /// `{ type }`: the opener's word that it settled a flow.
+    #[wasm_bindgen(js_name = word)]
+    pub fn settled_to_js(kind: &str) -> JsValue;
+    /// Whether `data` is the word `{ type: kind }`.
+    #[wasm_bindgen(js_name = said)]
+    pub fn is_settled(data: &JsValue, kind: &str) -> bool;
+    /// Writes `text` into the page's body, as plain text. The page says where to go
+    /// instead of closing silently (the user may still want the app); nothing a provider
+    /// sent is shown.
+    #[wasm_bindgen(js_name = say)]
+    pub fn say_return_to_app(text: &str);
+    /// Replaces this page's address with `url`, keeping the history entry's state.
+    #[wasm_bindgen(js_name = replaceAddress)]
+    pub fn replace_address(url: &str);
+}
+
 /// The popup's relay message: `{ type: "bank-link:callback", state, href }`.
 pub fn relay_to_js(state: &str, href: &str) -> JsValue {
-    let obj = Object::new();
-    set(&obj, "type", &MESSAGE_TYPE.into());
-    set(&obj, "state", &state.into());
-    set(&obj, "href", &href.into());
-    obj.into()
-}
-
-/// `{ type }`: the opener's word that it settled a flow.
-pub fn settled_to_js(kind: &str) -> JsValue {
-    let obj = Object::new();
-    set(&obj, "type", &kind.into());
-    obj.into()
-}
-
-pub fn is_settled(data: &JsValue, kind: &str) -> bool {
-    data.is_object() && Reflect::get(data, &"type".into()).ok().and_then(|t| t.as_string()).is_some_and(|t| t == kind)
-}
-
-/// A popup whose opener is gone: the page says where to go instead of closing silently
-/// (the user may still want the app). Plain text: nothing a provider sent is shown.
-pub fn say_return_to_app(window: &web_sys::Window, text: &str) {
-    let Some(body) = window.document().and_then(|d| Reflect::get(&d, &"body".into()).ok()) else { return };
-    if body.is_object() {
-        let _ = Reflect::set(&body, &"textContent".into(), &text.into());
-    }
+    relay_message_js(MESSAGE_TYPE, state, href)
 }
 
 /// What a tab that handed a popup flow's answer to its opener says: it stays open (a tab

@@ -296,7 +296,7 @@ fn handle_shared(
                     // this tab's own storage answers, Tink's silent denial included.
                     Ok(_) => return answer(handle_here(&w, &href, &current, &events)),
                 };
-                answer(announced(&events, settle_here(&w, &href, &current, handled)))
+                answer(announced(&events, settle_here(&href, &current, handled)))
             }),
         );
     });
@@ -352,7 +352,7 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
     }
     let mut store = storage::session_store(window);
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
-    let outcome = settle_here(window, href, current, handle(href, store_ref, now(), nav, &BrowserUrl));
+    let outcome = settle_here(href, current, handle(href, store_ref, now(), nav, &BrowserUrl));
     announce(events, &outcome);
     outcome
 }
@@ -373,13 +373,10 @@ pub(crate) fn announce(events: &events::Events, outcome: &Outcome) {
 /// read), then remembers the outcome for `href` and for the cleaned address, a refusal
 /// too: a second call there (React StrictMode) is no fresh return to the redirect URI, and
 /// gets the same answer (docs/api.md, "Same page, same answer").
-pub(crate) fn settle_here(window: &web_sys::Window, href: &str, current: &str, handled: Handled) -> Rc<Outcome> {
+pub(crate) fn settle_here(href: &str, current: &str, handled: Handled) -> Rc<Outcome> {
     let Handled { outcome, cleaned } = handled;
     if let (Some(clean), true) = (&cleaned, href == current) {
-        if let Ok(history) = window.history() {
-            let state = history.state().unwrap_or(JsValue::NULL);
-            let _ = history.replace_state_with_url(&state, "", Some(clean));
-        }
+        interop::replace_address(clean);
     }
     remember(href, outcome, cleaned)
 }

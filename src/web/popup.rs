@@ -120,11 +120,14 @@ fn woke(s: &Shared, source: Source, event: &JsValue) {
             }
             Source::Blur => Wake::Blur,
             Source::Tick => {
-                let focused = flow.window.document().and_then(|d| d.has_focus().ok()).unwrap_or(true);
-                // Reading another origin's location throws: the provider's page has loaded.
-                let loaded = flow.popup.location().href().map_or(true, |h| h != "about:blank");
-                let closed = flow.popup.closed().unwrap_or(true);
-                Wake::Look { closed, focused, loaded, now_ms: js_sys::Date::now() }
+                // Closed, this page focused, the popup's page loaded: sampled in one call.
+                let bits = look(&flow.popup);
+                Wake::Look {
+                    closed: bits & 1 != 0,
+                    focused: bits & 2 != 0,
+                    loaded: bits & 4 != 0,
+                    now_ms: js_sys::Date::now(),
+                }
             }
             Source::Timeout => Wake::Timeout,
             Source::Abort => Wake::Abort,
@@ -312,6 +315,13 @@ fn hand_copy(session: &WebStore, popup: &Window) {
     }
 }
 
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// What a tick samples of the popup, as bits: 1 closed, 2 this page focused, 4 the
+    /// popup's page loaded (no longer its initial `about:blank`).
+    fn look(popup: &Window) -> u8;
+}
+
 fn fun(h: &Handler) -> &Function {
     h.as_ref().unchecked_ref()
 }
@@ -415,15 +425,14 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<St
     if let Some(s) = session.as_mut() {
         forget(s, &state);
     }
-    let cleaned = clean_address(window, href);
+    let cleaned = clean_address(href);
     let w = window.clone();
-    let w2 = window.clone();
     relay_on_channel(
         window,
         &state,
         &message,
         move || interop::close_when_loaded(&w),
-        move || interop::say_return_to_app(&w2, CLOSE_AND_RETURN),
+        move || interop::say_return_to_app(CLOSE_AND_RETURN),
     );
     Some(cleaned.unwrap_or_else(|| href.to_owned()))
 }
@@ -456,8 +465,8 @@ pub(super) fn relay_on_channel(
 }
 
 /// Drops the callback parameters of `href` (this page's location) from the address bar.
-pub(super) fn clean_address(window: &Window, href: &str) -> Option<String> {
+pub(super) fn clean_address(href: &str) -> Option<String> {
     let clean = BrowserUrl.parse(href).as_ref().and_then(strip_callback_params)?;
-    let _ = window.history().ok()?.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    interop::replace_address(&clean);
     Some(clean)
 }

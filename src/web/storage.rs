@@ -2,11 +2,10 @@
 //! `SecurityError` in sandboxed frames and with storage disabled, `QuotaExceededError`
 //! when full.
 
-use super::interop::is;
 use crate::core::error::AuthError;
 use crate::core::store::{PendingStore, StoreFault};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{DomException, Storage};
+use wasm_bindgen::prelude::*;
+use web_sys::Storage;
 
 /// The tab's sessionStorage.
 pub struct WebStore(Storage);
@@ -21,10 +20,15 @@ pub fn session_store(window: &web_sys::Window) -> Result<WebStore, AuthError> {
     }
 }
 
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// Whether a storage call's exception is `QuotaExceededError`.
+    #[wasm_bindgen(js_name = isQuota)]
+    fn is_quota(e: &JsValue) -> bool;
+}
+
 fn fault(e: JsValue) -> StoreFault {
-    let name = if is(&e, "DOMException") { e.unchecked_into::<DomException>().name() } else { String::new() };
-    // Firefox names it NS_ERROR_DOM_QUOTA_REACHED in older releases.
-    if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
+    if is_quota(&e) {
         StoreFault::Full
     } else {
         StoreFault::Unavailable
