@@ -202,16 +202,71 @@ export function say(text) {
   }
 }
 
-// The relay message `{ type, state, href }` a popup's callback page posts, and the opener's
-// word `{ type }` that it settled the flow; `said(data, type)` tells whether a message is that word.
+// The relay message `{ type, state, href }` a popup's callback page posts; `said(data, type)`
+// tells whether a message is the opener's word `{ type }` that it settled the flow.
 export const relayMessage = (type, state, href) => ({ type, state, href });
-export const word = (type) => ({ type });
 export function said(data, type) {
   try {
     return data !== null && typeof data === "object" && data.type === type;
   } catch {
     return false;
   }
+}
+
+// The flow's BroadcastChannel, named after its state, with its listener; undefined where
+// none can be made.
+const channel = (name, onmessage) => {
+  try {
+    const c = new BroadcastChannel(name);
+    c.onmessage = onmessage;
+    return c;
+  } catch {
+    // No BroadcastChannel (an old engine, a sandboxed frame).
+  }
+};
+
+// A waiting popup flow's listeners (popup.rs `listen`): `on(source, event)` hears this
+// window's message (0) and blur (1), the poll (2, every `pollMs`), the timeout (3), the
+// flow's channel (4) and the signal's abort (5). Returns the function that removes them
+// all and, on the channel, posts the word `{ type }` that the flow is settled.
+export function watch(on, name, signal, pollMs, timeoutMs) {
+  const to = (source) => (event) => on(source, event);
+  const message = to(0);
+  const blur = to(1);
+  const abort = to(5);
+  addEventListener("message", message);
+  addEventListener("blur", blur);
+  const poll = setInterval(to(2), pollMs);
+  const timer = setTimeout(to(3), timeoutMs);
+  signal?.addEventListener("abort", abort);
+  const c = channel(name, to(4));
+  return (type) => {
+    removeEventListener("message", message);
+    removeEventListener("blur", blur);
+    clearInterval(poll);
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
+    if (c) {
+      c.onmessage = null;
+      c.postMessage({ type });
+      c.close();
+    }
+  };
+}
+
+// A relay on the flow's channel (popup.rs `relay_on_channel`): posts `message` there, then
+// `on(0, data)` hears each message on it and `on(1)` the end of the wait for the opener's
+// word, after `waitMs`. Returns the function that closes the channel; undefined when none
+// could be made (then nobody heard the relay on it, and no wait runs).
+export function hear(name, message, on, waitMs) {
+  const c = channel(name, (e) => on(0, e.data));
+  if (!c) return;
+  c.postMessage(message);
+  setTimeout(() => on(1), waitMs);
+  return () => {
+    c.onmessage = null;
+    c.close();
+  };
 }
 
 // What the popup flow samples on each tick: bit 1 the popup is closed, bit 2 this page has
@@ -235,6 +290,16 @@ export function look(popup) {
     bits |= 4;
   }
   return bits;
+}
+
+// The opener's place on screen (popup.rs `frame`): screenX, screenY, outerWidth or
+// outerHeight by number; 0 where one is unreadable.
+export function screen(i) {
+  try {
+    return +[screenX, screenY, outerWidth, outerHeight][i] || 0;
+  } catch {
+    return 0;
+  }
 }
 
 // Whether a storage call's exception is the quota's (Firefox named it

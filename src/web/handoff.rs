@@ -12,9 +12,9 @@ use crate::core::config::Mode;
 use crate::core::events::EventName;
 use crate::core::handoff::{Action, Event, Handoff};
 use crate::core::shared::Answer;
+use js_sys::Function;
 use std::cell::RefCell;
 use std::rc::Rc;
-use web_sys::{BroadcastChannel, Window};
 
 /// What one hand-off holds while it waits.
 struct Relay {
@@ -25,7 +25,8 @@ struct Relay {
     cleaned: Option<String>,
     nav: Navigation,
     events: Events,
-    channel: Option<BroadcastChannel>,
+    /// Closes the flow's channel (`None`: there is none).
+    channel: Option<Function>,
     answer: Option<Answer_>,
 }
 
@@ -35,15 +36,7 @@ type Shared = Rc<RefCell<Relay>>;
 /// and answers through `answer`: `null` once the opener settled it, or the outcome of
 /// taking it here if the opener is gone.
 #[allow(clippy::too_many_arguments)]
-pub fn relay(
-    window: &Window,
-    href: &str,
-    current: &str,
-    state: &str,
-    nav: Navigation,
-    events: &Events,
-    answer: Answer_,
-) {
+pub fn relay(href: &str, current: &str, state: &str, nav: Navigation, events: &Events, answer: Answer_) {
     let cleaned = if href == current { clean_address(href) } else { None };
     let relay: Shared = Rc::new(RefCell::new(Relay {
         machine: Handoff::relayed(true).0,
@@ -56,7 +49,6 @@ pub fn relay(
     }));
     let (word, wait) = (Rc::clone(&relay), Rc::clone(&relay));
     let channel = relay_on_channel(
-        window,
         state,
         &interop::relay_to_js(state, href),
         move || fed(&word, Event::Settled),
@@ -122,9 +114,8 @@ fn act(relay: &Shared, action: Action) {
 /// The hand-off is over: its channel closes; the answer, once.
 fn ended(relay: &Shared) -> Option<(Answer_, String, Option<String>)> {
     let mut r = relay.try_borrow_mut().ok()?;
-    if let Some(c) = r.channel.take() {
-        c.set_onmessage(None);
-        c.close();
+    if let Some(close) = r.channel.take() {
+        let _ = close.call0(&wasm_bindgen::JsValue::UNDEFINED);
     }
     Some((r.answer.take()?, r.href.clone(), r.cleaned.take()))
 }

@@ -154,9 +154,6 @@ extern "C" {
     /// `{ type, state, href }`: the popup's relay message.
     #[wasm_bindgen(js_name = relayMessage)]
     fn relay_message_js(kind: &str, state: &str, href: &str) -> JsValue;
-    /// `{ type }`: the opener's word that it settled a flow.
-    #[wasm_bindgen(js_name = word)]
-    pub fn settled_to_js(kind: &str) -> JsValue;
     /// Whether `data` is the word `{ type: kind }`.
     #[wasm_bindgen(js_name = said)]
     pub fn is_settled(data: &JsValue, kind: &str) -> bool;

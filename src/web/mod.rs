@@ -287,9 +287,7 @@ fn handle_shared(
             task,
             Box::new(move |taken| {
                 let handled = match taken {
-                    Ok(Answer::Relay(state)) => {
-                        return handoff::relay(&w, &href, &current, &state, nav, &events, answer)
-                    }
+                    Ok(Answer::Relay(state)) => return handoff::relay(&href, &current, &state, nav, &events, answer),
                     Ok(Answer::Handled(h)) if !matches!(h.outcome, Ok(None)) => h,
                     Ok(Answer::Refused(e)) | Err(e) => refused(&href, e),
                     // A bare page that is no shared flow's (or a store with nothing of it):

@@ -34,7 +34,7 @@ use js_sys::Function;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortSignal, BroadcastChannel, MessageEvent, Window};
+use web_sys::{AbortSignal, MessageEvent, Window};
 
 /// Everything one waiting popup flow holds; dropped (listeners with it) when it ends.
 struct Flow {
@@ -50,40 +50,37 @@ struct Flow {
     /// `storage: "local"`: the flow is also in the shared store.
     local: bool,
     signal: Option<AbortSignal>,
-    channel: Option<BroadcastChannel>,
-    interval: i32,
-    timeout: i32,
+    /// Removes every listener (`boundary.js` `watch`).
+    unwatch: Option<Function>,
     /// The decisions.
     waiting: Waiting,
-    handlers: Vec<Handler>,
+    /// What hears every listener; freed with the flow.
+    handler: Option<Handler>,
 }
 
 /// What a flow does with its outcome, once: resolve or reject the JS promise
 /// (`startAuthorization`), or wake the Rust future ([`crate::start_popup`]).
 pub type Settle = Box<dyn FnOnce(Result<AuthorizationResult, AuthError>)>;
 
-/// Every listener of a flow is one closure type: each distinct closure type costs its own
-/// invoke and destroy code in the wasm and its own wrapper in the glue.
-type Handler = Closure<dyn FnMut(JsValue)>;
+/// Every listener is one closure, of one type, told apart by a number (`boundary.js`
+/// `watch`, `hear`): each distinct closure type costs its own invoke and destroy code in
+/// the wasm and its own wrapper in the glue.
+type Handler = Closure<dyn FnMut(u8, JsValue)>;
 
-/// What woke a waiting flow.
-#[derive(Clone, Copy)]
-enum Source {
+/// What woke a waiting flow, numbered as `boundary.js` `watch` calls it.
+mod source {
     /// A `message` event on the opener window.
-    Message,
-    /// A message on the flow's BroadcastChannel.
-    Channel,
+    pub const MESSAGE: u8 = 0;
     /// The opener window's `blur`.
-    Blur,
+    pub const BLUR: u8 = 1;
     /// The `popup.closed` poll.
-    Tick,
-    Timeout,
-    Abort,
-}
-
-fn handler(shared: &Shared, source: Source) -> Handler {
-    let s = shared.clone();
-    Closure::new(move |event: JsValue| woke(&s, source, &event))
+    pub const TICK: u8 = 2;
+    /// `popup.timeoutMs` is over.
+    pub const TIMEOUT: u8 = 3;
+    /// A message on the flow's BroadcastChannel.
+    pub const CHANNEL: u8 = 4;
+    /// The signal's `abort`.
+    pub const ABORT: u8 = 5;
 }
 
 type Shared = Rc<RefCell<Option<Flow>>>;
@@ -91,15 +88,15 @@ type Shared = Rc<RefCell<Option<Flow>>>;
 /// Samples what woke the flow and feeds it to the machine. Every borrow is a `try_`: an
 /// event dispatched synchronously while the flow is borrowed (a page's own doing) is
 /// dropped rather than allowed to panic the module.
-fn woke(s: &Shared, source: Source, event: &JsValue) {
+fn woke(s: &Shared, source: u8, event: &JsValue) {
     let message = || event.unchecked_ref::<MessageEvent>();
     let mut href = None;
     let step = {
         let Ok(mut guard) = s.try_borrow_mut() else { return };
         let Some(flow) = guard.as_mut() else { return };
         let wake = match source {
-            Source::Message | Source::Channel => {
-                if let Source::Message = source {
+            source::MESSAGE | source::CHANNEL => {
+                if source == source::MESSAGE {
                     let e = message();
                     let from_popup = e.source().is_some_and(|src| js_sys::Object::is(&src, &flow.popup));
                     // Origin and source first: a message from anywhere else is never read.
@@ -118,8 +115,8 @@ fn woke(s: &Shared, source: Source, event: &JsValue) {
                 };
                 Wake::Relay(admitted, href.as_deref().unwrap_or(""))
             }
-            Source::Blur => Wake::Blur,
-            Source::Tick => {
+            source::BLUR => Wake::Blur,
+            source::TICK => {
                 // Closed, this page focused, the popup's page loaded: sampled in one call.
                 let bits = look(&flow.popup);
                 Wake::Look {
@@ -129,8 +126,9 @@ fn woke(s: &Shared, source: Source, event: &JsValue) {
                     now_ms: js_sys::Date::now(),
                 }
             }
-            Source::Timeout => Wake::Timeout,
-            Source::Abort => Wake::Abort,
+            source::TIMEOUT => Wake::Timeout,
+            source::ABORT => Wake::Abort,
+            _ => return,
         };
         flow.waiting.on(wake)
     };
@@ -209,14 +207,9 @@ pub(super) fn listening() -> Vec<String> {
     LISTENING.with_borrow(Clone::clone)
 }
 
-fn frame(window: &Window) -> Frame {
-    let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    Frame {
-        x: num(window.screen_x()),
-        y: num(window.screen_y()),
-        width: num(window.outer_width()),
-        height: num(window.outer_height()),
-    }
+/// The opener's place on screen, to centre the popup over it.
+fn frame() -> Frame {
+    Frame { x: screen(0), y: screen(1), width: screen(2), height: screen(3) }
 }
 
 /// Opens the popup now (synchronously, inside the caller's click: Safari blocks a popup
@@ -256,11 +249,8 @@ pub fn start(
             }),
         );
     }
-    let opened = window.open_with_url_and_target_and_features(
-        &auth.url,
-        &window_name(&auth.state),
-        &features(cfg, frame(window)),
-    );
+    let opened =
+        window.open_with_url_and_target_and_features(&auth.url, &window_name(&auth.state), &features(cfg, frame()));
     // The opener keeps its own copy until the flow ends (`finish`): WebKit clones the
     // sessionStorage for the popup on another channel than this page's own writes, so a
     // removal right after `open` can reach the storage first and leave the popup without
@@ -287,11 +277,9 @@ pub fn start(
         events: events.clone(),
         local,
         signal,
-        channel: None,
-        interval: 0,
-        timeout: 0,
+        unwatch: None,
         waiting: Waiting::default(),
-        handlers: Vec::new(),
+        handler: None,
     });
     LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
     listen(&shared_flow, timeout_ms(cfg));
@@ -320,43 +308,23 @@ extern "C" {
     /// What a tick samples of the popup, as bits: 1 closed, 2 this page focused, 4 the
     /// popup's page loaded (no longer its initial `about:blank`).
     fn look(popup: &Window) -> u8;
+    /// `screenX`, `screenY`, `outerWidth` or `outerHeight` (0, 1, 2, 3); 0 where unreadable.
+    fn screen(i: u8) -> f64;
+    /// Registers a waiting flow's listeners; returns the function that removes them.
+    fn watch(on: &JsValue, channel: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
+    /// Posts a relay on the flow's channel and hears the opener's word there; returns
+    /// the function that closes the channel (`None`: no channel could be made).
+    fn hear(channel: &str, message: &JsValue, on: &JsValue, wait_ms: i32) -> Option<Function>;
 }
-
-fn fun(h: &Handler) -> &Function {
-    h.as_ref().unchecked_ref()
-}
-
-/// The flow's listeners, in `Flow::handlers` in this order (`finish` removes the ones
-/// that need it by their place).
-const ON_MESSAGE: usize = 0;
-const ON_BLUR: usize = 1;
-const ON_ABORT: usize = 4;
 
 fn listen(shared: &Shared, timeout: u32) {
     let mut guard = shared.borrow_mut();
     let Some(flow) = guard.as_mut() else { return };
-
-    let on_message = handler(shared, Source::Message);
-    let _ = flow.window.add_event_listener_with_callback("message", fun(&on_message));
-    // The popup taking the focus blurs the opener, possibly before the first poll.
-    let on_blur = handler(shared, Source::Blur);
-    let _ = flow.window.add_event_listener_with_callback("blur", fun(&on_blur));
-    let on_tick = handler(shared, Source::Tick);
-    flow.interval =
-        flow.window.set_interval_with_callback_and_timeout_and_arguments_0(fun(&on_tick), POLL_MS).unwrap_or(0);
-    let on_timeout = handler(shared, Source::Timeout);
-    let ms = i32::try_from(timeout).unwrap_or(i32::MAX);
-    flow.timeout = flow.window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&on_timeout), ms).unwrap_or(0);
-    let on_abort = handler(shared, Source::Abort);
-    if let Some(signal) = &flow.signal {
-        let _ = signal.add_event_listener_with_callback("abort", fun(&on_abort));
-    }
-    let on_channel = handler(shared, Source::Channel);
-    if let Ok(channel) = BroadcastChannel::new(&channel_name(&flow.state)) {
-        channel.set_onmessage(Some(fun(&on_channel)));
-        flow.channel = Some(channel);
-    }
-    flow.handlers = vec![on_message, on_blur, on_tick, on_timeout, on_abort, on_channel];
+    let s = shared.clone();
+    let handler = Handler::new(move |source, event: JsValue| woke(&s, source, &event));
+    let unwatch = watch(handler.as_ref(), &channel_name(&flow.state), flow.signal.as_ref(), POLL_MS, timeout);
+    flow.unwatch = Some(unwatch);
+    flow.handler = Some(handler);
 }
 
 /// Every ending: removes the pending record (memory, the popup's copy, the shared one)
@@ -364,21 +332,9 @@ fn listen(shared: &Shared, timeout: u32) {
 fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     let Some(flow) = shared.try_borrow_mut().ok().and_then(|mut g| g.take()) else { return };
     LISTENING.with_borrow_mut(|l| l.retain(|s| *s != flow.state));
-    flow.window.clear_interval_with_handle(flow.interval);
-    flow.window.clear_timeout_with_handle(flow.timeout);
-    if let Some(f) = flow.handlers.get(ON_MESSAGE) {
-        let _ = flow.window.remove_event_listener_with_callback("message", fun(f));
-    }
-    if let Some(f) = flow.handlers.get(ON_BLUR) {
-        let _ = flow.window.remove_event_listener_with_callback("blur", fun(f));
-    }
-    if let Some(channel) = &flow.channel {
-        channel.set_onmessage(None);
-        let _ = channel.post_message(&interop::settled_to_js(SETTLED));
-        channel.close();
-    }
-    if let (Some(signal), Some(f)) = (&flow.signal, flow.handlers.get(ON_ABORT)) {
-        let _ = signal.remove_event_listener_with_callback("abort", fun(f));
+    // Every listener goes, and the channel carries the word that the flow is settled.
+    if let Some(unwatch) = &flow.unwatch {
+        let _ = unwatch.call1(&JsValue::UNDEFINED, &SETTLED.into());
     }
     if let Ok(mut s) = storage::session_store(&flow.window) {
         forget(&mut s, &flow.state);
@@ -428,7 +384,6 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<St
     let cleaned = clean_address(href);
     let w = window.clone();
     relay_on_channel(
-        window,
         &state,
         &message,
         move || interop::close_when_loaded(&w),
@@ -443,25 +398,19 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<St
 /// the channel is returned so its user can close it (`None`: none could be made, so
 /// nobody heard the relay on it).
 pub(super) fn relay_on_channel(
-    window: &Window,
     state: &str,
     message: &JsValue,
     mut on_word: impl FnMut() + 'static,
     mut on_wait_over: impl FnMut() + 'static,
-) -> Option<BroadcastChannel> {
-    let channel = BroadcastChannel::new(&channel_name(state)).ok()?;
-    let word = Handler::new(move |e: JsValue| {
-        if interop::is_settled(&e.unchecked_ref::<MessageEvent>().data(), SETTLED) {
-            on_word();
-        }
+) -> Option<Function> {
+    let heard = Handler::new(move |source, data: JsValue| match source {
+        0 if interop::is_settled(&data, SETTLED) => on_word(),
+        1 => on_wait_over(),
+        _ => {}
     });
-    channel.set_onmessage(Some(fun(&word)));
-    let _ = channel.post_message(message);
-    let wait = Handler::new(move |_: JsValue| on_wait_over());
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(fun(&wait), SETTLED_WAIT_MS);
-    word.forget();
-    wait.forget();
-    Some(channel)
+    let close = hear(&channel_name(state), message, heard.as_ref(), SETTLED_WAIT_MS);
+    heard.forget();
+    close
 }
 
 /// Drops the callback parameters of `href` (this page's location) from the address bar.
