@@ -608,3 +608,93 @@ async fn open_window_a_second_call_on_a_popup_page_that_relayed_takes_no_other_f
     assert_eq!(after, vec![pending_key(&tink_state)], "the Tink flow's copy is still there, not relayed as its denial");
     assert!(said(), "the page said to return to the app");
 }
+
+/// The shared store's record as IndexedDB holds it (`""`: none).
+async fn shared_record() -> String {
+    let read: Promise = js("return new Promise((ok) => {
+           const o = indexedDB.open('bank-link', 1);
+           o.onerror = () => ok('');
+           o.onsuccess = () => {
+             const db = o.result;
+             try {
+               const g = db.transaction('flows').objectStore('flows').get('bank-link');
+               g.onsuccess = () => { db.close(); ok(g.result || ''); };
+               g.onerror = () => { db.close(); ok(''); };
+             } catch { db.close(); ok(''); }
+           };
+         });")
+    .unchecked_into();
+    JsFuture::from(read).await.unwrap().as_string().unwrap_or_default()
+}
+
+/// A tab that the answer of another window's popup flow reached (the bank's app opened the
+/// redirect URI there) relays it from the shared store, then answers a later call on the
+/// address it cleaned with what it answered (`null`). That bare address is no fresh return
+/// to the redirect URI: a Tink flow another tab keeps in the shared store for the same
+/// URI must not be taken for that flow's silent denial. This page plays both windows: the
+/// opener waits on the flow's channel, and the tab is this page without a copy of the flow.
+#[wasm_bindgen_test]
+async fn open_window_a_tab_that_relayed_from_the_shared_store_answers_its_cleaned_address_the_same() {
+    let w = window();
+    let nav = js("return performance.getEntriesByType('navigation')[0].type");
+    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "Tink's silent denial is read on a fresh navigation only");
+    let path = "/handoff-second-call";
+    let bare = format!("{}{path}", origin());
+    clear();
+    let p = probe(false);
+    let popup = config(r#","storage":"local""#);
+    Reflect::set(&popup, &"redirectUri".into(), &bare.as_str().into()).unwrap();
+    let flow = start_authorization(popup);
+    assert_opened(&p);
+    let state = opened_state(&p);
+    // The shared record is kept once its transaction commits; the hint says it is there.
+    for _ in 0..100 {
+        if js("return localStorage.getItem('bank-link:shared')").is_string() {
+            break;
+        }
+        sleep(50).await;
+    }
+    // This tab holds no copy of the flow: the answer reached another tab (the app switch).
+    clear();
+    // The tab says "return to the app" into a stand-in body: the runner's page stays.
+    let body = js("const b = document.createElement('div');
+         Object.defineProperty(document, 'body', { value: b, configurable: true }); return b;");
+    let original = w.location().href().unwrap();
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?code=x&state={state}")))
+        .unwrap();
+    let first = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let first = JsFuture::from(first.dyn_into::<Promise>().expect("answered from the shared store")).await;
+    let result = JsFuture::from(flow).await;
+    let left = w.location().href().unwrap();
+    // Another tab keeps a Tink flow for the same redirect URI in the shared store.
+    let tink = JSON::parse(&format!(
+        r#"{{"provider":"tink","clientId":"c","scope":"accounts:read","redirectUri":"{bare}","navigate":false,"storage":"local"}}"#
+    ))
+    .unwrap();
+    let tink = JsFuture::from(start_authorization(tink)).await;
+    let second = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let second = match second {
+        Ok(v) if v.is_instance_of::<Promise>() => JsFuture::from(v.unchecked_into::<Promise>()).await,
+        other => other,
+    };
+    let record = shared_record().await;
+    let said = get(&body, "textContent").as_string();
+    js("delete document.body;");
+    w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    restore(&p);
+    // The other tests of this page expect no shared flow: the hint and the store go.
+    let gone: Promise = js("localStorage.removeItem('bank-link:shared');
+         return new Promise((ok) => { const r = indexedDB.deleteDatabase('bank-link'); r.onsuccess = r.onerror = r.onblocked = ok; });")
+    .unchecked_into();
+    JsFuture::from(gone).await.unwrap();
+    clear();
+    assert!(first.unwrap().is_null(), "the tab relayed the answer to the opener");
+    assert_eq!(get(&result.unwrap(), "code").as_string().as_deref(), Some("x"), "the opener completed its flow");
+    assert_eq!(left, bare, "the relay left the bare address");
+    assert!(said.is_some_and(|t| t.contains("return to the app")), "the tab said to return to the app");
+    let tink_state = get(&tink.unwrap(), "state").as_string().unwrap();
+    assert!(second.unwrap().is_null(), "the same answer again, not the Tink flow's denial");
+    assert!(record.contains(&format!("p.{tink_state}.")), "the Tink flow still pends in the shared store");
+}
