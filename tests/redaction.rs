@@ -8,7 +8,7 @@ use bank_link::core::callback::{handle, Navigation};
 use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, SEED_BYTES};
 use bank_link::core::pending::PendingFlow;
-use bank_link::core::store::{Entry, Index, MemoryStore, INDEX_KEY};
+use bank_link::core::store::{Entry, Index, IndexCopy, MemoryStore, INDEX_KEY};
 use bank_link::core::uri::NativeUrl;
 
 const NOW: u64 = 1_700_000_000_000;
@@ -77,6 +77,13 @@ fn no_debug_output_shows_the_state_the_verifier_or_the_code() {
     assert!(store.items.get(INDEX_KEY).unwrap().contains(&verifier));
     assert_redacted("MemoryStore", both!(store), &secrets);
     assert!(format!("{store:?}").contains("the app's own"), "the app's data is shown as it is");
+
+    // Our one key alone in memory (a popup opener's own record, the shared store's index
+    // while it decides), written by a start.
+    let mut copy = IndexCopy::default();
+    begin(&cfg, &seed, NOW, &mut copy).unwrap();
+    assert!(copy.0.as_deref().unwrap_or_default().contains(&verifier));
+    assert_redacted("IndexCopy", both!(copy), &secrets);
 
     // The result of the callback: state, code and verifier in its fields and in `params`.
     let code = "SplxlOBeZQQYbYS6WxSbIA-the-code";

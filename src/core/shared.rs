@@ -16,7 +16,7 @@
 //! it anyway, and one record needs no code to tell which records changed (docs/api.md).
 //!
 //! The decisions are the same functions a tab's own sessionStorage flows go through
-//! (`store::put_pending`, `callback::handle`): the snapshot is a [`MemoryStore`] that
+//! (`store::put_pending`, `callback::handle`): the snapshot is an [`IndexCopy`] that
 //! holds the records as the one index key, and the writes are the records that changed.
 //!
 //! A page that never used `storage: "local"` should not open a database to learn that:
@@ -29,7 +29,7 @@ use super::entropy::is_token;
 use super::error::{AuthError, ErrorCode};
 use super::outcome::AuthorizationResult;
 use super::pending::PendingFlow;
-use super::store::{forget, put_pending, Index, MemoryStore, INDEX_KEY};
+use super::store::{forget, put_pending, Index, IndexCopy};
 use super::uri::UrlParser;
 use super::urlenc::{cat, cut, decimal, parse_decimal};
 
@@ -122,17 +122,14 @@ pub struct Decision {
 /// when there is none), at `now_ms`.
 pub fn decide(op: Op, text: &str, now_ms: u64, parser: &dyn UrlParser) -> Decision {
     let before = Index::parse(text);
-    let mut store = MemoryStore::default();
-    if let Some(text) = before.write_text() {
-        store.items.insert(INDEX_KEY.to_owned(), text);
-    }
+    let mut store = IndexCopy(before.write_text());
     let answer = run(op, &mut store, &before, now_ms, parser);
-    let after = store.items.get(INDEX_KEY).map(|s| Index::parse(s)).unwrap_or_default();
+    let after = store.0.as_deref().map(Index::parse).unwrap_or_default();
     let written = if matches!(answer, Answer::Relay(_) | Answer::Refused(_)) { &before } else { &after };
     Decision { write: written.write_text(), hint: Hint::of(&[&before, written]).map(|h| h.text()), answer }
 }
 
-fn run(op: Op, store: &mut MemoryStore, before: &Index, now_ms: u64, parser: &dyn UrlParser) -> Answer {
+fn run(op: Op, store: &mut IndexCopy, before: &Index, now_ms: u64, parser: &dyn UrlParser) -> Answer {
     match op {
         Op::Put { state, flow } => match put_pending(store, state, flow, now_ms) {
             Ok(()) => Answer::Done,

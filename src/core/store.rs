@@ -299,6 +299,38 @@ pub fn forget(store: &mut dyn PendingStore, state: &str) {
     }
 }
 
+/// Our one key alone, held in memory: the opener's own record of a popup flow, and the
+/// shared store's index while its transaction decides. The core keeps nothing under any
+/// other key, so this is all those two need, and far less code in the package than
+/// [`MemoryStore`]'s map (docs/performance.md). Its `Debug` shows the index read back, whose
+/// entries redact themselves.
+#[derive(Default, Clone, PartialEq, Eq)]
+pub struct IndexCopy(pub Option<String>);
+
+impl fmt::Debug for IndexCopy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("IndexCopy").field(&self.0.as_deref().map(Index::parse)).finish()
+    }
+}
+
+impl PendingStore for IndexCopy {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreFault> {
+        Ok(self.0.clone().filter(|_| key == INDEX_KEY))
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault> {
+        if key == INDEX_KEY {
+            self.0 = Some(value.to_owned());
+        }
+        Ok(())
+    }
+    fn remove(&mut self, key: &str) -> Result<(), StoreFault> {
+        if key == INDEX_KEY {
+            self.0 = None;
+        }
+        Ok(())
+    }
+}
+
 /// Key/value pairs kept sorted by key in a plain vector: the few records a flow needs do
 /// not justify `BTreeMap`'s code in the wasm module (its size: docs/performance.md).
 #[derive(Default, Clone, PartialEq, Eq)]

@@ -28,7 +28,7 @@ use crate::core::popup::{
     Via, Waiting, Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
 };
 use crate::core::shared::{relayed_outcome, Answer};
-use crate::core::store::{forget, put_pending, MemoryStore, PendingStore, INDEX_KEY};
+use crate::core::store::{forget, put_pending, IndexCopy, PendingStore, INDEX_KEY};
 use crate::core::uri::UrlParser;
 use js_sys::Function;
 use std::cell::RefCell;
@@ -43,7 +43,7 @@ struct Flow {
     origin: String,
     state: String,
     /// The opener's own record: the popup's storage is only a copy.
-    store: MemoryStore,
+    store: IndexCopy,
     settle: Settle,
     /// The app's `onEvent`.
     events: Events,
@@ -225,7 +225,7 @@ pub fn start(
     if signal.as_ref().is_some_and(AbortSignal::aborted) {
         return Err(AuthError::new(ErrorCode::Aborted, "the signal was already aborted; no popup was opened"));
     }
-    let mut store = MemoryStore::default();
+    let mut store = IndexCopy::default();
     let auth = begin(cfg, &seed, now_ms, &mut store)?;
     // A copy in sessionStorage, written before `open`, is what the browser copies into
     // the popup: it is how the popup's callback page knows it is one (core
