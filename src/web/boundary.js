@@ -31,6 +31,16 @@ export function no(provider, state, error, errorDescription, errorUri, params, a
 const result = (ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState) =>
   ({ ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState: json(appState) });
 
+// A promise and the one function that settles it: `settle(true, value)` resolves it,
+// `settle(false, error)` rejects it (interop.rs `Deferred`).
+export function deferred() {
+  let settle;
+  const promise = new Promise((resolve, reject) => {
+    settle = (ok, value) => (ok ? resolve : reject)(value);
+  });
+  return { promise, settle };
+}
+
 // `startAuthorization`'s `{ url, state }` with `navigate: false`.
 export function started(url, state) {
   return { url, state };

@@ -186,6 +186,20 @@ pub fn relay_message(data: &JsValue) -> Option<(String, Option<String>)> {
     Some((pair.get(0).as_string()?, pair.get(1).as_string()))
 }
 
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// A promise with the one function that settles it (`boundary.js` `deferred`).
+    pub type Deferred;
+    /// A new [`Deferred`].
+    pub fn deferred() -> Deferred;
+    /// The promise.
+    #[wasm_bindgen(method, getter)]
+    pub fn promise(this: &Deferred) -> js_sys::Promise;
+    /// `settle(true, value)` resolves the promise, `settle(false, error)` rejects it.
+    #[wasm_bindgen(method, getter)]
+    pub fn settle(this: &Deferred) -> js_sys::Function;
+}
+
 /// `{ url, state }` for `navigate: false`.
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {

@@ -66,40 +66,42 @@ pub fn start_authorization(config: JsValue) -> Promise {
     let popup = interop::is_popup(&config);
     let events = events::Events(interop::on_event(&config), if popup { Mode::Popup } else { Mode::Redirect });
     shared::sweep_if_due(shared::hint());
-    let mut started = Ok(());
-    let promise = interop::config_entries(&config).map(|entries| {
-        Promise::new(&mut |resolve: Function, reject: Function| {
-            started = if popup {
-                // The flow emits its own ending events (`popup.rs`).
-                let settle: popup::Settle = Box::new(move |outcome| {
-                    let _ = match outcome {
-                        Ok(result) => resolve.call1(&JsValue::UNDEFINED, &interop::result_to_js(&result)),
-                        Err(e) => reject.call1(&JsValue::UNDEFINED, &error::to_js(&e)),
-                    };
-                });
-                open_popup(&entries, interop::signal(&config), events.clone(), settle)
-            } else {
-                let ev = events.clone();
-                let then: Then = Box::new(move |r| {
-                    let _ = match r {
-                        Ok(s) => resolve.call1(&JsValue::UNDEFINED, &interop::started(&s.url, &s.state)),
-                        Err(e) => {
-                            ev.ended(Err(&e), None);
-                            reject.call1(&JsValue::UNDEFINED, &error::to_js(&e))
-                        }
-                    };
-                });
-                redirect(&entries, &events, then).map(drop)
-            };
-        })
+    let answer = interop::deferred();
+    let settle = answer.settle();
+    let started = interop::config_entries(&config).and_then(|entries| {
+        if popup {
+            // The flow emits its own ending events (`popup.rs`).
+            let settle: popup::Settle =
+                Box::new(move |outcome| settled(&settle, outcome.map(|r| interop::result_to_js(&r))));
+            open_popup(&entries, interop::signal(&config), events.clone(), settle)
+        } else {
+            let ev = events.clone();
+            let then: Then = Box::new(move |r| {
+                if let Err(e) = &r {
+                    ev.ended(Err(e), None);
+                }
+                settled(&settle, r.map(|s| interop::started(&s.url, &s.state)));
+            });
+            redirect(&entries, &events, then).map(drop)
+        }
     });
-    match (promise, started) {
-        (Ok(p), Ok(())) => p,
-        (Err(e), _) | (_, Err(e)) => {
+    match started {
+        Ok(()) => answer.promise(),
+        Err(e) => {
             events.ended(Err(&e), None);
             Promise::reject(&error::to_js(&e))
         }
     }
+}
+
+/// Settles a promise of [`interop::deferred`]: resolved with the value, or rejected with
+/// the `AuthError`.
+fn settled(settle: &Function, outcome: Result<JsValue, AuthError>) {
+    let (ok, value) = match outcome {
+        Ok(v) => (true, v),
+        Err(e) => (false, error::to_js(&e)),
+    };
+    let _ = settle.call2(&JsValue::UNDEFINED, &ok.into(), &value);
 }
 
 /// What a redirect start's caller hears once the flow is kept and the page navigates (or,
@@ -270,34 +272,29 @@ fn handle_shared(
     nav: Navigation,
     events: events::Events,
 ) -> Promise {
-    let w = window.clone();
-    let h = href.clone();
-    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
-        let key = h.clone();
-        let answer: Answer_ = Box::new(move |outcome: Rc<Outcome>| {
-            IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| *x != key));
-            let _ = match to_js(&outcome) {
-                Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
-                Err(e) => reject.call1(&JsValue::UNDEFINED, &error::to_js(&e)),
-            };
-        });
-        let (w, href, current, events) = (w.clone(), h.clone(), current.clone(), events.clone());
-        let task = Task::Callback(href.clone(), nav, false);
-        shared::run(
-            task,
-            Box::new(move |taken| {
-                let handled = match taken {
-                    Ok(Answer::Relay(state)) => return handoff::relay(&href, &current, &state, nav, &events, answer),
-                    Ok(Answer::Handled(h)) if !matches!(h.outcome, Ok(None)) => h,
-                    Ok(Answer::Refused(e)) | Err(e) => refused(&href, e),
-                    // A bare page that is no shared flow's (or a store with nothing of it):
-                    // this tab's own storage answers, Tink's silent denial included.
-                    Ok(_) => return answer(handle_here(&w, &href, &current, &events)),
-                };
-                answer(announced(&events, settle_here(&href, &current, handled)))
-            }),
-        );
+    let deferred = interop::deferred();
+    let settle = deferred.settle();
+    let key = href.clone();
+    let answer: Answer_ = Box::new(move |outcome: Rc<Outcome>| {
+        IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| *x != key));
+        settled(&settle, to_js(&outcome));
     });
+    let (w, h) = (window.clone(), href.clone());
+    shared::run(
+        Task::Callback(href.clone(), nav, false),
+        Box::new(move |taken| {
+            let handled = match taken {
+                Ok(Answer::Relay(state)) => return handoff::relay(&h, &current, &state, nav, &events, answer),
+                Ok(Answer::Handled(handled)) if !matches!(handled.outcome, Ok(None)) => handled,
+                Ok(Answer::Refused(e)) | Err(e) => refused(&h, e),
+                // A bare page that is no shared flow's (or a store with nothing of it):
+                // this tab's own storage answers, Tink's silent denial included.
+                Ok(_) => return answer(handle_here(&w, &h, &current, &events)),
+            };
+            answer(announced(&events, settle_here(&h, &current, handled)))
+        }),
+    );
+    let promise = deferred.promise();
     IN_FLIGHT.with_borrow_mut(|f| f.push((href, promise.clone())));
     promise
 }
