@@ -56,6 +56,17 @@ export function authError(message, code, field) {
   return e;
 }
 
+// Fills `bytes` (a view of the wasm memory) from crypto.getRandomValues; false when it
+// fails (no crypto, a page that replaced it with something that throws).
+export function random(bytes) {
+  try {
+    crypto.getRandomValues(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // The browser's own WHATWG parser: `origin` and `href` as one string. An origin never holds
 // a space (an opaque one is "null"), so the first space ends it. Undefined when refused.
 export function url(input) {
