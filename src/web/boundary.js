@@ -90,6 +90,15 @@ export function own(object, key) {
   }
 }
 
+// This page's `location.href` or `location.origin`; undefined where it cannot be read.
+export function here(part) {
+  try {
+    return String(location[part]);
+  } catch {
+    // Unreadable: the caller says so.
+  }
+}
+
 // Whether `value` is an instance of the global class `name` (false where the page has no
 // such class): one import for every class test, instead of one per class.
 export function is(value, name) {
@@ -320,6 +329,42 @@ export function screen(i) {
     return +[screenX, screenY, outerWidth, outerHeight][i] || 0;
   } catch {
     return 0;
+  }
+}
+
+// A popup's callback page and its opener (popup.rs `relay_if_popup`): whether there is
+// one, this window's name, and the relay posted to it for this page's own origin only (a
+// WindowProxy of another origin is no `instanceof Window`; postMessage is still callable).
+export function hasOpener() {
+  try {
+    return opener !== null && typeof opener === "object";
+  } catch {
+    return false;
+  }
+}
+
+export function windowName() {
+  try {
+    return String(name);
+  } catch {
+    return "";
+  }
+}
+
+export function toOpener(message) {
+  try {
+    if (opener !== null && typeof opener === "object") opener.postMessage(message, location.origin);
+  } catch {
+    // No opener to tell: the flow's channel carries the relay.
+  }
+}
+
+// The opener's index written into the popup's own sessionStorage (popup.rs `hand_copy`).
+export function handCopy(popup, key, text) {
+  try {
+    popup.sessionStorage.setItem(key, text);
+  } catch {
+    // The popup's storage refused: the browser's own clone is all it gets.
   }
 }
 

@@ -195,7 +195,7 @@ pub(crate) struct Prepared<'a> {
 /// the package carries it once.
 fn prepare(entries: &[(String, ConfigValue)], mode: Mode) -> Result<Prepared<'_>, AuthError> {
     let window = window()?;
-    let origin = window.location().origin().map_err(js_err)?;
+    let origin = page::here("origin")?;
     let cfg = validate(entries, &origin, &BrowserUrl)?;
     if cfg.mode() != mode {
         return Err(AuthError::config(
@@ -228,7 +228,7 @@ pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, J
     interop::check_options(&options).map_err(|e| error::to_js(&e))?;
     let events = events::Events(interop::on_event(&options), Mode::Redirect);
     let found = window().and_then(|w| {
-        let current = w.location().href().map_err(js_err)?;
+        let current = page::here("href")?;
         let href = interop::location_href(&location, &current)?;
         Ok((w, href, current))
     });
@@ -323,7 +323,7 @@ fn to_js(outcome: &Outcome) -> Result<JsValue, AuthError> {
 /// page's location.
 pub(crate) fn handle_callback_rs(href: Option<&str>) -> Outcome {
     let window = window()?;
-    let current = window.location().href().map_err(js_err)?;
+    let current = page::here("href")?;
     (*handle_here(&window, href.unwrap_or(&current), &current, &events::Events::default())).clone()
 }
 

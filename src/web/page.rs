@@ -20,6 +20,17 @@ pub fn window() -> Result<web_sys::Window, AuthError> {
         .ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
 }
 
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = here)]
+    fn here_js(part: &str) -> Option<String>;
+}
+
+/// This page's `location.href` or `location.origin` (`part`).
+pub fn here(part: &str) -> Result<String, AuthError> {
+    here_js(part).ok_or_else(|| AuthError::browser("this page's location could not be read"))
+}
+
 /// A browser call other than storage threw: `browser_unavailable`, with its message.
 pub fn js_err(e: JsValue) -> AuthError {
     let msg = if is(&e, "Error") {

@@ -298,8 +298,8 @@ pub fn start(
 /// with COOP has no opener and no name left, so the copy is all that makes its callback
 /// page a popup's (core `relay_state`).
 fn hand_copy(session: &WebStore, popup: &Window) {
-    if let (Ok(Some(text)), Ok(Some(theirs))) = (session.get(INDEX_KEY), popup.session_storage()) {
-        let _ = theirs.set_item(INDEX_KEY, &text);
+    if let Ok(Some(text)) = session.get(INDEX_KEY) {
+        hand_copy_js(popup, INDEX_KEY, &text);
     }
 }
 
@@ -310,6 +310,18 @@ extern "C" {
     fn look(popup: &Window) -> u8;
     /// `screenX`, `screenY`, `outerWidth` or `outerHeight` (0, 1, 2, 3); 0 where unreadable.
     fn screen(i: u8) -> f64;
+    /// Whether this window has an opener (`window.opener` is an object).
+    #[wasm_bindgen(js_name = hasOpener)]
+    fn has_opener() -> bool;
+    /// `window.name` (`""` where unreadable).
+    #[wasm_bindgen(js_name = windowName)]
+    fn own_name() -> String;
+    /// Posts `message` to this window's opener, for this page's own origin only.
+    #[wasm_bindgen(js_name = toOpener)]
+    fn to_opener(message: &JsValue);
+    /// Writes `text` under `key` into `popup`'s own sessionStorage, where it may.
+    #[wasm_bindgen(js_name = handCopy)]
+    fn hand_copy_js(popup: &Window, key: &str, text: &str);
     /// Registers a waiting flow's listeners; returns the function that removes them.
     fn watch(on: &JsValue, channel: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
     /// Posts a relay on the flow's channel and hears the opener's word there; returns
@@ -362,20 +374,11 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<St
     let mut session = storage::session_store(window).ok();
     let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
     let listening = listening();
-    let relayed = relay_state(href, store, nav, &listening, js_sys::Date::now() as u64, &BrowserUrl).or_else(|| {
-        let has_opener = window.opener().is_ok_and(|o| o.is_object());
-        named_relay(href, &window.name().unwrap_or_default(), has_opener, &listening, &BrowserUrl)
-    });
+    let relayed = relay_state(href, store, nav, &listening, js_sys::Date::now() as u64, &BrowserUrl)
+        .or_else(|| named_relay(href, &own_name(), has_opener(), &listening, &BrowserUrl));
     let state = relayed?;
-    let origin = window.location().origin().ok()?;
     let message = interop::relay_to_js(&state, href);
-    if let Ok(opener) = window.opener() {
-        if opener.is_object() {
-            // A WindowProxy of another origin is no `instanceof Window`; postMessage is
-            // still callable on it, and the target origin keeps the message ours.
-            let _ = opener.unchecked_into::<Window>().post_message(&message, &origin);
-        }
-    }
+    to_opener(&message);
     // The verifier and appState need not stay in the popup's storage, nor the callback in
     // its history.
     if let Some(s) = session.as_mut() {
