@@ -120,9 +120,14 @@ export function navigated() {
   }
 }
 
-// An onEvent event (docs/api.md "onEvent"): every field an own property, as results are.
-export function event(name, provider, mode, ok, error) {
-  return { name, provider, mode, ok, error };
+// Calls the app's onEvent with an event (docs/api.md "onEvent"): every field an own
+// property, as results are. A handler that throws is ignored: the flow goes on.
+export function emit(on, name, provider, mode, ok, error) {
+  try {
+    on({ name, provider, mode, ok, error });
+  } catch {
+    // The app's handler threw.
+  }
 }
 
 // A popup relay `{ type, state, href }` judged before any of it is copied into wasm: the
@@ -368,10 +373,20 @@ export function handCopy(popup, key, text) {
   }
 }
 
-// Whether a storage call's exception is the quota's (Firefox named it
-// NS_ERROR_DOM_QUOTA_REACHED in older releases).
-export function isQuota(e) {
-  return is(e, "DOMException") && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED");
+// This tab's sessionStorage (storage.rs): `op` 0 reads `key` (its value, or null), 1 writes
+// `value` under it, 2 removes it, 3 only reads `sessionStorage` itself. A failure answers a
+// number: 1 for the quota (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED in older Firefox
+// releases), 0 for anything else (storage missing, disabled or throwing).
+export function session(op, key, value) {
+  try {
+    const s = sessionStorage;
+    if (s === null || typeof s !== "object") return 0;
+    if (op === 0) return s.getItem(key);
+    if (op === 1) s.setItem(key, value);
+    else if (op === 2) s.removeItem(key);
+  } catch (e) {
+    return is(e, "DOMException") && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED") ? 1 : 0;
+  }
 }
 
 // Closes a popup that has relayed its answer: now if its page has loaded, else once it has

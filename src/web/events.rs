@@ -13,7 +13,8 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    fn event(name: &str, provider: Option<&str>, mode: &str, ok: Option<bool>, error: Option<&str>) -> JsValue;
+    /// Calls `on` with the event object; a handler that throws is ignored.
+    fn emit(on: &Function, name: &str, provider: Option<&str>, mode: &str, ok: Option<bool>, error: Option<&str>);
 }
 
 /// The app's `onEvent`, if it gave one, and the mode of the flow it hears about.
@@ -43,8 +44,7 @@ impl Events {
         error: Option<&str>,
     ) {
         let Some(on) = &self.0 else { return };
-        let e = event(name.as_str(), provider.map(Provider::as_str), mode.as_str(), ok, error);
-        let _ = on.call1(&JsValue::UNDEFINED, &e);
+        emit(on, name.as_str(), provider.map(Provider::as_str), mode.as_str(), ok, error);
     }
 
     /// The events of a flow's ending: `completed`, or `failed` (after `popup_blocked` or

@@ -121,7 +121,7 @@ pub(crate) fn redirect(
     let (navigate, provider) = (cfg.navigate(), cfg.provider());
     match cfg.storage() {
         StorageArea::Session => {
-            let mut store = storage::session_store(&window)?;
+            let mut store = storage::session_store()?;
             let auth = begin(&cfg, &seed, now_ms, &mut store)?;
             let started = Started { url: auth.url.clone(), state: auth.state.clone() };
             go(&window, auth, false, navigate, provider, events, then);
@@ -161,7 +161,7 @@ fn go(
         if let Err(e) = page::assign(&window.location(), &auth.url) {
             if local {
                 shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
-            } else if let Ok(mut store) = storage::session_store(window) {
+            } else if let Ok(mut store) = storage::session_store() {
                 forget(&mut store, &auth.state);
             }
             return then(Err(js_err(e)));
@@ -240,7 +240,7 @@ pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, J
         let nav = if href == current { navigation() } else { Navigation::Other };
         // Read once: localStorage is another storage area, and each read a crossing.
         let hint = shared::hint();
-        if route(&href, |s| in_session(&w, s), hint, now(), nav, &BrowserUrl) == Route::Shared {
+        if route(&href, in_session, hint, now(), nav, &BrowserUrl) == Route::Shared {
             return Ok(handle_shared(&w, href, current, nav, events).into());
         }
         shared::sweep_if_due(hint);
@@ -257,8 +257,8 @@ thread_local! {
 }
 
 /// Whether `state` is one of this tab's own flows (pending or done in sessionStorage).
-fn in_session(window: &web_sys::Window, state: &str) -> bool {
-    storage::session_store(window).ok().and_then(|s| Index::load(&s).ok()).is_some_and(|index| index.knows(state))
+fn in_session(state: &str) -> bool {
+    storage::session_store().ok().and_then(|s| Index::load(&s).ok()).is_some_and(|index| index.knows(state))
 }
 
 /// What a shared-store callback's page answers, once.
@@ -345,7 +345,7 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
         events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
         return remember(href, Ok(None), Some(cleaned));
     }
-    let mut store = storage::session_store(window);
+    let mut store = storage::session_store();
     let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
     let outcome = settle_here(href, current, handle(href, store_ref, now(), nav, &BrowserUrl));
     announce(events, &outcome);

@@ -38,7 +38,6 @@ use web_sys::{AbortSignal, MessageEvent, Window};
 
 /// Everything one waiting popup flow holds; dropped (listeners with it) when it ends.
 struct Flow {
-    window: Window,
     popup: Window,
     origin: String,
     state: String,
@@ -230,7 +229,7 @@ pub fn start(
     // A copy in sessionStorage, written before `open`, is what the browser copies into
     // the popup: it is how the popup's callback page knows it is one (core
     // `relay_state`). Without it the popup could never relay, so no storage, no popup.
-    let mut session = storage::session_store(window)?;
+    let mut session = storage::session_store()?;
     put_pending(&mut session, &auth.state, &auth.pending, now_ms)?;
     let shared_flow: Shared = Rc::new(RefCell::new(None));
     let local = cfg.storage() == StorageArea::Local;
@@ -268,7 +267,6 @@ pub fn start(
     };
     hand_copy(&session, &popup);
     *shared_flow.borrow_mut() = Some(Flow {
-        window: window.clone(),
         popup,
         origin,
         state: auth.state.clone(),
@@ -348,7 +346,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     if let Some(unwatch) = &flow.unwatch {
         let _ = unwatch.call1(&JsValue::UNDEFINED, &SETTLED.into());
     }
-    if let Ok(mut s) = storage::session_store(&flow.window) {
+    if let Ok(mut s) = storage::session_store() {
         forget(&mut s, &flow.state);
     }
     if flow.local {
@@ -371,7 +369,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 /// flow (the opener also closes it where it can); if no word comes, the opener is gone and
 /// the page says so.
 pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<String> {
-    let mut session = storage::session_store(window).ok();
+    let mut session = storage::session_store().ok();
     let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
     let listening = listening();
     let relayed = relay_state(href, store, nav, &listening, js_sys::Date::now() as u64, &BrowserUrl)

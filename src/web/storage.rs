@@ -1,48 +1,60 @@
-//! This tab's `sessionStorage` as a `PendingStore` (the shared store is IndexedDB: `shared.rs`). Every call can throw:
-//! `SecurityError` in sandboxed frames and with storage disabled, `QuotaExceededError`
-//! when full.
+//! This tab's `sessionStorage` as a `PendingStore` (the shared store is IndexedDB: `shared.rs`).
+//! Every call can throw: `SecurityError` in sandboxed frames and with storage disabled,
+//! `QuotaExceededError` when full. Each is one `boundary.js` call, which answers the
+//! failure as a number.
 
 use crate::core::error::AuthError;
 use crate::core::store::{PendingStore, StoreFault};
 use wasm_bindgen::prelude::*;
-use web_sys::Storage;
-
-/// The tab's sessionStorage.
-pub struct WebStore(Storage);
-
-/// This tab's sessionStorage.
-pub fn session_store(window: &web_sys::Window) -> Result<WebStore, AuthError> {
-    match window.session_storage() {
-        Ok(Some(area)) => Ok(WebStore(area)),
-        _ => Err(AuthError::storage(
-            "sessionStorage is not available (disabled, sandboxed frame or private mode); redirect mode needs it",
-        )),
-    }
-}
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    /// Whether a storage call's exception is `QuotaExceededError`.
-    #[wasm_bindgen(js_name = isQuota)]
-    fn is_quota(e: &JsValue) -> bool;
+    /// `op` on sessionStorage (see [`op`]); a number when it failed: 1 the quota, 0 anything else.
+    #[wasm_bindgen(js_name = session)]
+    fn session_js(op: u8, key: &str, value: &str) -> JsValue;
 }
 
-fn fault(e: JsValue) -> StoreFault {
-    if is_quota(&e) {
-        StoreFault::Full
-    } else {
-        StoreFault::Unavailable
+/// What `boundary.js` `session` does.
+mod op {
+    /// `getItem(key)`: the value, or null.
+    pub const GET: u8 = 0;
+    /// `setItem(key, value)`.
+    pub const SET: u8 = 1;
+    /// `removeItem(key)`.
+    pub const REMOVE: u8 = 2;
+    /// Reads `sessionStorage` itself: whether there is one.
+    pub const PROBE: u8 = 3;
+}
+
+/// The tab's sessionStorage.
+pub struct WebStore;
+
+fn call(op: u8, key: &str, value: &str) -> Result<JsValue, StoreFault> {
+    let answer = session_js(op, key, value);
+    match answer.as_f64() {
+        Some(1.0) => Err(StoreFault::Full),
+        Some(_) => Err(StoreFault::Unavailable),
+        None => Ok(answer),
     }
+}
+
+/// This tab's sessionStorage.
+pub fn session_store() -> Result<WebStore, AuthError> {
+    call(op::PROBE, "", "").map(|_| WebStore).map_err(|_| {
+        AuthError::storage(
+            "sessionStorage is not available (disabled, sandboxed frame or private mode); redirect mode needs it",
+        )
+    })
 }
 
 impl PendingStore for WebStore {
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault> {
-        self.0.get_item(key).map_err(fault)
+        call(op::GET, key, "").map(|v| v.as_string())
     }
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault> {
-        self.0.set_item(key, value).map_err(fault)
+        call(op::SET, key, value).map(drop)
     }
     fn remove(&mut self, key: &str) -> Result<(), StoreFault> {
-        self.0.remove_item(key).map_err(fault)
+        call(op::REMOVE, key, "").map(drop)
     }
 }
