@@ -11,6 +11,8 @@ pub struct App {
     pub provider_origin: String,
     /// A real OpenID Provider's issuer (tests/oidc/server.mjs), once one runs beside.
     pub oidc_issuer: Arc<OnceLock<String>>,
+    /// `.wasm` served with this type instead of `application/wasm` (`Options::wasm_type`).
+    pub wasm_type: Option<String>,
 }
 
 pub fn content_type(name: &str) -> &'static str {
@@ -34,7 +36,11 @@ pub fn content_type(name: &str) -> &'static str {
 
 impl App {
     pub fn handle(&self, req: &Request) -> Response {
-        let resp = self.route(req);
+        let mut resp = self.route(req);
+        if let (Some(t), true) = (&self.wasm_type, req.path.ends_with(".wasm")) {
+            resp.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("Content-Type"));
+            resp.headers.push(("Content-Type".into(), t.clone()));
+        }
         resp.with_header("Cache-Control", "no-store").with_header("X-Content-Type-Options", "nosniff")
     }
 

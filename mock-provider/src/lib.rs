@@ -43,6 +43,9 @@ pub struct Options {
     /// Headers sent on every app response, e.g. a `Content-Security-Policy` for the
     /// packaging suite's CSP page.
     pub app_headers: Vec<(String, String)>,
+    /// The `Content-Type` of `.wasm` files instead of `application/wasm`: the packaging
+    /// suite's page for a server that does not know the type.
+    pub wasm_type: Option<String>,
 }
 
 /// Both servers, running. Dropping it (or [`Running::shutdown`]) stops both listeners.
@@ -122,6 +125,7 @@ pub fn start(opts: Options) -> io::Result<Running> {
         pkg_dir: opts.pkg_dir,
         provider_origin: provider_origin.clone(),
         oidc_issuer: Arc::clone(&oidc_issuer),
+        wasm_type: opts.wasm_type,
     };
     let app = http::Server::start(app_listener, opts.app_headers, Box::new(move |req| app_handler.handle(req)))?;
     Ok(Running { app_origin, provider_origin, app, provider, oidc_issuer })

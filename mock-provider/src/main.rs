@@ -20,6 +20,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(Options, Option
         pkg_dir: PathBuf::from("pkg"),
         coop: false,
         app_headers: Vec::new(),
+        wasm_type: None,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {

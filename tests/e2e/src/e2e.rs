@@ -1044,6 +1044,7 @@ fn serve(root: &Path, pkg: &Path, coop: bool) -> mock_provider::Running {
         pkg_dir: pkg.to_path_buf(),
         coop,
         app_headers: Vec::new(),
+        wasm_type: None,
     })
     .expect("mock provider starts")
 }
@@ -1073,6 +1074,7 @@ fn main() {
         pkg_dir: example.join("pkg"),
         coop: false,
         app_headers: Vec::new(),
+        wasm_type: None,
     })
     .expect("mock provider starts");
     // E2E_ONLY=text: only the cases whose name contains it (a quicker loop while working).

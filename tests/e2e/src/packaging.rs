@@ -106,6 +106,7 @@ fn main() {
                         pkg_dir: dir.into(),
                         coop: false,
                         app_headers: headers.map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().into())).collect(),
+                        wasm_type: a["wasmType"].as_str().map(str::to_owned),
                     })
                     .expect("mock provider starts");
                     let origin = server.app_origin.clone();
