@@ -41,6 +41,13 @@ export function deferred() {
   return { promise, settle };
 }
 
+// A result's `params`: a null prototype, so a provider parameter named `__proto__` is a
+// plain key, and nothing is read through Object.prototype.
+export const bag = () => Object.create(null);
+export function param(params, key, value) {
+  params[key] = value;
+}
+
 // `startAuthorization`'s `{ url, state }` with `navigate: false`.
 export function started(url, state) {
   return { url, state };
@@ -96,6 +103,16 @@ export function here(part) {
     return String(location[part]);
   } catch {
     // Unreadable: the caller says so.
+  }
+}
+
+// Calls `f(a, b)`, a function of ours (a promise's settle, a listeners' remover); what
+// it throws is dropped.
+export function run(f, a, b) {
+  try {
+    f(a, b);
+  } catch {
+    // Nothing of ours throws here; nothing to undo if a page's patch did.
   }
 }
 

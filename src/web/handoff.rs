@@ -15,6 +15,7 @@ use crate::core::shared::Answer;
 use js_sys::Function;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 
 /// What one hand-off holds while it waits.
 struct Relay {
@@ -115,7 +116,7 @@ fn act(relay: &Shared, action: Action) {
 fn ended(relay: &Shared) -> Option<(Answer_, String, Option<String>)> {
     let mut r = relay.try_borrow_mut().ok()?;
     if let Some(close) = r.channel.take() {
-        let _ = close.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        interop::run(&close, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
     }
     Some((r.answer.take()?, r.href.clone(), r.cleaned.take()))
 }

@@ -110,6 +110,9 @@ extern "C" {
     fn own(object: &JsValue, key: &str) -> JsValue;
     #[wasm_bindgen(js_name = relay)]
     fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
+    /// Calls `f(a, b)`, a function of ours (a promise's settle, a listeners' remover);
+    /// what it throws is dropped.
+    pub fn run(f: &js_sys::Function, a: &JsValue, b: &JsValue);
     /// Whether `value` is an instance of the global class `class` (`"Window"`, `"URL"` ...).
     pub fn is(value: &JsValue, class: &str) -> bool;
     /// Closes a popup that relayed its answer, once its page has loaded.
@@ -226,16 +229,10 @@ pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthEr
     }
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &key.into(), value);
-}
-
-fn params_object(params: &[(String, String)]) -> Object {
-    // A null prototype: a provider parameter named `__proto__` stays a plain key.
-    let obj = Object::create(&JsValue::NULL.unchecked_into());
+fn params_object(params: &[(String, String)]) -> JsValue {
+    let obj = bag();
     for (k, v) in params {
-        set(&obj, k, &v.into());
+        param(&obj, k, v);
     }
     obj
 }
@@ -246,6 +243,11 @@ fn params_object(params: &[(String, String)]) -> Object {
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
     #[allow(clippy::too_many_arguments)]
+    /// A params object: a null prototype, so a provider parameter named `__proto__`
+    /// stays a plain key.
+    fn bag() -> JsValue;
+    /// `params[key] = value`, a data property of a [`bag`].
+    fn param(params: &JsValue, key: &str, value: &str);
     fn ok(
         provider: &str,
         state: &str,
@@ -253,7 +255,7 @@ extern "C" {
         login_id: Option<&str>,
         credentials_id: Option<&str>,
         code_verifier: Option<&str>,
-        params: &Object,
+        params: &JsValue,
         app_state: Option<&str>,
     ) -> JsValue;
     fn no(
@@ -262,7 +264,7 @@ extern "C" {
         error: &str,
         error_description: Option<&str>,
         error_uri: Option<&str>,
-        params: &Object,
+        params: &JsValue,
         app_state: Option<&str>,
     ) -> JsValue;
 }

@@ -85,13 +85,11 @@ pub fn start_authorization(config: JsValue) -> Promise {
             redirect(&entries, &events, then).map(drop)
         }
     });
-    match started {
-        Ok(()) => answer.promise(),
-        Err(e) => {
-            events.ended(Err(&e), None);
-            Promise::reject(&error::to_js(&e))
-        }
+    if let Err(e) = started {
+        events.ended(Err(&e), None);
+        settled(&answer.settle(), Err(e));
     }
+    answer.promise()
 }
 
 /// Settles a promise of [`interop::deferred`]: resolved with the value, or rejected with
@@ -101,7 +99,7 @@ fn settled(settle: &Function, outcome: Result<JsValue, AuthError>) {
         Ok(v) => (true, v),
         Err(e) => (false, error::to_js(&e)),
     };
-    let _ = settle.call2(&JsValue::UNDEFINED, &ok.into(), &value);
+    interop::run(settle, &ok.into(), &value);
 }
 
 /// What a redirect start's caller hears once the flow is kept and the page navigates (or,

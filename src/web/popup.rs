@@ -344,7 +344,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     LISTENING.with_borrow_mut(|l| l.retain(|s| *s != flow.state));
     // Every listener goes, and the channel carries the word that the flow is settled.
     if let Some(unwatch) = &flow.unwatch {
-        let _ = unwatch.call1(&JsValue::UNDEFINED, &SETTLED.into());
+        interop::run(unwatch, &SETTLED.into(), &JsValue::UNDEFINED);
     }
     if let Ok(mut s) = storage::session_store() {
         forget(&mut s, &flow.state);
