@@ -55,6 +55,10 @@ fn fixture(coop: bool) -> Fixture {
 }
 
 fn fixture_with(coop: bool, app_headers: Vec<(String, String)>) -> Fixture {
+    fixture_serving(coop, app_headers, None)
+}
+
+fn fixture_serving(coop: bool, app_headers: Vec<(String, String)>, wasm_type: Option<String>) -> Fixture {
     static N: AtomicUsize = AtomicUsize::new(0);
     let root = std::env::temp_dir().join(format!(
         "mock-provider-test-{}-{}",
@@ -82,6 +86,7 @@ fn fixture_with(coop: bool, app_headers: Vec<(String, String)>) -> Fixture {
         pkg_dir: pkg,
         coop,
         app_headers,
+        wasm_type,
     })
     .expect("start");
     Fixture { root, server: Some(server) }
@@ -591,6 +596,17 @@ fn app_headers_go_on_every_app_response_and_only_there() {
     // The provider's pages keep their own policy.
     assert_ne!(get(f.prov(), &format!("{TINK}?{}", tink_query(None))).header("content-security-policy"), Some(csp));
     assert_eq!(get(fixture(false).app(), "/").header("content-security-policy"), None);
+}
+
+/// The packaging suite's `wasm-untyped` page: `.wasm` files under another type, nothing else.
+#[test]
+fn a_wasm_type_changes_the_wasm_files_type_only() {
+    let f = fixture_serving(false, Vec::new(), Some("application/octet-stream".into()));
+    let r = get(f.app(), "/pkg/bank_link_bg.wasm");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(get(f.app(), "/pkg/bank_link.js").header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(get(f.app(), "/").header("content-type"), Some("text/html; charset=utf-8"));
 }
 
 #[test]
