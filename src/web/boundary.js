@@ -164,11 +164,12 @@ export function relay(data, type, stateLength, maxHref) {
 // The shared store's hint (core/shared.rs): `write` undefined reads it (undefined when
 // absent, unreadable or not ours by its length), null removes it, a string sets it. Keys
 // of the localStorage format before IndexedDB (`legacy`, `claims` + state) are removed
-// once, when found.
+// when found, looked for once per page: a read less on every later call.
+let legacyLooked = false;
 export function hint(key, write, legacy, claims) {
   try {
     const ls = localStorage;
-    if (ls.getItem(legacy) !== null) {
+    if (!legacyLooked && (legacyLooked = true) && ls.getItem(legacy) !== null) {
       ls.removeItem(legacy);
       for (let i = ls.length; i--; ) {
         const k = ls.key(i);
