@@ -104,20 +104,30 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
     }
 }
 
+#[wasm_bindgen(module = "/src/web/popup.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = relay)]
+    fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
+    /// Closes a popup that relayed its answer, once its page has loaded.
+    #[wasm_bindgen(js_name = closeWhenLoaded)]
+    pub fn close_when_loaded(window: &web_sys::Window);
+    /// `{ type, state, href }`: the popup's relay message.
+    #[wasm_bindgen(js_name = relayMessage)]
+    fn relay_message_js(kind: &str, state: &str, href: &str) -> JsValue;
+    /// Whether `data` is the word `{ type: kind }`.
+    #[wasm_bindgen(js_name = said)]
+    pub fn is_settled(data: &JsValue, kind: &str) -> bool;
+}
+
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
     /// `object[key]` when `key` is an own property; undefined otherwise or when it throws.
     fn own(object: &JsValue, key: &str) -> JsValue;
-    #[wasm_bindgen(js_name = relay)]
-    fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
     /// Calls `f(a, b)`, a function of ours (a promise's settle, a listeners' remover);
     /// what it throws is dropped.
     pub fn run(f: &js_sys::Function, a: &JsValue, b: &JsValue);
     /// Whether `value` is an instance of the global class `class` (`"Window"`, `"URL"` ...).
     pub fn is(value: &JsValue, class: &str) -> bool;
-    /// Closes a popup that relayed its answer, once its page has loaded.
-    #[wasm_bindgen(js_name = closeWhenLoaded)]
-    pub fn close_when_loaded(window: &web_sys::Window);
 }
 
 /// Whether the config asks for popup mode (read before validation only to pick the
@@ -154,12 +164,6 @@ pub fn signal(config: &JsValue) -> Option<web_sys::AbortSignal> {
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    /// `{ type, state, href }`: the popup's relay message.
-    #[wasm_bindgen(js_name = relayMessage)]
-    fn relay_message_js(kind: &str, state: &str, href: &str) -> JsValue;
-    /// Whether `data` is the word `{ type: kind }`.
-    #[wasm_bindgen(js_name = said)]
-    pub fn is_settled(data: &JsValue, kind: &str) -> bool;
     /// Writes `text` into the page's body, as plain text. The page says where to go
     /// instead of closing silently (the user may still want the app); nothing a provider
     /// sent is shown.

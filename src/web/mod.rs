@@ -22,13 +22,14 @@ use crate::core::events::EventName;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::provider::Provider;
 use crate::core::shared::{route, Answer, Route};
-use crate::core::store::{forget, Index, PendingStore};
+use crate::core::store::{forget, Index};
 use crate::core::uri::UrlParser;
 use js_sys::{Function, Promise};
 use page::{js_err, navigation, now, start_time, window};
 use shared::Task;
 use std::cell::RefCell;
 use std::rc::Rc;
+use storage::WebStore;
 use wasm_bindgen::prelude::*;
 
 pub use error::to_js as auth_error_to_js;
@@ -119,8 +120,7 @@ pub(crate) fn redirect(
     let (navigate, provider) = (cfg.navigate(), cfg.provider());
     match cfg.storage() {
         StorageArea::Session => {
-            let mut store = storage::session_store()?;
-            let auth = begin(&cfg, &seed, now_ms, &mut store)?;
+            let auth = begin(&cfg, &seed, now_ms, &mut WebStore)?;
             let started = Started { url: auth.url.clone(), state: auth.state.clone() };
             go(&window, auth, false, navigate, provider, events, then);
             Ok(started)
@@ -159,8 +159,8 @@ fn go(
         if let Err(e) = page::assign(&window.location(), &auth.url) {
             if local {
                 shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
-            } else if let Ok(mut store) = storage::session_store() {
-                forget(&mut store, &auth.state);
+            } else {
+                forget(&mut WebStore, &auth.state);
             }
             return then(Err(js_err(e)));
         }
@@ -256,7 +256,7 @@ thread_local! {
 
 /// Whether `state` is one of this tab's own flows (pending or done in sessionStorage).
 fn in_session(state: &str) -> bool {
-    storage::session_store().ok().and_then(|s| Index::load(&s).ok()).is_some_and(|index| index.knows(state))
+    Index::load(&WebStore).is_ok_and(|index| index.knows(state))
 }
 
 /// What a shared-store callback's page answers, once.
@@ -343,9 +343,7 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
         events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
         return remember(href, Ok(None), Some(cleaned));
     }
-    let mut store = storage::session_store();
-    let store_ref = store.as_mut().map(|s| s as &mut dyn PendingStore).map_err(|e| e.clone());
-    let outcome = settle_here(href, current, handle(href, store_ref, now(), nav, &BrowserUrl));
+    let outcome = settle_here(href, current, handle(href, Ok(&mut WebStore), now(), nav, &BrowserUrl));
     announce(events, &outcome);
     outcome
 }

@@ -13,7 +13,7 @@
 
 use super::events::Events;
 use super::shared::{self, Task};
-use super::storage::{self, WebStore};
+use super::storage::WebStore;
 use super::{interop, BrowserUrl, Prepared};
 use crate::core::authorize::begin;
 use crate::core::callback::{strip_callback_params, verify_relayed, Navigation};
@@ -49,7 +49,7 @@ struct Flow {
     /// `storage: "local"`: the flow is also in the shared store.
     local: bool,
     signal: Option<AbortSignal>,
-    /// Removes every listener (`boundary.js` `watch`).
+    /// Removes every listener (`popup.js` `watch`).
     unwatch: Option<Function>,
     /// The decisions.
     waiting: Waiting,
@@ -61,12 +61,12 @@ struct Flow {
 /// (`startAuthorization`), or wake the Rust future ([`crate::start_popup`]).
 pub type Settle = Box<dyn FnOnce(Result<AuthorizationResult, AuthError>)>;
 
-/// Every listener is one closure, of one type, told apart by a number (`boundary.js`
+/// Every listener is one closure, of one type, told apart by a number (`popup.js`
 /// `watch`, `hear`): each distinct closure type costs its own invoke and destroy code in
 /// the wasm and its own wrapper in the glue.
 type Handler = Closure<dyn FnMut(u8, JsValue)>;
 
-/// What woke a waiting flow, numbered as `boundary.js` `watch` calls it.
+/// What woke a waiting flow, numbered as `popup.js` `watch` calls it.
 mod source {
     /// A `message` event on the opener window.
     pub const MESSAGE: u8 = 0;
@@ -229,8 +229,7 @@ pub fn start(
     // A copy in sessionStorage, written before `open`, is what the browser copies into
     // the popup: it is how the popup's callback page knows it is one (core
     // `relay_state`). Without it the popup could never relay, so no storage, no popup.
-    let mut session = storage::session_store()?;
-    put_pending(&mut session, &auth.state, &auth.pending, now_ms)?;
+    put_pending(&mut WebStore, &auth.state, &auth.pending, now_ms)?;
     let shared_flow: Shared = Rc::new(RefCell::new(None));
     let local = cfg.storage() == StorageArea::Local;
     if local {
@@ -256,7 +255,7 @@ pub fn start(
     // its copy (seen under load). This window is `listening` for the state meanwhile,
     // which keeps it from taking itself for the popup.
     let Ok(Some(popup)) = opened else {
-        forget(&mut session, &auth.state);
+        forget(&mut WebStore, &auth.state);
         if local {
             shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
         }
@@ -265,7 +264,7 @@ pub fn start(
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
         ));
     };
-    hand_copy(&session, &popup);
+    hand_copy(&popup);
     *shared_flow.borrow_mut() = Some(Flow {
         popup,
         origin,
@@ -295,13 +294,13 @@ pub fn start(
 /// clone it lands on, the popup's area ends up holding the record. A popup of a provider
 /// with COOP has no opener and no name left, so the copy is all that makes its callback
 /// page a popup's (core `relay_state`).
-fn hand_copy(session: &WebStore, popup: &Window) {
-    if let Ok(Some(text)) = session.get(INDEX_KEY) {
+fn hand_copy(popup: &Window) {
+    if let Ok(Some(text)) = WebStore.get(INDEX_KEY) {
         hand_copy_js(popup, INDEX_KEY, &text);
     }
 }
 
-#[wasm_bindgen(module = "/src/web/boundary.js")]
+#[wasm_bindgen(module = "/src/web/popup.js")]
 extern "C" {
     /// What a tick samples of the popup, as bits: 1 closed, 2 this page focused, 4 the
     /// popup's page loaded (no longer its initial `about:blank`).
@@ -346,9 +345,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     if let Some(unwatch) = &flow.unwatch {
         interop::run(unwatch, &SETTLED.into(), &JsValue::UNDEFINED);
     }
-    if let Ok(mut s) = storage::session_store() {
-        forget(&mut s, &flow.state);
-    }
+    forget(&mut WebStore, &flow.state);
     if flow.local {
         // Ended without the answer (closed, timed out, aborted, refused): the shared record
         // goes too. A consumed one keeps its `done` marker (forgetting removes pending
@@ -369,19 +366,15 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 /// flow (the opener also closes it where it can); if no word comes, the opener is gone and
 /// the page says so.
 pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<String> {
-    let mut session = storage::session_store().ok();
-    let store = session.as_mut().map(|s| s as &mut dyn PendingStore);
     let listening = listening();
-    let relayed = relay_state(href, store, nav, &listening, js_sys::Date::now() as u64, &BrowserUrl)
+    let relayed = relay_state(href, Some(&mut WebStore), nav, &listening, js_sys::Date::now() as u64, &BrowserUrl)
         .or_else(|| named_relay(href, &own_name(), has_opener(), &listening, &BrowserUrl));
     let state = relayed?;
     let message = interop::relay_to_js(&state, href);
     to_opener(&message);
     // The verifier and appState need not stay in the popup's storage, nor the callback in
     // its history.
-    if let Some(s) = session.as_mut() {
-        forget(s, &state);
-    }
+    forget(&mut WebStore, &state);
     let cleaned = clean_address(href);
     let w = window.clone();
     relay_on_channel(

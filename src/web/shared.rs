@@ -1,5 +1,5 @@
 //! The driver of the shared store (`core::shared`): one IndexedDB `readwrite` transaction
-//! per operation, run by `boundary.js`, decided by the core on the records the transaction
+//! per operation, run by `shared.js`, decided by the core on the records the transaction
 //! read, and the hint key kept beside it. Decides nothing itself.
 
 use super::page::now;
@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/web/boundary.js")]
+#[wasm_bindgen(module = "/src/web/shared.js")]
 extern "C" {
     fn transact(db: &str, store: &str, key: &str, max: usize, decide: JsValue, done: JsValue);
     #[wasm_bindgen(js_name = hint)]

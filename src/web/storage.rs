@@ -3,7 +3,6 @@
 //! `QuotaExceededError` when full. Each is one `boundary.js` call, which answers the
 //! failure as a number.
 
-use crate::core::error::AuthError;
 use crate::core::store::{PendingStore, StoreFault};
 use wasm_bindgen::prelude::*;
 
@@ -22,11 +21,10 @@ mod op {
     pub const SET: u8 = 1;
     /// `removeItem(key)`.
     pub const REMOVE: u8 = 2;
-    /// Reads `sessionStorage` itself: whether there is one.
-    pub const PROBE: u8 = 3;
 }
 
-/// The tab's sessionStorage.
+/// This tab's sessionStorage. Where there is none (disabled, a sandboxed frame, a private
+/// mode), its first call fails, and what needed it says so (`storage_unavailable`).
 pub struct WebStore;
 
 fn call(op: u8, key: &str, value: &str) -> Result<JsValue, StoreFault> {
@@ -36,15 +34,6 @@ fn call(op: u8, key: &str, value: &str) -> Result<JsValue, StoreFault> {
         Some(_) => Err(StoreFault::Unavailable),
         None => Ok(answer),
     }
-}
-
-/// This tab's sessionStorage.
-pub fn session_store() -> Result<WebStore, AuthError> {
-    call(op::PROBE, "", "").map(|_| WebStore).map_err(|_| {
-        AuthError::storage(
-            "sessionStorage is not available (disabled, sandboxed frame or private mode); redirect mode needs it",
-        )
-    })
 }
 
 impl PendingStore for WebStore {

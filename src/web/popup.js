@@ -1,0 +1,164 @@
+// The JS half of popup mode (popup.rs, handoff.rs): the popup's and the opener's browser
+// calls, each in one call from the wasm. Nothing here decides anything; the Rust side
+// (core::popup, core::handoff) does.
+
+// A popup relay `{ type, state, href }` judged before any of it is copied into wasm: the
+// type, then each field's typeof and length. Undefined for anything else; the href is
+// null when it is longer than `maxHref` (the flow's own answer, too large to read).
+export function relay(data, type, stateLength, maxHref) {
+  try {
+    if (data === null || typeof data !== "object" || data.type !== type) return;
+    const { state, href } = data;
+    if (typeof state !== "string" || state.length !== stateLength || typeof href !== "string") return;
+    return [state, href.length > maxHref ? null : href];
+  } catch {
+    // A getter that throws, a revoked proxy: not a relay.
+  }
+}
+
+// The relay message `{ type, state, href }` a popup's callback page posts; `said(data, type)`
+// tells whether a message is the opener's word `{ type }` that it settled the flow.
+export const relayMessage = (type, state, href) => ({ type, state, href });
+export function said(data, type) {
+  try {
+    return data !== null && typeof data === "object" && data.type === type;
+  } catch {
+    return false;
+  }
+}
+
+// The flow's BroadcastChannel, named after its state, with its listener; undefined where
+// none can be made.
+const channel = (name, onmessage) => {
+  try {
+    const c = new BroadcastChannel(name);
+    c.onmessage = onmessage;
+    return c;
+  } catch {
+    // No BroadcastChannel (an old engine, a sandboxed frame).
+  }
+};
+
+// A waiting popup flow's listeners (popup.rs `listen`): `on(source, event)` hears this
+// window's message (0) and blur (1), the poll (2, every `pollMs`), the timeout (3), the
+// flow's channel (4) and the signal's abort (5). Returns the function that removes them
+// all and, on the channel, posts the word `{ type }` that the flow is settled.
+export function watch(on, name, signal, pollMs, timeoutMs) {
+  const to = (source) => (event) => on(source, event);
+  const message = to(0);
+  const blur = to(1);
+  const abort = to(5);
+  addEventListener("message", message);
+  addEventListener("blur", blur);
+  const poll = setInterval(to(2), pollMs);
+  const timer = setTimeout(to(3), timeoutMs);
+  signal?.addEventListener("abort", abort);
+  const c = channel(name, to(4));
+  return (type) => {
+    removeEventListener("message", message);
+    removeEventListener("blur", blur);
+    clearInterval(poll);
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
+    if (c) {
+      c.onmessage = null;
+      c.postMessage({ type });
+      c.close();
+    }
+  };
+}
+
+// A relay on the flow's channel (popup.rs `relay_on_channel`): posts `message` there, then
+// `on(0, data)` hears each message on it and `on(1)` the end of the wait for the opener's
+// word, after `waitMs`. Returns the function that closes the channel; undefined when none
+// could be made (then nobody heard the relay on it, and no wait runs).
+export function hear(name, message, on, waitMs) {
+  const c = channel(name, (e) => on(0, e.data));
+  if (!c) return;
+  c.postMessage(message);
+  setTimeout(() => on(1), waitMs);
+  return () => {
+    c.onmessage = null;
+    c.close();
+  };
+}
+
+// What the popup flow samples on each tick: bit 1 the popup is closed, bit 2 this page has
+// the focus, bit 4 the popup has left its initial about:blank (reading another origin's
+// location throws: the provider's page has loaded).
+export function look(popup) {
+  let bits = 0;
+  try {
+    if (popup.closed) bits |= 1;
+  } catch {
+    bits |= 1;
+  }
+  try {
+    if (document.hasFocus()) bits |= 2;
+  } catch {
+    bits |= 2;
+  }
+  try {
+    if (popup.location.href !== "about:blank") bits |= 4;
+  } catch {
+    bits |= 4;
+  }
+  return bits;
+}
+
+// The opener's place on screen (popup.rs `frame`): screenX, screenY, outerWidth or
+// outerHeight by number; 0 where one is unreadable.
+export function screen(i) {
+  try {
+    return +[screenX, screenY, outerWidth, outerHeight][i] || 0;
+  } catch {
+    return 0;
+  }
+}
+
+// A popup's callback page and its opener (popup.rs `relay_if_popup`): whether there is
+// one, this window's name, and the relay posted to it for this page's own origin only (a
+// WindowProxy of another origin is no `instanceof Window`; postMessage is still callable).
+export function hasOpener() {
+  try {
+    return opener !== null && typeof opener === "object";
+  } catch {
+    return false;
+  }
+}
+
+export function windowName() {
+  try {
+    return String(name);
+  } catch {
+    return "";
+  }
+}
+
+export function toOpener(message) {
+  try {
+    if (opener !== null && typeof opener === "object") opener.postMessage(message, location.origin);
+  } catch {
+    // No opener to tell: the flow's channel carries the relay.
+  }
+}
+
+// The opener's index written into the popup's own sessionStorage (popup.rs `hand_copy`).
+export function handCopy(popup, key, text) {
+  try {
+    popup.sessionStorage.setItem(key, text);
+  } catch {
+    // The popup's storage refused: the browser's own clone is all it gets.
+  }
+}
+
+// Closes a popup that has relayed its answer: now if its page has loaded, else once it has
+// (WebKit ignored a close() that came while the page was still loading).
+export function closeWhenLoaded(w) {
+  try {
+    if (w.document.readyState === "complete") w.close();
+    else w.addEventListener("load", () => w.close(), { once: true });
+  } catch {
+    // A window we may not close: the page says where to go instead (popup.rs).
+  }
+}

@@ -1,0 +1,77 @@
+// The JS half of the shared store (shared.rs): its IndexedDB transaction and the hint
+// key in localStorage. Nothing here decides anything; core::shared does.
+
+// The shared store's hint (core/shared.rs): `write` undefined reads it (undefined when
+// absent, unreadable or not ours by its length), null removes it, a string sets it. Keys
+// of the localStorage format before IndexedDB (`legacy`, `claims` + state) are removed
+// when found, looked for once per page: a read less on every later call.
+let legacyLooked = false;
+export function hint(key, write, legacy, claims) {
+  try {
+    const ls = localStorage;
+    if (!legacyLooked && (legacyLooked = true) && ls.getItem(legacy) !== null) {
+      ls.removeItem(legacy);
+      for (let i = ls.length; i--; ) {
+        const k = ls.key(i);
+        if (k !== null && k.startsWith(claims)) ls.removeItem(k);
+      }
+    }
+    if (write === undefined) {
+      const text = ls.getItem(key);
+      return text !== null && text.length <= 48 ? text : undefined;
+    }
+    if (write === null) ls.removeItem(key);
+    else ls.setItem(key, write);
+  } catch {
+    // No localStorage (a sandboxed frame): no hint.
+  }
+}
+
+// One readwrite transaction on the shared store (core/shared.rs): the index under `key` is
+// read, judged by typeof and length (anything else is no index of ours and is never
+// copied: the decision starts from an empty one), handed to `decide`, and what `decide`
+// returns is written in the same transaction (undefined: the key is deleted). `done` is
+// called once: with nothing when the transaction committed, with the error when anything
+// refused.
+export function transact(db, store, key, max, decide, done) {
+  let ended = false;
+  const end = (error) => {
+    if (!ended) {
+      ended = true;
+      done(error);
+    }
+  };
+  try {
+    const open = indexedDB.open(db, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(store);
+    open.onerror = () => end(open.error || new Error("indexedDB.open failed"));
+    open.onblocked = () => end(new Error("indexedDB.open was blocked"));
+    open.onsuccess = () => {
+      const conn = open.result;
+      try {
+        const tx = conn.transaction(store, "readwrite");
+        const os = tx.objectStore(store);
+        const got = os.get(key);
+        got.onsuccess = () => {
+          const v = got.result;
+          const write = decide(typeof v === "string" && v.length <= max ? v : "");
+          if (write === undefined) os.delete(key);
+          else os.put(write, key);
+        };
+        tx.oncomplete = () => {
+          conn.close();
+          end();
+        };
+        tx.onabort = () => {
+          conn.close();
+          end(tx.error || new Error("the transaction was aborted"));
+        };
+      } catch (e) {
+        conn.close();
+        end(e);
+      }
+    };
+  } catch (e) {
+    end(e);
+  }
+}
