@@ -39,11 +39,6 @@ pub const DB_NAME: &str = "bank-link";
 pub const OBJECT_STORE: &str = "flows";
 /// The localStorage key of the [`Hint`].
 pub const HINT_KEY: &str = "bank-link:shared";
-/// localStorage keys of the format before the shared store moved to IndexedDB: the
-/// index itself, and the claim keys (this prefix and a state). Removed when found.
-pub const LEGACY_INDEX_KEY: &str = "bank-link";
-/// See [`LEGACY_INDEX_KEY`].
-pub const LEGACY_CLAIM_PREFIX: &str = "bank-link:claim:";
 /// An index longer than this (in UTF-16 units) is not one of ours: at most 16 flows,
 /// each with at most a 16 KiB `appState` (percent-encoded, at most three times as long).
 /// The browser side drops a longer one before it is copied into wasm memory.

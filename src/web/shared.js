@@ -3,10 +3,13 @@
 
 // The shared store's hint (core/shared.rs): `write` undefined reads it (undefined when
 // absent, unreadable or not ours by its length), null removes it, a string sets it. Keys
-// of the localStorage format before IndexedDB (`legacy`, `claims` + state) are removed
-// when found, looked for once per page: a read less on every later call.
+// of the localStorage format before IndexedDB (the index under "bank-link", a claim under
+// "bank-link:claim:" and a state) are removed when found, looked for once per page: a
+// read less on every later call. This is the one place that knows those keys.
 let legacyLooked = false;
-export function hint(key, write, legacy, claims) {
+export function hint(key, write) {
+  const legacy = "bank-link";
+  const claims = "bank-link:claim:";
   try {
     const ls = localStorage;
     if (!legacyLooked && (legacyLooked = true) && ls.getItem(legacy) !== null) {

@@ -5,9 +5,7 @@
 use super::page::now;
 use super::BrowserUrl;
 use crate::core::error::AuthError;
-use crate::core::shared::{
-    decide, Answer, Hint, Op, DB_NAME, HINT_KEY, LEGACY_CLAIM_PREFIX, LEGACY_INDEX_KEY, MAX_INDEX, OBJECT_STORE,
-};
+use crate::core::shared::{decide, Answer, Hint, Op, DB_NAME, HINT_KEY, MAX_INDEX, OBJECT_STORE};
 use crate::core::store::INDEX_KEY;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,18 +15,18 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     fn transact(db: &str, store: &str, key: &str, max: usize, decide: JsValue, done: JsValue);
     #[wasm_bindgen(js_name = hint)]
-    fn hint_js(key: &str, write: JsValue, legacy: &str, claims: &str) -> Option<String>;
+    fn hint_js(key: &str, write: JsValue) -> Option<String>;
 }
 
 /// The hint as this page reads it now (removing keys of the old format on the way); none
 /// when localStorage cannot be read (where it cannot, IndexedDB is refused as well).
 pub fn hint() -> Option<Hint> {
-    hint_js(HINT_KEY, JsValue::UNDEFINED, LEGACY_INDEX_KEY, LEGACY_CLAIM_PREFIX).and_then(|t| Hint::parse(&t))
+    hint_js(HINT_KEY, JsValue::UNDEFINED).and_then(|t| Hint::parse(&t))
 }
 
 fn write_hint(text: Option<String>) {
     let write = text.map_or(JsValue::NULL, |t| t.into());
-    hint_js(HINT_KEY, write, LEGACY_INDEX_KEY, LEGACY_CLAIM_PREFIX);
+    hint_js(HINT_KEY, write);
 }
 
 /// The owned form of an [`Op`], carried into the transaction's callback.
