@@ -30,6 +30,19 @@ const str = (s) => Buffer.concat([uleb(Buffer.byteLength(s)), Buffer.from(s)]);
 const ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const shortName = (k) => (k < ALPHA.length ? ALPHA[k] : ALPHA[Math.floor(k / ALPHA.length) - 1] + ALPHA[k % ALPHA.length]);
 
+const modules = new Map();
+const moduleName = (module) => {
+  if (!modules.has(module)) {
+    const short = String(modules.size);
+    const key = `"${module}":`;
+    const hits = js.split(key).length - 1;
+    if (hits !== 1) throw new Error(`import module ${module}: ${hits} keys in ${jsPath}; want 1`);
+    js = js.replace(key, `"${short}":`);
+    modules.set(module, short);
+  }
+  return modules.get(module);
+};
+
 const parts = [wasm.subarray(0, 8)];
 let i = 8, renamed = 0, exported = 0;
 while (i < wasm.length) {
@@ -68,9 +81,12 @@ while (i < wasm.length) {
     continue;
   }
   // The import section: module name, field name, then a kind-specific description that
-  // is copied as it is.
+  // is copied as it is. Module names are short too: each import repeats its module's name
+  // (`./bank_link_bg.js`, `./snippets/bank-link-<hash>/src/web/boundary.js`), which the
+  // glue names once, as a key of its import object.
   let [count, j] = leb(wasm, start);
   const body = [uleb(count)];
+
   for (let k = 0; k < count; k++) {
     let [mlen, a] = leb(wasm, j);
     const module = wasm.subarray(a, a + mlen).toString();
@@ -93,7 +109,7 @@ while (i < wasm.length) {
       if (keys !== 1 || all !== 1) throw new Error(`import ${field}: ${keys} keys, ${all} mentions in ${jsPath}; want 1`);
       js = js.replace(key, name);
     }
-    body.push(str(module), str(name), wasm.subarray(b + flen, c));
+    body.push(str(moduleName(module)), str(name), wasm.subarray(b + flen, c));
     j = c;
   }
   const section = Buffer.concat(body);
@@ -102,4 +118,4 @@ while (i < wasm.length) {
 }
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(jsPath, js);
-console.log(`short-imports: ${renamed} imports, ${exported} exports renamed`);
+console.log(`short-imports: ${renamed} imports, ${exported} exports, ${modules.size} modules renamed`);
