@@ -52,24 +52,34 @@ while (i < wasm.length) {
   if (id === 7) {
     // The export section: wasm-bindgen's closure invokers are exported under their full
     // Rust paths (about 500 bytes); the glue calls each as `.<name>(`. Short names too.
+    // wasm-bindgen's own exports (`__wbindgen_malloc`, named at every string crossing) are
+    // short too; a global the glue never reads (`__abort_handler`, `__instance_terminated`)
+    // is not exported at all. The two exports of the API and the memory keep their names.
     let [count, j] = leb(wasm, start);
-    const body = [uleb(count)];
+    const body = [];
     for (let k = 0; k < count; k++) {
       let [flen, b] = leb(wasm, j);
       let name = wasm.subarray(b, b + flen).toString();
+      const kind = wasm[b + flen];
       let c = b + flen + 1;
       c = leb(wasm, c)[1];
-      if (name.startsWith("wasm_bindgen_") && name.includes("closures")) {
+      const call = new RegExp(`\\.${name}(?![\\w$])`, "g");
+      const hits = js.match(call)?.length ?? 0;
+      const all = js.split(name).length - 1;
+      if (kind === 3 && all === 0) {
+        j = c;
+        continue;
+      }
+      if (!["memory", "startAuthorization", "handleCallback"].includes(name)) {
         const short = `z${exported++}`;
-        const call = new RegExp(`\\.${name}(?![\\w$])`, "g");
-        const hits = js.match(call)?.length ?? 0;
-        if (hits < 1 || js.split(name).length - 1 !== hits) throw new Error(`export ${name}: ${hits} uses in ${jsPath}`);
+        if (hits < 1 || all !== hits) throw new Error(`export ${name}: ${hits} uses in ${jsPath}`);
         js = js.replace(call, `.${short}`);
         name = short;
       }
       body.push(str(name), wasm.subarray(b + flen, c));
       j = c;
     }
+    body.unshift(uleb(body.length / 2));
     const section = Buffer.concat(body);
     parts.push(Buffer.from([7]), uleb(section.length), section);
     i = end;
