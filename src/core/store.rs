@@ -244,7 +244,9 @@ pub fn put_pending(
     flow: &PendingFlow,
     now_ms: u64,
 ) -> Result<(), AuthError> {
-    let mut index = Index::load(store).map_err(|_| unavailable("is not available"))?;
+    // The text as it was: what goes back, byte for byte, if the new one is not kept.
+    let before = store.get(INDEX_KEY).map_err(|_| unavailable("is not available"))?;
+    let mut index = before.as_deref().map(Index::parse).unwrap_or_default();
     index.sweep(now_ms);
     let ours = flow.redirect_uri();
     if index
@@ -267,22 +269,20 @@ pub fn put_pending(
         record: flow.to_record(),
     });
     let mut result = index.save(store);
-    let mut dropped = Vec::new();
     if result == Err(StoreFault::Full) {
         // QuotaExceededError: make room by dropping every other pending flow of ours
         // once, then try again (the app's own data is never touched).
-        dropped = index.pending.drain(..index.pending.len() - 1).collect();
+        index.pending.drain(..index.pending.len() - 1);
         result = index.save(store);
     }
     match result {
         Ok(()) => Ok(()),
         Err(fault) => {
-            // Not kept (or kept but not read back): our flow out again, and the flows
-            // dropped to make room back in, as they were.
-            index.pending.pop();
-            dropped.append(&mut index.pending);
-            index.pending = dropped;
-            let _ = index.write(store);
+            // Not kept (or kept but not read back): the text that was there goes back.
+            let _ = match &before {
+                Some(text) => store.set(INDEX_KEY, text),
+                None => store.remove(INDEX_KEY),
+            };
             Err(match fault {
                 StoreFault::Full => unavailable("is full"),
                 StoreFault::Unavailable => unavailable("did not keep the pending authorization"),
