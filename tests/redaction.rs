@@ -56,7 +56,7 @@ fn no_debug_output_shows_the_state_the_verifier_or_the_code() {
     // What the rest of the URL says survives: the endpoint and its own query.
     assert!(format!("{auth:?}").contains("https://as.example/authorize?tenant=acme"), "{auth:?}");
     assert_redacted("PendingFlow", both!(auth.pending), &secrets);
-    let flow = PendingFlow::from_record(&auth.pending.to_record()).unwrap();
+    let flow = PendingFlow::from_record(&auth.pending.to_record(), NOW, NOW + 600_000).unwrap();
     assert_redacted("PendingFlow read back", both!(flow), &secrets);
 
     let entry =

@@ -4,7 +4,7 @@
 
 use super::provider::Provider;
 use super::secret::CodeVerifier;
-use super::urlenc::{cat, cut, decimal, decode_component, encode, parse_decimal, pieces};
+use super::urlenc::{cat, cut, decode_component, encode, pieces};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// How the user reaches the provider (docs/api.md `mode`), recorded with the flow.
@@ -40,8 +40,9 @@ pub fn done_id(state: &str) -> &str {
 pub const PENDING_PREFIX: &str = "bank-link:pending:";
 /// Prefix of a `done` marker's name ([`done_key`]).
 pub const DONE_PREFIX: &str = "bank-link:done:";
-/// The `v` a record is written with; a record with another is not read.
-pub const RECORD_VERSION: &str = "1";
+/// The `v` a record is written with; a record with another is not read. Version 2 left
+/// out the times, which its entry in the index holds (`p.STATE.CREATED.EXPIRES.RECORD`).
+pub const RECORD_VERSION: &str = "2";
 
 /// The name tests and the demo give a pending flow; the flows themselves live in the store's index.
 pub fn pending_key(state: &str) -> String {
@@ -112,8 +113,9 @@ impl PendingFlow {
         self.issuer.as_deref()
     }
 
-    /// `v=1&provider=…&redirect_uri=…&created=…&expires=…&mode=…[&code_verifier=…][&app_state=…][&issuer=…]`:
+    /// `v=2&provider=…&redirect_uri=…&mode=…[&code_verifier=…][&app_state=…][&issuer=…]`:
     /// form-encoded so it stays readable in devtools and needs no JSON parser in the wasm.
+    /// The times are not in it: the record's entry in the index holds them.
     pub fn to_record(&self) -> String {
         let mut s = cat(&[
             "v=",
@@ -122,10 +124,6 @@ impl PendingFlow {
             self.provider.as_str(),
             "&redirect_uri=",
             &encode(&self.redirect_uri),
-            "&created=",
-            &decimal(self.created_ms),
-            "&expires=",
-            &decimal(self.expires_ms),
             "&mode=",
             self.mode.as_str(),
         ]);
@@ -144,14 +142,14 @@ impl PendingFlow {
         s
     }
 
-    /// `None` for anything this version did not write: such records are swept.
-    pub fn from_record(record: &str) -> Option<Self> {
-        const NAMES: [&str; 9] =
-            ["v", "provider", "redirect_uri", "created", "expires", "mode", "code_verifier", "app_state", "issuer"];
+    /// The flow a record holds, with the times of its entry; `None` for anything this
+    /// version did not write: such records are swept.
+    pub fn from_record(record: &str, created_ms: u64, expires_ms: u64) -> Option<Self> {
+        const NAMES: [&str; 7] = ["v", "provider", "redirect_uri", "mode", "code_verifier", "app_state", "issuer"];
         // The values as written (still encoded); names are written plain. Strict: an
         // unknown or repeated name, a segment without `=`, or a bad escape makes the record
         // unreadable. Slices first, decoding last: no owned value to drop on the way out.
-        let mut f: [Option<&str>; 9] = [None; 9];
+        let mut f: [Option<&str>; 7] = [None; 7];
         for seg in pieces(record, b'&') {
             let (k, v) = cut(seg, b'=')?;
             let slot = f.get_mut(NAMES.iter().position(|n| *n == k)?)?;
@@ -159,7 +157,7 @@ impl PendingFlow {
                 return None;
             }
         }
-        let [v, provider, redirect_uri, created, expires, mode, code_verifier, app_state, issuer] = f;
+        let [v, provider, redirect_uri, mode, code_verifier, app_state, issuer] = f;
         if v != Some(RECORD_VERSION) {
             return None;
         }
@@ -169,7 +167,6 @@ impl PendingFlow {
             "popup" => Mode::Popup,
             _ => return None,
         };
-        let (created_ms, expires_ms) = (parse_decimal(created?)?, parse_decimal(expires?)?);
         // `Some(None)`: not written; `None`: written but unreadable.
         let text = |v: Option<&str>| match v {
             None => Some(None),
@@ -213,17 +210,17 @@ mod tests {
     #[test]
     fn record_round_trips() {
         let f = flow();
-        assert_eq!(PendingFlow::from_record(&f.to_record()), Some(f));
+        assert_eq!(PendingFlow::from_record(&f.to_record(), f.created_ms, f.expires_ms), Some(f));
     }
 
     #[test]
     fn foreign_records_are_refused() {
         let r = flow().to_record();
         for bad in [
-            r.replace("v=1", "v=2"),
+            r.replace("v=2", "v=1"),
             format!("{r}&provider=tink"),
             format!("{r}&extra=1"),
-            r.replace("created=", "created=x"),
+            format!("{r}&created=1"),
             String::new(),
             "garbage".into(),
             format!("{r}&code_verifier=x"),
@@ -231,7 +228,7 @@ mod tests {
             r.replace("&mode=", "&&mode="),
             format!("{r}&issuer=%zz"),
         ] {
-            assert_eq!(PendingFlow::from_record(&bad), None, "{bad}");
+            assert_eq!(PendingFlow::from_record(&bad, 1, 2), None, "{bad}");
         }
     }
 }

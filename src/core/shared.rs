@@ -179,7 +179,7 @@ fn popup_state(href: &str, index: &Index, parser: &dyn UrlParser) -> Option<Stri
     let url = parser.parse(href)?;
     let state = lenient_param(&url, "state").filter(|s| is_token(s))?;
     let entry = index.pending.get(index.find(&state)?)?;
-    (PendingFlow::from_record(&entry.record)?.mode == Mode::Popup).then_some(state)
+    (entry.flow()?.mode == Mode::Popup).then_some(state)
 }
 
 /// The answer of a relay whose flow another tab completed from the shared store.

@@ -65,6 +65,14 @@ pub struct Entry {
     pub record: String,
 }
 
+impl Entry {
+    /// The flow its record holds, with its times; `None` when the record is not one this
+    /// version wrote.
+    pub fn flow(&self) -> Option<PendingFlow> {
+        PendingFlow::from_record(&self.record, self.created_ms, self.expires_ms)
+    }
+}
+
 impl fmt::Debug for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // An unreadable record shows as `None`: its text may hold a verifier all the same.
@@ -72,7 +80,7 @@ impl fmt::Debug for Entry {
             .field("state", &Redacted("State"))
             .field("created_ms", &self.created_ms)
             .field("expires_ms", &self.expires_ms)
-            .field("record", &PendingFlow::from_record(&self.record))
+            .field("record", &self.flow())
             .finish()
     }
 }
@@ -249,11 +257,7 @@ pub fn put_pending(
     let mut index = before.as_deref().map(Index::parse).unwrap_or_default();
     index.sweep(now_ms);
     let ours = flow.redirect_uri();
-    if index
-        .pending
-        .iter()
-        .any(|e| PendingFlow::from_record(&e.record).is_some_and(|f| ambiguous(ours, f.redirect_uri())))
-    {
+    if index.pending.iter().any(|e| e.flow().is_some_and(|f| ambiguous(ours, f.redirect_uri()))) {
         return Err(AuthError::config(
             "redirectUri",
             "is ambiguous with a pending flow's (one query opens the other): finish that flow, or use distinct queries",

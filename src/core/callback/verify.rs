@@ -11,7 +11,7 @@ use crate::core::pending::Mode;
 use crate::core::pending::PendingFlow;
 use crate::core::secret::ct_eq;
 use crate::core::secret::{AuthorizationCode, State};
-use crate::core::store::{Index, PendingStore, StoreFault};
+use crate::core::store::{Entry, Index, PendingStore, StoreFault};
 use crate::core::uri::{UrlParser, UrlParts};
 
 /// How the page was reached (`PerformanceNavigationTiming.type`). Tink's silent denial
@@ -106,7 +106,7 @@ pub fn verify_callback(
         }
         return Err(AuthError::new(ErrorCode::UnknownState, "no pending authorization matches the callback's state"));
     };
-    let Some(flow) = ledger.index.pending.get(i).and_then(|e| PendingFlow::from_record(&e.record)) else {
+    let Some(flow) = ledger.index.pending.get(i).and_then(Entry::flow) else {
         // Not a flow of ours any more (tampered, or written by another version): forgotten.
         ledger.index.pending.remove(i);
         let _ = ledger.index.write(ledger.store);
@@ -212,7 +212,7 @@ pub fn silent_denial_flow(
         if now_ms >= e.expires_ms || newest.as_ref().is_some_and(|(_, n)| e.created_ms < n.created_ms) {
             continue;
         }
-        let Some(flow) = PendingFlow::from_record(&e.record) else { continue };
+        let Some(flow) = e.flow() else { continue };
         if flow.provider.denies_silently()
             && flow.mode == mode
             && !flow.is_expired(now_ms)

@@ -524,13 +524,12 @@ fn restart_sweep(c: &Ctx, provider: &str) -> Result<(), Fail> {
     let callback = c.approve_elsewhere()?;
     let tab = c.open_in_new_tab(&format!("{}/callback.html", c.app))?;
     c.s.wait_for("body[data-ready]")?;
-    // `p.STATE.CREATED.EXPIRES.RECORD`: the entry's expiry and the record's own, and the
-    // hint's times, moved into the past as the clock would move past them.
+    // `p.STATE.CREATED.EXPIRES.RECORD`: the entry's expiry (the record holds no times of
+    // its own) and the hint's times, moved into the past as the clock would move past them.
     let moved = c.s.exec_async(&format!(
         "const past = String(Date.now() - 1000); \
          const edit = (index) => index.split(',').map((item) => {{ const p = item.split('.'); \
-           if (p[0] !== 'p') return item; p[3] = past; \
-           return p.join('.').replace(/expires=\\d+/, 'expires=' + past); }}).join(','); \
+           if (p[0] !== 'p') return item; p[3] = past; return p.join('.'); }}).join(','); \
          const out = await (async () => {{ {SHARED_INDEX} }})(); \
          localStorage.setItem('bank-link:shared', past + '.' + past); \
          localStorage.setItem('bank-link', 'an index of the old format'); \
