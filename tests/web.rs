@@ -69,7 +69,8 @@ async fn navigate_false_stores_a_record_and_resolves_url_and_state() {
     assert!(url.contains(&format!("&state={state}&code_challenge=")));
     assert!(url.ends_with("&code_challenge_method=S256"));
     let record = record(&state).unwrap();
-    assert!(record.starts_with("v=1&provider=oauth2&redirect_uri="), "{record}");
+    assert!(record.starts_with("v=2&provider=oauth2&redirect_uri="), "{record}");
+    assert!(!record.contains("&created=") && !record.contains("&expires="), "the times are the entry's: {record}");
     assert!(record.contains("&code_verifier="));
     assert!(record.contains("&app_state=%7B%22n%22%3A1%7D"), "{record}");
     clear();
