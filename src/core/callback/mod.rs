@@ -98,7 +98,7 @@ pub fn handle_in(
             Ok(mut ledger) => {
                 let outcome = match parsed {
                     Err(e) => Err(e),
-                    Ok(Some(cb)) => verify_callback(&cb, &mut ledger, now_ms, mode).map(Some),
+                    Ok(Some(cb)) => verify_callback(cb, &mut ledger, now_ms, mode).map(Some),
                     Ok(None) => {
                         page.as_ref().map_or(Ok(None), |page| silent_denial(page, &mut ledger, now_ms, mode, nav))
                     }

@@ -85,14 +85,16 @@ impl<'a> Ledger<'a> {
 /// popup flow's copy in the opener's own storage is never taken by a redirect callback
 /// there (the opener verifies the popup's relay against its own record).
 pub fn verify_callback(
-    cb: &Callback,
+    cb: Callback,
     ledger: &mut Ledger,
     now_ms: u64,
     mode: Mode,
 ) -> Result<AuthorizationResult, AuthError> {
-    let Some(state) = cb.get("state") else {
+    // Owned from here: the result takes the callback's parameters whole, without a copy.
+    let Some(state) = cb.get("state").map(State::new) else {
         return Err(AuthError::new(ErrorCode::MissingState, "the callback carries no state"));
     };
+    let state = &state;
     // Never let a hostile state reach a storage key: ours are 43 base64url characters.
     if !is_token(state) {
         return Err(AuthError::new(ErrorCode::UnknownState, "the callback's state was not issued by this library"));
@@ -137,9 +139,17 @@ pub fn verify_callback(
             "the callback's state belongs to a different redirect URI",
         ));
     }
-    let result = outcome(cb, &flow, state)?;
+    // Each provider answers with what its document says, and nothing else counts; checked
+    // before the flow is consumed, so a malformed answer leaves it pending.
+    if cb.get("error").is_none() && !flow.provider.result_params().iter().any(|p| cb.get(p).is_some()) {
+        return Err(AuthError::malformed(crate::core::urlenc::cat(&[
+            "the callback carries neither an error nor the result ",
+            flow.provider.as_str(),
+            " sends",
+        ])));
+    }
     consume(ledger, state, &flow)?;
-    Ok(result)
+    Ok(outcome(cb, flow, state.clone()))
 }
 
 /// Single use: the flow goes, and its removal is read back, before the result is
@@ -157,39 +167,32 @@ fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow) -> Result<(), A
     saved.map_err(|_| AuthError::storage("sessionStorage did not keep the removal of the pending authorization"))
 }
 
-fn outcome(cb: &Callback, flow: &PendingFlow, state: &str) -> Result<AuthorizationResult, AuthError> {
+/// The result of a verified callback, taking the callback's parameters and the flow's
+/// values whole.
+fn outcome(cb: Callback, flow: PendingFlow, state: State) -> AuthorizationResult {
     let get = |n: &str| cb.get(n).map(str::to_owned);
     if let Some(raw) = cb.get("error") {
-        return Ok(AuthorizationResult::Failure {
+        return AuthorizationResult::Failure {
             provider: flow.provider,
-            state: Some(State::new(state)),
+            state: Some(state),
             error: flow.provider.rfc6749_error(raw).to_owned(),
             error_description: get("error_description"),
             error_uri: get("error_uri"),
-            params: cb.params.clone(),
-            app_state: flow.app_state.clone(),
-        });
+            params: cb.params,
+            app_state: flow.app_state,
+        };
     }
     let (code, login_id, credentials_id) = (get("code"), get("loginId"), get("credentials_id"));
-    // Each provider answers with what its document says, and nothing else counts.
-    let answered = flow.provider.result_params().iter().any(|p| cb.get(p).is_some());
-    if !answered {
-        return Err(AuthError::malformed(crate::core::urlenc::cat(&[
-            "the callback carries neither an error nor the result ",
-            flow.provider.as_str(),
-            " sends",
-        ])));
-    }
-    Ok(AuthorizationResult::Success {
+    AuthorizationResult::Success {
         provider: flow.provider,
-        state: State::new(state),
+        state,
         code: code.map(AuthorizationCode::new),
         login_id,
         credentials_id,
-        code_verifier: flow.code_verifier.clone(),
-        params: cb.params.clone(),
-        app_state: flow.app_state.clone(),
-    })
+        code_verifier: flow.code_verifier,
+        params: cb.params,
+        app_state: flow.app_state,
+    }
 }
 
 /// The flow Tink's documented denial answers: a fresh navigation to exactly the redirect
