@@ -120,20 +120,19 @@ pub(crate) fn redirect(
     let (navigate, provider) = (cfg.navigate(), cfg.provider());
     match cfg.storage() {
         StorageArea::Session => {
-            let auth = begin(&cfg, &seed, now_ms, &mut WebStore)?;
-            let started = Started { url: auth.url.clone(), state: auth.state.clone() };
-            go(&window, auth, false, navigate, provider, events, then);
+            let Authorization { url, state, .. } = begin(&cfg, &seed, now_ms, &mut WebStore)?;
+            let started = Started { url, state };
+            go(&window, started.clone(), false, navigate, provider, events, then);
             Ok(started)
         }
         StorageArea::Local => {
-            let auth = build_authorization(&cfg, &seed, now_ms);
-            let started = Started { url: auth.url.clone(), state: auth.state.clone() };
-            let events = events.clone();
-            let task = Task::Put(auth.state.clone(), auth.pending.clone());
+            let Authorization { url, state, pending } = build_authorization(&cfg, &seed, now_ms);
+            let started = Started { url, state };
+            let (events, go_on) = (events.clone(), started.clone());
             shared::run(
-                task,
+                Task::Put(started.state.clone(), pending),
                 Box::new(move |kept| match kept {
-                    Ok(Answer::Done) => go(&window, auth, true, navigate, provider, &events, then),
+                    Ok(Answer::Done) => go(&window, go_on, true, navigate, provider, &events, then),
                     Ok(Answer::Refused(e)) | Err(e) => then(Err(e)),
                     Ok(_) => then(Err(shared::unavailable())),
                 }),
@@ -147,7 +146,7 @@ pub(crate) fn redirect(
 /// that throws (a sandboxed frame) removes the flow again.
 fn go(
     window: &web_sys::Window,
-    auth: Authorization,
+    auth: Started,
     local: bool,
     navigate: bool,
     provider: Provider,
@@ -165,7 +164,7 @@ fn go(
             return then(Err(js_err(e)));
         }
     }
-    then(Ok(Started { url: auth.url, state: auth.state }));
+    then(Ok(auth));
 }
 
 /// Popup mode for a config as field/value pairs: opens the window now (inside the click

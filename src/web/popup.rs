@@ -239,7 +239,7 @@ pub fn start(
         // once, inside the click; if the store refuses, the flow ends with that error.
         let back = Rc::clone(&shared_flow);
         shared::run(
-            Task::Put(auth.state.clone(), auth.pending.clone()),
+            Task::Put(auth.state.clone(), auth.pending),
             Box::new(move |kept| match kept {
                 Ok(Answer::Done) => {}
                 Ok(Answer::Refused(e)) | Err(e) => finish(&back, Err(e)),
