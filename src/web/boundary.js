@@ -168,9 +168,9 @@ export function say(text) {
 }
 
 // This tab's sessionStorage (storage.rs): `op` 0 reads `key` (its value, or null), 1 writes
-// `value` under it, 2 removes it. A failure answers a
-// number: 1 for the quota (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED in older Firefox
-// releases), 0 for anything else (storage missing, disabled or throwing).
+// `value` under it, 2 removes it. A failure answers a number: 1 for the quota
+// (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED in older Firefox releases), 0 for
+// anything else (storage missing, disabled or throwing).
 export function session(op, key, value) {
   try {
     const s = sessionStorage;

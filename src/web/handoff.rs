@@ -36,7 +36,6 @@ type Shared = Rc<RefCell<Relay>>;
 /// Relays `href` (a callback for `state`, a popup flow of another window) to the opener
 /// and answers through `answer`: `null` once the opener settled it, or the outcome of
 /// taking it here if the opener is gone.
-#[allow(clippy::too_many_arguments)]
 pub fn relay(href: &str, current: &str, state: &str, nav: Navigation, events: &Events, answer: Answer_) {
     let cleaned = if href == current { clean_address(href) } else { None };
     let relay: Shared = Rc::new(RefCell::new(Relay {

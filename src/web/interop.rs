@@ -246,12 +246,12 @@ fn params_object(params: &[(String, String)]) -> JsValue {
 // for each (docs/performance.md).
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    #[allow(clippy::too_many_arguments)]
     /// A params object: a null prototype, so a provider parameter named `__proto__`
     /// stays a plain key.
     fn bag() -> JsValue;
     /// `params[key] = value`, a data property of a [`bag`].
     fn param(params: &JsValue, key: &str, value: &str);
+    #[allow(clippy::too_many_arguments)]
     fn ok(
         provider: &str,
         state: &str,

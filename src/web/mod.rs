@@ -146,7 +146,7 @@ pub(crate) fn redirect(
 /// that throws (a sandboxed frame) removes the flow again.
 fn go(
     window: &web_sys::Window,
-    auth: Started,
+    started: Started,
     local: bool,
     navigate: bool,
     provider: Provider,
@@ -155,16 +155,16 @@ fn go(
 ) {
     if navigate {
         events.emit(EventName::Open, Some(provider), None, None);
-        if let Err(e) = page::assign(&window.location(), &auth.url) {
+        if let Err(e) = page::assign(&window.location(), &started.url) {
             if local {
-                shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
+                shared::run(Task::Forget(started.state.clone()), Box::new(|_| {}));
             } else {
-                forget(&mut WebStore, &auth.state);
+                forget(&mut WebStore, &started.state);
             }
             return then(Err(js_err(e)));
         }
     }
-    then(Ok(auth));
+    then(Ok(started));
 }
 
 /// Popup mode for a config as field/value pairs: opens the window now (inside the click

@@ -88,20 +88,13 @@ export function hear(name, message, on, waitMs) {
 // location throws: the provider's page has loaded).
 export function look(popup) {
   let bits = 0;
-  try {
-    if (popup.closed) bits |= 1;
-  } catch {
-    bits |= 1;
-  }
-  try {
-    if (document.hasFocus()) bits |= 2;
-  } catch {
-    bits |= 2;
-  }
-  try {
-    if (popup.location.href !== "about:blank") bits |= 4;
-  } catch {
-    bits |= 4;
+  // Each read that throws counts as the safe answer.
+  for (const [bit, read] of [[1, () => popup.closed], [2, () => document.hasFocus()], [4, () => popup.location.href !== "about:blank"]]) {
+    try {
+      if (read()) bits |= bit;
+    } catch {
+      bits |= bit;
+    }
   }
   return bits;
 }
@@ -137,7 +130,7 @@ export function windowName() {
 
 export function toOpener(message) {
   try {
-    if (opener !== null && typeof opener === "object") opener.postMessage(message, location.origin);
+    if (hasOpener()) opener.postMessage(message, location.origin);
   } catch {
     // No opener to tell: the flow's channel carries the relay.
   }

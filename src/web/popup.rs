@@ -80,6 +80,10 @@ mod source {
     pub const CHANNEL: u8 = 4;
     /// The signal's `abort`.
     pub const ABORT: u8 = 5;
+    /// A relay's channel (`popup.js` `hear`): a message on it.
+    pub const HEARD: u8 = 0;
+    /// A relay's channel: the wait for the opener's word is over.
+    pub const WAIT_OVER: u8 = 1;
 }
 
 type Shared = Rc<RefCell<Option<Flow>>>;
@@ -398,8 +402,8 @@ pub(super) fn relay_on_channel(
     mut on_wait_over: impl FnMut() + 'static,
 ) -> Option<Function> {
     let heard = Handler::new(move |source, data: JsValue| match source {
-        0 if interop::is_settled(&data, SETTLED) => on_word(),
-        1 => on_wait_over(),
+        source::HEARD if interop::is_settled(&data, SETTLED) => on_word(),
+        source::WAIT_OVER => on_wait_over(),
         _ => {}
     });
     let close = hear(&channel_name(state), message, heard.as_ref(), SETTLED_WAIT_MS);

@@ -90,11 +90,12 @@ pub fn verify_callback(
     now_ms: u64,
     mode: Mode,
 ) -> Result<AuthorizationResult, AuthError> {
-    // Owned from here: the result takes the callback's parameters whole, without a copy.
-    let Some(state) = cb.get("state").map(State::new) else {
+    // Owned from here: the result takes it and the callback's parameters whole, without a
+    // copy of either.
+    let Some(owned) = cb.get("state").map(State::new) else {
         return Err(AuthError::new(ErrorCode::MissingState, "the callback carries no state"));
     };
-    let state = &state;
+    let state: &str = &owned;
     // Never let a hostile state reach a storage key: ours are 43 base64url characters.
     if !is_token(state) {
         return Err(AuthError::new(ErrorCode::UnknownState, "the callback's state was not issued by this library"));
@@ -149,7 +150,7 @@ pub fn verify_callback(
         ])));
     }
     consume(ledger, state, &flow)?;
-    Ok(outcome(cb, flow, state.clone()))
+    Ok(outcome(cb, flow, owned))
 }
 
 /// Single use: the flow goes, and its removal is read back, before the result is
