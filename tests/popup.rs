@@ -15,10 +15,20 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::browser::{code_of, event_collector, events, get, origin, window};
+use common::browser::{
+    assert_fresh_navigation, code_of, event_collector, events, forget_shared_store, get, origin, window,
+};
 
 fn js(body: &str) -> JsValue {
     Function::new_no_args(body).call0(&JsValue::NULL).unwrap()
+}
+
+/// A detached element in place of `document.body`, for a test in which the library writes
+/// into the page ("return to the app"): the runner's own page stays as it is. `js("delete
+/// document.body;")` brings the real one back.
+fn stand_in_body() -> JsValue {
+    js("const b = document.createElement('div');
+        Object.defineProperty(document, 'body', { value: b, configurable: true }); return b;")
 }
 
 /// Ours in sessionStorage, one name per fact (`bank-link:pending:STATE`,
@@ -548,8 +558,7 @@ async fn on_event_reports_a_blocked_popup() {
 #[wasm_bindgen_test]
 async fn open_window_a_second_call_on_a_popup_page_that_relayed_takes_no_other_flow() {
     let w = window();
-    let nav = js("return performance.getEntriesByType('navigation')[0].type");
-    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "Tink's silent denial is read on a fresh navigation only");
+    assert_fresh_navigation();
     // A path of its own: the page remembers each address's answer, and another test here
     // handles a callback at the page's own path.
     let path = "/popup-second-call";
@@ -579,8 +588,7 @@ async fn open_window_a_second_call_on_a_popup_page_that_relayed_takes_no_other_f
     storage.set_item(INDEX_KEY, &copies).unwrap();
     // The relay's wait for the opener's word ends by writing "return to the app" into the
     // page: a stand-in body takes it, so the test runner's page stays as it is.
-    let body = js("const b = document.createElement('div');
-         Object.defineProperty(document, 'body', { value: b, configurable: true }); return b;");
+    let body = stand_in_body();
     let original = w.location().href().unwrap();
     w.history()
         .unwrap()
@@ -636,8 +644,7 @@ async fn shared_record() -> String {
 #[wasm_bindgen_test]
 async fn open_window_a_tab_that_relayed_from_the_shared_store_answers_its_cleaned_address_the_same() {
     let w = window();
-    let nav = js("return performance.getEntriesByType('navigation')[0].type");
-    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "Tink's silent denial is read on a fresh navigation only");
+    assert_fresh_navigation();
     let path = "/handoff-second-call";
     let bare = format!("{}{path}", origin());
     clear();
@@ -657,8 +664,7 @@ async fn open_window_a_tab_that_relayed_from_the_shared_store_answers_its_cleane
     // This tab holds no copy of the flow: the answer reached another tab (the app switch).
     clear();
     // The tab says "return to the app" into a stand-in body: the runner's page stays.
-    let body = js("const b = document.createElement('div');
-         Object.defineProperty(document, 'body', { value: b, configurable: true }); return b;");
+    let body = stand_in_body();
     let original = w.location().href().unwrap();
     w.history()
         .unwrap()
@@ -684,11 +690,7 @@ async fn open_window_a_tab_that_relayed_from_the_shared_store_answers_its_cleane
     js("delete document.body;");
     w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     restore(&p);
-    // The other tests of this page expect no shared flow: the hint and the store go.
-    let gone: Promise = js("localStorage.removeItem('bank-link:shared');
-         return new Promise((ok) => { const r = indexedDB.deleteDatabase('bank-link'); r.onsuccess = r.onerror = r.onblocked = ok; });")
-    .unchecked_into();
-    JsFuture::from(gone).await.unwrap();
+    forget_shared_store().await;
     clear();
     assert!(first.unwrap().is_null(), "the tab relayed the answer to the opener");
     assert_eq!(get(&result.unwrap(), "code").as_string().as_deref(), Some("x"), "the opener completed its flow");

@@ -13,7 +13,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::browser::{code_of, event_collector, events, get, origin, window};
+use common::browser::{
+    assert_fresh_navigation, code_of, event_collector, events, forget_shared_store, get, origin, window,
+};
 use common::dts;
 
 fn storage() -> web_sys::Storage {
@@ -352,8 +354,7 @@ async fn tink_silent_denial_only_at_exactly_the_redirect_uri_on_a_fresh_load() {
     // A path of its own: the page remembers each URL's outcome (StrictMode-style), and
     // other tests read this page's own path.
     let own = "/tink-silent-denial";
-    let nav = js_sys::eval("performance.getEntriesByType('navigation')[0].type").unwrap();
-    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "the test page was reached by a navigation");
+    assert_fresh_navigation();
     assert!(own_load(&format!("{own}?plain=1")).unwrap().is_null());
     let json = format!(
         r#"{{"provider":"tink","clientId":"c","scope":"accounts:read","redirectUri":"{{origin}}{own}","navigate":false}}"#
@@ -382,8 +383,7 @@ async fn a_refused_callback_answers_the_same_at_its_cleaned_address() {
     clear();
     // A path of its own: the page remembers each URL's outcome.
     let own = "/refused-then-cleaned";
-    let nav = js_sys::eval("performance.getEntriesByType('navigation')[0].type").unwrap();
-    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "the test page was reached by a navigation");
+    assert_fresh_navigation();
     let json = format!(
         r#"{{"provider":"tink","clientId":"c","scope":"accounts:read","redirectUri":"{{origin}}{own}","navigate":false}}"#
     );
@@ -776,15 +776,7 @@ async fn storage_local_without_indexed_db_is_storage_unavailable_and_with_it_com
     let answer = handle_callback(again.into(), JsValue::UNDEFINED).unwrap();
     let e = JsFuture::from(answer.unchecked_into::<js_sys::Promise>()).await.unwrap_err();
     assert_eq!(code_of(&e), "already_handled");
-    // The other tests of this page expect no shared flow: the hint and the store go.
-    let gone: js_sys::Promise = js_sys::Function::new_no_args(
-        "localStorage.removeItem('bank-link:shared');
-         return new Promise((ok) => { const r = indexedDB.deleteDatabase('bank-link'); r.onsuccess = r.onerror = r.onblocked = ok; });",
-    )
-    .call0(&JsValue::NULL)
-    .unwrap()
-    .unchecked_into();
-    JsFuture::from(gone).await.unwrap();
+    forget_shared_store().await;
     clear();
 }
 

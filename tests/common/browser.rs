@@ -35,6 +35,26 @@ pub fn event_collector(throws: bool) -> (Function, Array) {
     (f.unchecked_into(), seen)
 }
 
+/// Tink's silent denial is read on a fresh navigation only: the tests that rely on it first
+/// check that the test page itself was reached by one.
+pub fn assert_fresh_navigation() {
+    let nav = js_sys::eval("performance.getEntriesByType('navigation')[0].type").unwrap();
+    assert_eq!(nav.as_string().as_deref(), Some("navigate"), "the test page was reached by a navigation");
+}
+
+/// Empties the shared store (its IndexedDB database and the hint key): the other tests of
+/// a page expect no shared flow.
+pub async fn forget_shared_store() {
+    let gone: js_sys::Promise = Function::new_no_args(
+        "localStorage.removeItem('bank-link:shared');
+         return new Promise((ok) => { const r = indexedDB.deleteDatabase('bank-link'); r.onsuccess = r.onerror = r.onblocked = ok; });",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap()
+    .unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(gone).await.unwrap();
+}
+
 /// The events an [`event_collector`] kept.
 pub fn events(seen: &Array) -> Vec<String> {
     seen.iter().map(|e| e.as_string().unwrap()).collect()
