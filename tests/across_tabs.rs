@@ -30,7 +30,7 @@ impl Db {
     }
 
     fn pending(&self) -> usize {
-        bank_link::core::store::Index::parse(self.0.as_deref().unwrap_or("")).pending.len()
+        bank_link::core::store::Index::parse(self.0.as_deref().unwrap_or("")).entries().count()
     }
 }
 

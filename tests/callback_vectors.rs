@@ -291,8 +291,11 @@ fn run_case(c: &Map<String, Value>) -> Result<Vec<String>, String> {
             .map_err(|e| format!("flow {i}: begin failed: {e}"))?;
         vars.push((format!("{{state{i}}}"), auth.state.clone()));
         vars.push((format!("{{verifier{i}}}"), auth.pending.code_verifier().unwrap_or_default().to_owned()));
-        let entry = Index::load(&store).ok().and_then(|x| x.pending.into_iter().find(|e| e.state == auth.state));
-        let entry = Index { pending: entry.into_iter().collect(), done: Vec::new() }.serialize();
+        let index = Index::load(&store).unwrap_or_default();
+        let entry = index.entries().find(|e| e.state == auth.state);
+        let entry =
+            entry.map(|e| Index::parse(&format!("p.{}.{}.{}.{}", e.state, e.created_ms, e.expires_ms, e.record)));
+        let entry = entry.unwrap_or_default().serialize();
         vars.push((format!("{{entry{i}}}"), entry));
     }
     // Longest placeholder first, so `{state1}` never eats the start of `{state10}`.
@@ -461,8 +464,8 @@ fn params_of(href: &str, name: &str) -> Vec<String> {
 /// and every key that is not ours.
 fn live(store: &MemoryStore, now: u64) -> (Vec<String>, Vec<String>, Vec<(String, String)>) {
     let index = Index::load(store).unwrap_or_default();
-    let pending = index.pending.iter().filter(|e| now < e.expires_ms).map(|e| e.state.clone()).collect();
-    let done = index.done.iter().filter(|(_, exp)| now < *exp).map(|(s, _)| s.clone()).collect();
+    let pending = index.entries().filter(|e| now < e.expires_ms).map(|e| e.state.to_owned()).collect();
+    let done = index.markers().filter(|e| now < e.expires_ms).map(|e| e.state.to_owned()).collect();
     let foreign =
         store.items.iter().filter(|(k, _)| k.as_str() != INDEX_KEY).map(|(k, v)| (k.clone(), v.clone())).collect();
     (pending, done, foreign)

@@ -36,8 +36,7 @@ fn stand_in_body() -> JsValue {
 fn ours() -> Vec<String> {
     let blob = window().session_storage().unwrap().unwrap().get_item(INDEX_KEY).unwrap().unwrap_or_default();
     let index = Index::parse(&blob);
-    let pending = index.pending.iter().map(|e| pending_key(&e.state));
-    pending.chain(index.done.iter().map(|(s, _)| done_key(s))).collect()
+    index.items().map(|e| if e.done { done_key(e.state) } else { pending_key(e.state) }).collect()
 }
 
 fn clear() {

@@ -289,8 +289,8 @@ proptest! {
                 }
             }
             let index = Index::load(&store).expect("readable");
-            prop_assert!(index.pending.len() <= MAX_PENDING);
-            let held: BTreeMap<&str, u64> = index.pending.iter().map(|e| (e.state.as_str(), e.expires_ms)).collect();
+            prop_assert!(index.entries().count() <= MAX_PENDING);
+            let held: BTreeMap<&str, u64> = index.entries().map(|e| (e.state, e.expires_ms)).collect();
             for (state, exp) in &model {
                 if now < *exp {
                     prop_assert_eq!(held.get(state.as_str()), Some(exp), "lost a live flow");

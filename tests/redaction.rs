@@ -59,14 +59,15 @@ fn no_debug_output_shows_the_state_the_verifier_or_the_code() {
     let flow = PendingFlow::from_record(&auth.pending.to_record(), NOW, NOW + 600_000).unwrap();
     assert_redacted("PendingFlow read back", both!(flow), &secrets);
 
-    let entry =
-        Entry { state: state.clone(), created_ms: NOW, expires_ms: NOW + 600_000, record: auth.pending.to_record() };
+    let record = auth.pending.to_record();
+    let entry = Entry { state: &state, created_ms: NOW, expires_ms: NOW + 600_000, record: &record, done: false };
     assert!(entry.record.contains(&verifier), "the record holds the verifier: the redaction below is no accident");
     assert_redacted("Entry", both!(entry), &secrets);
     // An unreadable record is not shown either: it may hold a verifier all the same.
-    let garbled = Entry { record: format!("{}&junk", entry.record), ..entry.clone() };
+    let junk = format!("{}&junk", entry.record);
+    let garbled = Entry { record: &junk, ..entry };
     assert_redacted("Entry with an unreadable record", both!(garbled), &secrets);
-    let index = Index { pending: vec![entry], done: vec![] };
+    let index = Index::parse(&format!("p.{state}.{NOW}.{}.{record}", NOW + 600_000));
     assert_redacted("Index", both!(index), &secrets);
 
     // The store a start wrote into (its raw index holds both), with an app key beside it.

@@ -358,7 +358,7 @@ fn run_ambiguity_case(c: &Map<String, Value>) -> Result<(), String> {
     let mut store = MemoryStore::default();
     start_at(&mut store, pending, NOW).map_err(|e| format!("the pending start was refused: {e}"))?;
     let pending_count =
-        |store: &MemoryStore| Index::parse(store.items.get("bank-link").map_or("", String::as_str)).pending.len();
+        |store: &MemoryStore| Index::parse(store.items.get("bank-link").map_or("", String::as_str)).entries().count();
     match (start_at(&mut store, start, NOW + 1), want) {
         (Err(e), true) => {
             if e.code.as_str() != "invalid_config" || e.field.as_deref() != Some("redirectUri") {

@@ -27,14 +27,13 @@ fn storage() -> web_sys::Storage {
 fn ours() -> Vec<String> {
     let blob = storage().get_item(INDEX_KEY).unwrap().unwrap_or_default();
     let index = Index::parse(&blob);
-    let pending = index.pending.iter().map(|e| pending_key(&e.state));
-    pending.chain(index.done.iter().map(|(s, _)| done_key(s))).collect()
+    index.items().map(|e| if e.done { done_key(e.state) } else { pending_key(e.state) }).collect()
 }
 
 /// The stored record of the flow `state`, if it pends.
 fn record(state: &str) -> Option<String> {
     let blob = storage().get_item(INDEX_KEY).unwrap().unwrap_or_default();
-    Index::parse(&blob).pending.into_iter().find(|e| e.state == state).map(|e| e.record)
+    Index::parse(&blob).entries().find(|e| e.state == state).map(|e| e.record.to_owned())
 }
 
 fn clear() {

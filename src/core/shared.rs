@@ -117,11 +117,15 @@ pub struct Decision {
 /// when there is none), at `now_ms`.
 pub fn decide(op: Op, text: &str, now_ms: u64, parser: &dyn UrlParser) -> Decision {
     let before = Index::parse(text);
-    let mut store = IndexCopy(before.write_text());
+    let mut store = IndexCopy(before.write_text().map(str::to_owned));
     let answer = run(op, &mut store, &before, now_ms, parser);
     let after = store.0.as_deref().map(Index::parse).unwrap_or_default();
     let written = if matches!(answer, Answer::Relay(_) | Answer::Refused(_)) { &before } else { &after };
-    Decision { write: written.write_text(), hint: Hint::of(&[&before, written]).map(|h| h.text()), answer }
+    Decision {
+        write: written.write_text().map(str::to_owned),
+        hint: Hint::of(&[&before, written]).map(|h| h.text()),
+        answer,
+    }
 }
 
 fn run(op: Op, store: &mut IndexCopy, before: &Index, now_ms: u64, parser: &dyn UrlParser) -> Answer {
@@ -178,7 +182,7 @@ fn run(op: Op, store: &mut IndexCopy, before: &Index, now_ms: u64, parser: &dyn 
 fn popup_state(href: &str, index: &Index, parser: &dyn UrlParser) -> Option<String> {
     let url = parser.parse(href)?;
     let state = lenient_param(&url, "state").filter(|s| is_token(s))?;
-    let entry = index.pending.get(index.find(&state)?)?;
+    let entry = index.find(&state)?;
     (entry.flow()?.mode == Mode::Popup).then_some(state)
 }
 
@@ -201,8 +205,7 @@ pub struct Hint {
 impl Hint {
     /// The hint over every record of `indexes`; `None` when they hold none.
     pub fn of(indexes: &[&Index]) -> Option<Self> {
-        let times =
-            indexes.iter().flat_map(|i| i.pending.iter().map(|e| e.expires_ms).chain(i.done.iter().map(|d| d.1)));
+        let times = indexes.iter().flat_map(|i| i.items().map(|e| e.expires_ms));
         times.fold(None, |h: Option<Self>, t| {
             Some(h.map_or(Self { sweep_from: t, until: t }, |h| Self {
                 sweep_from: h.sweep_from.min(t),
@@ -265,13 +268,6 @@ pub fn route(
         Some(state) if is_token(&state) && !known_here(&state) => Route::Shared,
         None if url.query().is_none() && url.fragment().is_none() && nav == Navigation::Navigate => Route::Shared,
         _ => Route::Here,
-    }
-}
-
-impl Index {
-    /// The text [`Index::write`] stores, `None` for an empty index.
-    pub fn write_text(&self) -> Option<String> {
-        (!self.pending.is_empty() || !self.done.is_empty()).then(|| self.serialize())
     }
 }
 

@@ -13,7 +13,7 @@ use bank_link::core::error::ErrorCode;
 use bank_link::core::outcome::AuthorizationResult;
 use bank_link::core::pending::PendingFlow;
 use bank_link::core::pending::{done_key, pending_key};
-use bank_link::core::store::{Entry, Index, MemoryStore, INDEX_KEY};
+use bank_link::core::store::{Index, MemoryStore, INDEX_KEY};
 use bank_link::core::uri::UrlParser;
 
 pub const NOW: u64 = 1_700_000_000_000;
@@ -58,9 +58,9 @@ pub fn store_with_flows(parser: &dyn UrlParser) -> (MemoryStore, Vec<String>) {
 /// an earlier version wrote, or the flows of both storage areas that a callback page reads,
 /// which no start compares. The binding must hold in them, so the fuzzers keep attacking one.
 pub fn put_unchecked(store: &mut MemoryStore, state: &str, flow: &PendingFlow) {
-    let mut index = Index::load(store).unwrap_or_default();
+    let index = Index::load(store).unwrap_or_default().serialize();
     let (created_ms, expires_ms) = (flow.created_ms(), flow.expires_ms());
-    index.pending.push(Entry { state: state.to_owned(), created_ms, expires_ms, record: flow.to_record() });
+    let index = Index::parse(&format!("{index},p.{state}.{created_ms}.{expires_ms}.{}", flow.to_record()));
     index.save(store).unwrap_or_else(|e| panic!("{e:?}"));
 }
 

@@ -11,7 +11,7 @@ use crate::core::pending::Mode;
 use crate::core::pending::PendingFlow;
 use crate::core::secret::ct_eq;
 use crate::core::secret::{AuthorizationCode, State};
-use crate::core::store::{Entry, Index, PendingStore, StoreFault};
+use crate::core::store::{Index, PendingStore, StoreFault};
 use crate::core::uri::{UrlParser, UrlParts};
 
 /// How the page was reached (`PerformanceNavigationTiming.type`). Tink's silent denial
@@ -100,7 +100,7 @@ pub fn verify_callback(
     if !is_token(state) {
         return Err(AuthError::new(ErrorCode::UnknownState, "the callback's state was not issued by this library"));
     }
-    let Some(i) = ledger.index.find(state) else {
+    let Some(entry) = ledger.index.find(state) else {
         if ledger.index.done_until(state).is_some_and(|exp| now_ms < exp) {
             return Err(AuthError::new(
                 ErrorCode::AlreadyHandled,
@@ -109,9 +109,9 @@ pub fn verify_callback(
         }
         return Err(AuthError::new(ErrorCode::UnknownState, "no pending authorization matches the callback's state"));
     };
-    let Some(flow) = ledger.index.pending.get(i).and_then(Entry::flow) else {
+    let Some(flow) = entry.flow() else {
         // Not a flow of ours any more (tampered, or written by another version): forgotten.
-        ledger.index.pending.remove(i);
+        ledger.index.remove(state);
         let _ = ledger.index.write(ledger.store);
         return Err(AuthError::new(ErrorCode::UnknownState, "the pending authorization for this state is unreadable"));
     };
@@ -162,7 +162,7 @@ fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow) -> Result<(), A
     if saved == Err(StoreFault::Full) {
         // Quota: without the marker what we keep only shrinks, which a full storage still
         // takes; a replay is then `unknown_state`, still refused.
-        ledger.index.done.pop();
+        ledger.index.unmark();
         saved = ledger.index.save(ledger.store);
     }
     saved.map_err(|_| AuthError::storage("sessionStorage did not keep the removal of the pending authorization"))
@@ -212,7 +212,7 @@ pub fn silent_denial_flow(
         return None;
     }
     let mut newest: Option<(String, PendingFlow)> = None;
-    for e in &ledger.index.pending {
+    for e in ledger.index.entries() {
         if now_ms >= e.expires_ms || newest.as_ref().is_some_and(|(_, n)| e.created_ms < n.created_ms) {
             continue;
         }
@@ -222,7 +222,7 @@ pub fn silent_denial_flow(
             && !flow.is_expired(now_ms)
             && is_bare_redirect(&flow, page, ledger.parser)
         {
-            newest = Some((e.state.clone(), flow));
+            newest = Some((e.state.to_owned(), flow));
         }
     }
     newest
