@@ -31,7 +31,10 @@ pub fn encode(s: &str) -> String {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-fn hex(b: u8) -> Option<u8> {
+/// The value of a hex digit, `None` for anything else or for no byte at all (a `%` at
+/// the end): one call per digit, without an `Option::and_then` of its own in the wasm.
+fn hex(b: Option<&u8>) -> Option<u8> {
+    let b = *b?;
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -51,7 +54,7 @@ fn decode(raw: &str, strict: bool) -> Option<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' => match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            b'%' => match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
                 (Some(h), Some(l)) => {
                     out.push(h << 4 | l);
                     i += 2;

@@ -81,35 +81,29 @@ pub fn handle_in(
     // leaving one in the address bar would fail the same way on every reload.
     let cleaned = page.as_ref().and_then(strip_callback_params);
     let parsed = match &page {
-        Some(url) => read_callback(url.clone(), href.len()),
+        Some(url) => read_callback(url, href.len()),
         None => Err(not_a_url()),
     };
-    let outcome = match store {
-        Err(unavailable) => match parsed {
-            Ok(Some(_)) => Err(unavailable),
-            other => other.map(|_| None),
-        },
+    // Storage that cannot be had (no storage at all, or an index that cannot be read)
+    // fails a callback; a page that is no callback is simply no callback.
+    let outcome = match store.and_then(|store| Ledger::open(store, parser).map_err(storage_fault)) {
+        Err(unavailable) => parsed.and_then(|cb| match cb {
+            Some(_) => Err(unavailable),
+            None => Ok(None),
+        }),
         // A page that is no callback, with nothing of ours stored, touches nothing more.
-        Ok(store) => match Ledger::open(store, parser) {
-            Err(fault) => match parsed {
-                Ok(Some(_)) => Err(storage_fault(fault)),
-                other => other.map(|_| None),
-            },
-            Ok(mut ledger) => {
-                let outcome = match parsed {
-                    Err(e) => Err(e),
-                    Ok(Some(cb)) => verify_callback(cb, &mut ledger, now_ms, mode).map(Some),
-                    Ok(None) => {
-                        page.as_ref().map_or(Ok(None), |page| silent_denial(page, &mut ledger, now_ms, mode, nav))
-                    }
-                };
-                // After verifying, so an expired flow answers `expired`, not `unknown_state`.
-                if ledger.index.sweep(now_ms) {
-                    let _ = ledger.index.write(ledger.store);
-                }
-                outcome
+        Ok(mut ledger) => {
+            let outcome = match parsed {
+                Err(e) => Err(e),
+                Ok(Some(cb)) => verify_callback(cb, &mut ledger, now_ms, mode).map(Some),
+                Ok(None) => page.as_ref().map_or(Ok(None), |page| silent_denial(page, &mut ledger, now_ms, mode, nav)),
+            };
+            // After verifying, so an expired flow answers `expired`, not `unknown_state`.
+            if ledger.index.sweep(now_ms) {
+                let _ = ledger.index.write(ledger.store);
             }
-        },
+            outcome
+        }
     };
     Handled { outcome, cleaned }
 }

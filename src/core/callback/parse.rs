@@ -4,7 +4,7 @@
 
 use crate::core::error::AuthError;
 use crate::core::uri::{UrlParser, UrlParts};
-use crate::core::urlenc::{cut, decode_lenient, names, parse_pairs, pieces, MAX_VALUE};
+use crate::core::urlenc::{cut, decode_lenient, parse_pairs, pieces, MAX_VALUE};
 
 /// What a callback parameter is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +39,12 @@ pub const CALLBACK_PARAMS: [(&str, Role); 10] = [
 
 /// Whether `name` is one of the [`CALLBACK_PARAMS`] (compared exactly, case included).
 pub fn is_callback_param(name: &str) -> bool {
-    CALLBACK_PARAMS.iter().any(|(n, _)| *n == name)
+    role(name).is_some()
 }
 
-/// The callback parameter names of one role.
-fn named(role: Role) -> impl Iterator<Item = &'static str> {
-    CALLBACK_PARAMS.into_iter().filter(move |(_, r)| *r == role).map(|(n, _)| n)
+/// The role of a callback parameter name, `None` for any other name.
+fn role(name: &str) -> Option<Role> {
+    CALLBACK_PARAMS.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
 }
 
 /// docs/api.md size cap: a larger callback is `malformed_callback`, never truncated.
@@ -67,35 +67,30 @@ impl Callback {
     }
 }
 
-fn has_callback_param(params: &[(String, String)]) -> bool {
-    params.iter().any(|(k, v)| !v.is_empty() && is_callback_param(k))
-}
-
-/// Whether some segment of a component that failed strict parsing still names a
-/// callback parameter (decoded leniently): then the failure is the callback's.
-pub(super) fn mentions_callback_param(raw: &str) -> bool {
-    names(raw).any(|n| is_callback_param(&n))
-}
-
-/// Whether some segment names a callback parameter (decoded leniently) with a non-empty
-/// value: the component that holds the callback. An empty value counts as absent, so
-/// `?code=` or `?error` alone is the app's own business, as in [`component`].
-pub(super) fn holds_callback_param(raw: &str) -> bool {
-    pieces(raw, b'&').any(|seg| cut(seg, b'=').is_some_and(|(_, v)| !v.is_empty()) && mentions_callback_param(seg))
-}
-
-/// The component's parameters if it holds a callback; `None` if it holds none. An
-/// app's own unparsable query or fragment (`#/100%`) is not our business.
-fn component(raw: Option<&str>) -> Result<Option<Vec<(String, String)>>, AuthError> {
-    let raw = raw.unwrap_or("");
-    match parse_pairs(raw, MAX_VALUE) {
-        Ok(params) if has_callback_param(&params) => Ok(Some(params)),
-        Ok(_) => Ok(None),
-        // The same test as a parsed component's: a callback name with a value. A name
-        // with none (`?error&q=100%`) is no callback, as `?error&q=1` is not.
-        Err(e) if holds_callback_param(raw) => Err(e),
-        Err(_) => Ok(None),
+/// One pass over a component's `&`-separated segments, each name decoded leniently once:
+/// whether it holds a callback, and its other segments as they were, joined by `&` (what
+/// cleaning keeps). It holds a callback when some callback name has a non-empty value: an
+/// empty value counts as absent, so `?code=` or `?error` alone is the app's own business.
+/// When the component parses strictly this is exactly "a decoded callback name with a
+/// non-empty decoded value"; when it does not, the failure is the callback's only if this
+/// holds (a name with no value, `?error&q=100%`, is no callback, as `?error&q=1` is not),
+/// and an app's own unparsable query or fragment (`#/100%`) is not our business.
+pub(super) fn scan(raw: &str) -> (bool, String) {
+    let mut holds = false;
+    // Written into one string: a `Vec` of the kept segments joined cost more wasm.
+    let mut kept = String::new();
+    for seg in pieces(raw, b'&') {
+        let (name, value) = cut(seg, b'=').unwrap_or((seg, ""));
+        if decode_lenient(name).is_some_and(|n| is_callback_param(&n)) {
+            holds |= !value.is_empty();
+        } else if !seg.is_empty() {
+            if !kept.is_empty() {
+                kept.push('&');
+            }
+            kept.push_str(seg);
+        }
     }
+    (holds, kept)
 }
 
 /// Parses a callback URL. `Ok(None)`: no callback parameter in the query or fragment.
@@ -103,7 +98,7 @@ fn component(raw: Option<&str>) -> Result<Option<Vec<(String, String)>>, AuthErr
 /// routes are never mistaken for a callback.
 pub fn parse_callback(href: &str, parser: &dyn UrlParser) -> Result<Option<Callback>, AuthError> {
     let url = parser.parse(href).ok_or_else(not_a_url)?;
-    read_callback(url, href.len())
+    read_callback(&url, href.len())
 }
 
 /// The refusal of a callback over [`MAX_URL`], in one place for the core, the boundary
@@ -116,29 +111,23 @@ pub(super) fn not_a_url() -> AuthError {
 }
 
 /// [`parse_callback`] on a URL already parsed from an href of `href_len` bytes.
-pub(super) fn read_callback(url: UrlParts, href_len: usize) -> Result<Option<Callback>, AuthError> {
+pub(super) fn read_callback(url: &UrlParts, href_len: usize) -> Result<Option<Callback>, AuthError> {
+    let Some(raw) = [url.query(), url.fragment()].into_iter().flatten().find(|c| scan(c).0) else {
+        return Ok(None);
+    };
     // The cap is for callbacks: an app's own long URL that names no callback parameter is
     // no callback (docs/api.md: apps call handleCallback on every load without try/catch).
     if href_len > MAX_URL {
-        if [url.query(), url.fragment()].into_iter().flatten().any(holds_callback_param) {
-            return Err(AuthError::malformed(TOO_LONG));
-        }
-        return Ok(None);
+        return Err(AuthError::malformed(TOO_LONG));
     }
-    let params = match component(url.query())? {
-        Some(params) => params,
-        None => match component(url.fragment())? {
-            Some(params) => params,
-            None => return Ok(None),
-        },
-    };
-    let cb = Callback { url, params };
+    let params = parse_pairs(raw, MAX_VALUE)?;
     // This library runs the code flow only: tokens in a redirect are a misconfigured or
     // hostile server's, and must reach neither the app nor the history (they are cleaned).
-    if named(Role::Token).any(|t| cb.params.iter().any(|(k, _)| k == t)) {
+    if params.iter().any(|(k, _)| role(k) == Some(Role::Token)) {
         return Err(AuthError::malformed("the callback carries a token; this library runs the code flow only"));
     }
-    if cb.get("error").is_some() && named(Role::Result).any(|p| cb.get(p).is_some()) {
+    let cb = Callback { url: url.clone(), params };
+    if cb.get("error").is_some() && cb.params.iter().any(|(k, v)| !v.is_empty() && role(k) == Some(Role::Result)) {
         return Err(AuthError::malformed("the callback carries both a result and an error"));
     }
     Ok(Some(cb))
