@@ -66,7 +66,9 @@ while (i < wasm.length) {
       const call = new RegExp(`\\.${name}(?![\\w$])`, "g");
       const hits = js.match(call)?.length ?? 0;
       const all = js.split(name).length - 1;
-      if (kind === 3 && all === 0) {
+      // An export the glue never names (a global, or `__wbindgen_free` when no string
+      // comes back from a closure) is dropped.
+      if ((kind === 3 || kind === 0) && all === 0) {
         j = c;
         continue;
       }

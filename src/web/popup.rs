@@ -64,7 +64,7 @@ pub type Settle = Box<dyn FnOnce(Result<AuthorizationResult, AuthError>)>;
 /// Every listener is one closure, of one type, told apart by a number (`popup.js`
 /// `watch`, `hear`): each distinct closure type costs its own invoke and destroy code in
 /// the wasm and its own wrapper in the glue.
-type Handler = Closure<dyn FnMut(u8, JsValue)>;
+pub(super) type Handler = Closure<dyn FnMut(u8, JsValue) -> JsValue>;
 
 /// What woke a waiting flow, numbered as `popup.js` `watch` calls it.
 mod source {
@@ -334,7 +334,10 @@ fn listen(shared: &Shared, timeout: u32) {
     let mut guard = shared.borrow_mut();
     let Some(flow) = guard.as_mut() else { return };
     let s = shared.clone();
-    let handler = Handler::new(move |source, event: JsValue| woke(&s, source, &event));
+    let handler = Handler::new(move |source, event: JsValue| {
+        woke(&s, source, &event);
+        JsValue::UNDEFINED
+    });
     let unwatch = watch(handler.as_ref(), &channel_name(&flow.state), flow.signal.as_ref(), POLL_MS, timeout);
     flow.unwatch = Some(unwatch);
     flow.handler = Some(handler);
@@ -401,10 +404,13 @@ pub(super) fn relay_on_channel(
     mut on_word: impl FnMut() + 'static,
     mut on_wait_over: impl FnMut() + 'static,
 ) -> Option<Function> {
-    let heard = Handler::new(move |source, data: JsValue| match source {
-        source::HEARD if interop::is_settled(&data, SETTLED) => on_word(),
-        source::WAIT_OVER => on_wait_over(),
-        _ => {}
+    let heard = Handler::new(move |source, data: JsValue| {
+        match source {
+            source::HEARD if interop::is_settled(&data, SETTLED) => on_word(),
+            source::WAIT_OVER => on_wait_over(),
+            _ => {}
+        }
+        JsValue::UNDEFINED
     });
     let close = hear(&channel_name(state), message, heard.as_ref(), SETTLED_WAIT_MS);
     heard.forget();

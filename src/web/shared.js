@@ -32,16 +32,16 @@ export function hint(key, write) {
 
 // One readwrite transaction on the shared store (core/shared.rs): the index under `key` is
 // read, judged by typeof and length (anything else is no index of ours and is never
-// copied: the decision starts from an empty one), handed to `decide`, and what `decide`
-// returns is written in the same transaction (undefined: the key is deleted). `done` is
-// called once: with nothing when the transaction committed, with the error when anything
-// refused.
-export function transact(db, store, key, max, decide, done) {
+// copied: the decision starts from an empty one), handed to `on(0, records)`, and what it
+// returns is written in the same transaction (undefined: the key is deleted). `on(0,
+// records)` decides; `on(1, error)` is called once: error undefined when the transaction
+// committed, the error when anything refused.
+export function transact(db, store, key, max, on) {
   let ended = false;
   const end = (error) => {
     if (!ended) {
       ended = true;
-      done(error);
+      on(1, error);
     }
   };
   try {
@@ -57,7 +57,7 @@ export function transact(db, store, key, max, decide, done) {
         const got = os.get(key);
         got.onsuccess = () => {
           const v = got.result;
-          const write = decide(typeof v === "string" && v.length <= max ? v : "");
+          const write = on(0, typeof v === "string" && v.length <= max ? v : "");
           if (write === undefined) os.delete(key);
           else os.put(write, key);
         };

@@ -3,17 +3,16 @@
 //! read, and the hint key kept beside it. Decides nothing itself.
 
 use super::page::now;
+use super::popup::Handler;
 use super::BrowserUrl;
 use crate::core::error::AuthError;
 use crate::core::shared::{decide, Answer, Hint, Op, DB_NAME, HINT_KEY, MAX_INDEX, OBJECT_STORE};
 use crate::core::store::INDEX_KEY;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/shared.js")]
 extern "C" {
-    fn transact(db: &str, store: &str, key: &str, max: usize, decide: JsValue, done: JsValue);
+    fn transact(db: &str, store: &str, key: &str, max: usize, on: JsValue);
     #[wasm_bindgen(js_name = hint)]
     fn hint_js(key: &str, write: JsValue) -> Option<String>;
 }
@@ -61,24 +60,29 @@ pub type Then = Box<dyn FnOnce(Result<Answer, AuthError>)>;
 /// Runs `task` in one transaction; `then` gets the core's answer once the transaction has
 /// committed, or `storage_unavailable` when IndexedDB is missing or refused.
 pub fn run(task: Task, then: Then) {
-    let answer: Rc<RefCell<Option<Answer>>> = Rc::default();
-    let decided = Rc::clone(&answer);
-    let decide_js = Closure::once_into_js(move |records: String| -> Option<String> {
-        let decision = decide(task.op(), &records, now(), &BrowserUrl);
-        // Written while the transaction holds the store: hints are written in the order
-        // the transactions run.
-        write_hint(decision.hint.clone());
-        *decided.borrow_mut() = Some(decision.answer);
-        decision.write
+    let (mut then, mut answer) = (Some(then), None);
+    // The popup's listener type (`Handler`): one closure type for every callback of ours
+    // (each type costs its own invoke and destroy code and its own glue). `transact` calls
+    // it with 0 and the records, then once with 1 and the error (undefined: committed). JS
+    // frees it once the transaction has dropped it.
+    let on = Handler::new(move |step, value: JsValue| {
+        if step == 0 {
+            let decision = decide(task.op(), &value.as_string().unwrap_or_default(), now(), &BrowserUrl);
+            // Written while the transaction holds the store: hints are written in the order
+            // the transactions run.
+            write_hint(decision.hint.clone());
+            answer = Some(decision.answer);
+            return decision.write.map_or(JsValue::UNDEFINED, JsValue::from);
+        }
+        if let Some(then) = then.take() {
+            then(match (value.is_undefined(), answer.take()) {
+                (true, Some(answer)) => Ok(answer),
+                _ => Err(unavailable()),
+            });
+        }
+        JsValue::UNDEFINED
     });
-    let done_js = Closure::once_into_js(move |error: JsValue| {
-        let answer = answer.borrow_mut().take();
-        then(match (error.is_undefined(), answer) {
-            (true, Some(answer)) => Ok(answer),
-            _ => Err(unavailable()),
-        });
-    });
-    transact(DB_NAME, OBJECT_STORE, INDEX_KEY, MAX_INDEX, decide_js, done_js);
+    transact(DB_NAME, OBJECT_STORE, INDEX_KEY, MAX_INDEX, on.into_js_value());
 }
 
 /// The shared store could not be used.
