@@ -130,6 +130,12 @@ extern "C" {
     pub fn is(value: &JsValue, class: &str) -> bool;
 }
 
+/// The one closure type of ours that JS calls: every listener of a popup flow (`popup.js`
+/// `watch`, `hear`) and the shared store's transaction (`shared.js` `transact`), told apart
+/// by a number. Each distinct closure type costs its own invoke and destroy code in the
+/// wasm and its own wrapper in the glue.
+pub type Handler = wasm_bindgen::closure::Closure<dyn FnMut(u8, JsValue) -> JsValue>;
+
 /// Whether the config asks for popup mode (read before validation only to pick the
 /// path; validation decides whether the config is good).
 pub fn is_popup(config: &JsValue) -> bool {

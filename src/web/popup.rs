@@ -12,9 +12,10 @@
 //! one window completes the flow.
 
 use super::events::Events;
+use super::interop::{self, Handler};
 use super::shared::{self, Task};
 use super::storage::WebStore;
-use super::{interop, BrowserUrl, Prepared};
+use super::{BrowserUrl, Prepared};
 use crate::core::authorize::begin;
 use crate::core::callback::{strip_callback_params, verify_relayed, Navigation};
 use crate::core::config::StorageArea;
@@ -60,11 +61,6 @@ struct Flow {
 /// What a flow does with its outcome, once: resolve or reject the JS promise
 /// (`startAuthorization`), or wake the Rust future ([`crate::start_popup`]).
 pub type Settle = Box<dyn FnOnce(Result<AuthorizationResult, AuthError>)>;
-
-/// Every listener is one closure, of one type, told apart by a number (`popup.js`
-/// `watch`, `hear`): each distinct closure type costs its own invoke and destroy code in
-/// the wasm and its own wrapper in the glue.
-pub(super) type Handler = Closure<dyn FnMut(u8, JsValue) -> JsValue>;
 
 /// What woke a waiting flow, numbered as `popup.js` `watch` calls it.
 mod source {

@@ -2,8 +2,8 @@
 //! per operation, run by `shared.js`, decided by the core on the records the transaction
 //! read, and the hint key kept beside it. Decides nothing itself.
 
+use super::interop::Handler;
 use super::page::now;
-use super::popup::Handler;
 use super::BrowserUrl;
 use crate::core::error::AuthError;
 use crate::core::shared::{decide, Answer, Hint, Op, DB_NAME, HINT_KEY, MAX_INDEX, OBJECT_STORE};
