@@ -17,21 +17,12 @@
 // A function that is exported or called directly is kept; the script reports how many it
 // emptied (0 is fine: a later wasm-bindgen may leave none).
 import { readFileSync, writeFileSync } from "node:fs";
+import { importEnd, leb, uleb } from "./wasm.mjs";
 
 const [wasmPath] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
 const DEAD = [/^wasm_bindgen\[[0-9a-f]+\]::convert::closures::_::invoke::</, /^js_sys\[[0-9a-f]+\]::futures::jspi::task_waker::/];
 
-function leb(buf, i) {
-  let n = 0, shift = 0, b;
-  do { b = buf[i++]; n += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-  return [n, i];
-}
-function uleb(n) {
-  const out = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b); } while (n);
-  return Buffer.from(out);
-}
 
 let imported = 0, code = null;
 const names = new Map(), exported = new Set();
@@ -46,12 +37,8 @@ for (let i = 8; i < wasm.length; ) {
       let len;
       [len, j] = leb(wasm, j); j += len;
       [len, j] = leb(wasm, j); j += len;
-      const kind = wasm[j++];
-      if (kind === 0) { imported++; [, j] = leb(wasm, j); }
-      else if (kind === 1) { j++; let flags; [flags, j] = leb(wasm, j); [, j] = leb(wasm, j); if (flags & 1) [, j] = leb(wasm, j); }
-      else if (kind === 2) { let flags; [flags, j] = leb(wasm, j); [, j] = leb(wasm, j); if (flags & 1) [, j] = leb(wasm, j); }
-      else if (kind === 3) j += 2;
-      else throw new Error(`import kind ${kind}`);
+      if (wasm[j] === 0) imported++;
+      j = importEnd(wasm, j);
     }
   } else if (id === 7) {
     [n, j] = leb(wasm, j);

@@ -8,22 +8,13 @@
 // names mean nothing to anyone; a rename that keeps both sides in step is safe, and the
 // build fails here if any name is not found exactly once in the glue.
 import { readFileSync, writeFileSync } from "node:fs";
+import { importEnd, leb, uleb } from "./wasm.mjs";
 
 const [wasmPath, jsPath] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
 let js = readFileSync(jsPath, "utf8");
 const GLUE = "./bank_link_bg.js";
 
-function leb(buf, i) {
-  let n = 0, shift = 0, b;
-  do { b = buf[i++]; n |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
-  return [n >>> 0, i];
-}
-function uleb(n) {
-  const out = [];
-  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
-  return Buffer.from(out);
-}
 const str = (s) => Buffer.concat([uleb(Buffer.byteLength(s)), Buffer.from(s)]);
 
 // Short, unique, and never a JS keyword: letters, then letter + digit/letter.
@@ -104,13 +95,7 @@ while (i < wasm.length) {
     const module = wasm.subarray(a, a + mlen).toString();
     let [flen, b] = leb(wasm, a + mlen);
     const field = wasm.subarray(b, b + flen).toString();
-    let c = b + flen;
-    const kind = wasm[c++];
-    if (kind === 0) c = leb(wasm, c)[1]; // function: type index
-    else if (kind === 1) { c++; const flags = wasm[c++]; c = leb(wasm, c)[1]; if (flags & 1) c = leb(wasm, c)[1]; } // table
-    else if (kind === 2) { const flags = wasm[c++]; c = leb(wasm, c)[1]; if (flags & 1) c = leb(wasm, c)[1]; } // memory
-    else if (kind === 3) c += 2; // global: type, mutability
-    else throw new Error(`import kind ${kind} not handled`);
+    const c = importEnd(wasm, b + flen);
     let name = field;
     if (module === GLUE) {
       name = shortName(renamed++);
