@@ -348,7 +348,7 @@ pub fn relay_state(
         // A broken callback in a popup is still the opener's to report.
         Err(_) => parser.parse(href).and_then(|u| lenient_param(&u, "state")).filter(|s| is_token(s))?,
     };
-    let copy = ledger.index.entries().find(|e| e.state == state).and_then(|e| e.flow());
+    let copy = ledger.index.find(&state).and_then(|e| e.flow());
     (copy.is_some_and(|f| f.mode == Mode::Popup) && !listening.contains(&state)).then_some(state)
 }
 

@@ -191,11 +191,6 @@ impl Index {
         self.items().filter(|e| e.done)
     }
 
-    /// Whether nothing pends and no marker is kept.
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
     /// The last item of the kind `done` whose state is `key`, comparing every such item's
     /// state in constant time (no early exit), so the lookup reveals nothing but the outcome.
     fn last(&self, done: bool, key: &str) -> Option<Entry<'_>> {

@@ -61,8 +61,8 @@ pub type Then = Box<dyn FnOnce(Result<Answer, AuthError>)>;
 /// committed, or `storage_unavailable` when IndexedDB is missing or refused.
 pub fn run(task: Task, then: Then) {
     let (mut then, mut answer) = (Some(then), None);
-    // The popup's listener type (`Handler`): one closure type for every callback of ours
-    // (each type costs its own invoke and destroy code and its own glue). `transact` calls
+    // `Handler`, the one closure type JS calls (each type costs its own invoke and destroy
+    // code and its own glue), as the popup's listeners use it. `transact` calls
     // it with 0 and the records, then once with 1 and the error (undefined: committed). JS
     // frees it once the transaction has dropped it.
     let on = Handler::new(move |step, value: JsValue| {
