@@ -32,9 +32,12 @@ pub enum StoreFault {
 pub trait PendingStore {
     /// The value under `key`, `None` when there is none.
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault>;
-    /// Stores `value` under `key`.
+    /// Stores `value` under `key`, and fails (`Unavailable`) unless reading `key` back then
+    /// gives `value`: a storage that reports success without keeping the write (a patched
+    /// or broken one) is never trusted with a flow. Read back where the store is, in one
+    /// call, instead of copying the whole index back into the core after every write.
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault>;
-    /// Removes `key` and its value.
+    /// Removes `key` and its value; read back like [`PendingStore::set`].
     fn remove(&mut self, key: &str) -> Result<(), StoreFault>;
 }
 
@@ -226,22 +229,13 @@ impl Index {
         Ok(store.get(INDEX_KEY)?.map(|s| Self::parse(&s)).unwrap_or_default())
     }
 
-    /// Writes the flows (removes the key when there are none) and reads them back.
-    pub fn save(&self, store: &mut dyn PendingStore) -> Result<(), StoreFault> {
-        self.write(store)?;
-        if store.get(INDEX_KEY)?.as_deref() != self.write_text() {
-            return Err(StoreFault::Unavailable);
-        }
-        Ok(())
-    }
-
     /// The text [`Index::write`] stores, `None` for an empty index.
     pub fn write_text(&self) -> Option<&str> {
         Some(self.text.as_str()).filter(|s| !s.is_empty())
     }
 
-    /// Writes the flows without reading them back: for the best-effort writes (a sweep),
-    /// where nothing would be done with a mismatch.
+    /// Writes the flows (removes the key when there are none). The store reads the write
+    /// back ([`PendingStore::set`]).
     pub fn write(&self, store: &mut dyn PendingStore) -> Result<(), StoreFault> {
         match self.write_text() {
             None => store.remove(INDEX_KEY),
@@ -345,12 +339,12 @@ pub fn put_pending(
     let record = flow.to_record();
     let new = Entry { state, created_ms: flow.created_ms, expires_ms: flow.expires_ms, record: &record, done: false };
     index.keep_newest(MAX_PENDING - 1, Some(new));
-    let mut result = index.save(store);
+    let mut result = index.write(store);
     if result == Err(StoreFault::Full) {
         // QuotaExceededError: make room by dropping every other pending flow of ours
         // once, then try again (the app's own data is never touched).
         index.keep_newest(1, None);
-        result = index.save(store);
+        result = index.write(store);
     }
     match result {
         Ok(()) => Ok(()),

@@ -168,16 +168,19 @@ export function say(text) {
 }
 
 // This tab's sessionStorage (storage.rs): `op` 0 reads `key` (its value, or null), 1 writes
-// `value` under it, 2 removes it. A failure answers a number: 1 for the quota
-// (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED in older Firefox releases), 0 for
-// anything else (storage missing, disabled or throwing).
+// `value` under it, 2 removes it (`value` undefined), each write read back here: reading
+// `key` must then give `value` (null once removed), or the write did not stick. A failure
+// answers a number: 1 for the quota (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED in
+// older Firefox releases), 0 for anything else (storage missing, disabled or throwing, a
+// write that was not kept).
 export function session(op, key, value) {
   try {
     const s = sessionStorage;
     if (s === null || typeof s !== "object") return 0;
     if (op === 0) return s.getItem(key);
     if (op === 1) s.setItem(key, value);
-    else if (op === 2) s.removeItem(key);
+    else s.removeItem(key);
+    if (s.getItem(key) !== (value ?? null)) return 0;
   } catch (e) {
     return is(e, "DOMException") && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED") ? 1 : 0;
   }

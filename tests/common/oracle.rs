@@ -61,7 +61,7 @@ pub fn put_unchecked(store: &mut MemoryStore, state: &str, flow: &PendingFlow) {
     let index = Index::load(store).unwrap_or_default().serialize();
     let (created_ms, expires_ms) = (flow.created_ms(), flow.expires_ms());
     let index = Index::parse(&format!("{index},p.{state}.{created_ms}.{expires_ms}.{}", flow.to_record()));
-    index.save(store).unwrap_or_else(|e| panic!("{e:?}"));
+    index.write(store).unwrap_or_else(|e| panic!("{e:?}"));
 }
 
 /// Handles `href` against fresh flows and checks every invariant; the first broken one,

@@ -158,12 +158,12 @@ pub fn verify_callback(
 /// `already_handled`.
 fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow) -> Result<(), AuthError> {
     ledger.index.mark_done(state, flow.expires_ms);
-    let mut saved = ledger.index.save(ledger.store);
+    let mut saved = ledger.index.write(ledger.store);
     if saved == Err(StoreFault::Full) {
         // Quota: without the marker what we keep only shrinks, which a full storage still
         // takes; a replay is then `unknown_state`, still refused.
         ledger.index.unmark();
-        saved = ledger.index.save(ledger.store);
+        saved = ledger.index.write(ledger.store);
     }
     saved.map_err(|_| AuthError::storage("sessionStorage did not keep the removal of the pending authorization"))
 }
