@@ -151,13 +151,21 @@ impl fmt::Debug for Index {
     }
 }
 
+/// `src`'s items of one kind (`done` markers or pending flows), in order. An item's kind is
+/// its first letter, so the other kind's items are skipped unread: an edit reads each item
+/// once, not once for each kind.
+fn of_kind(src: &str, done: bool) -> impl Iterator<Item = Entry<'_>> {
+    let kind = if done { b'd' } else { b'p' };
+    pieces(src, b',').filter(move |item| item.as_bytes().first() == Some(&kind)).filter_map(Entry::read)
+}
+
 /// `src`'s items that `keep` keeps, pending flows first, then markers, each in order, with
 /// `new` last of its kind: the one pass every edit of the index makes.
 fn rebuild(src: &str, keep: &mut dyn FnMut(&Entry<'_>) -> bool, new: Option<Entry<'_>>) -> String {
     let mut out = String::with_capacity(src.len() + new.map_or(0, |e| e.state.len() + e.record.len() + 44));
     for done in [false, true] {
-        for e in pieces(src, b',').filter_map(Entry::read) {
-            if e.done == done && keep(&e) {
+        for e in of_kind(src, done) {
+            if keep(&e) {
                 e.push(&mut out);
             }
         }
@@ -186,20 +194,20 @@ impl Index {
 
     /// The pending flows, oldest first.
     pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
-        self.items().filter(|e| !e.done)
+        of_kind(&self.text, false)
     }
 
     /// The `done` markers, oldest first.
     pub fn markers(&self) -> impl Iterator<Item = Entry<'_>> {
-        self.items().filter(|e| e.done)
+        of_kind(&self.text, true)
     }
 
     /// The last item of the kind `done` whose state is `key`, comparing every such item's
     /// state in constant time (no early exit), so the lookup reveals nothing but the outcome.
     fn last(&self, done: bool, key: &str) -> Option<Entry<'_>> {
         let mut found = None;
-        for e in self.items() {
-            if e.done == done && ct_eq(e.state.as_bytes(), key.as_bytes()) {
+        for e in of_kind(&self.text, done) {
+            if ct_eq(e.state.as_bytes(), key.as_bytes()) {
                 found = Some(e);
             }
         }
@@ -268,9 +276,13 @@ impl Index {
 
     /// Removes expired flows and expired `done` markers. Returns whether anything went.
     pub fn sweep(&mut self, now_ms: u64) -> bool {
-        let before = self.text.len();
-        self.retain(&mut |e| now_ms < e.expires_ms, None);
-        before != self.text.len()
+        // Read first, rebuilt only when something expired: every callback sweeps, and
+        // almost never finds anything.
+        let stale = self.items().any(|e| e.expires_ms <= now_ms);
+        if stale {
+            self.retain(&mut |e| now_ms < e.expires_ms, None);
+        }
+        stale
     }
 
     /// Marks `state` consumed: out of the pending flows, into the markers until
