@@ -138,8 +138,11 @@ impl fmt::Debug for Entry<'_> {
 /// [`done_id`] of the state), joined by `,`, pending flows first, each kind oldest first.
 /// States are base64url and records form-encoded, so neither separator occurs inside a
 /// field (a record's own `.` is only ever in its last field). Held as that text, which is
-/// edited in place: [`Index::parse`] writes it anew (what it cannot read dropped), so it
-/// is always exactly what would be stored.
+/// edited in place: [`Index::parse`] writes it anew (what it cannot read dropped), and so
+/// does every edit. An index [`Index::load`]ed from the store keeps the text as stored
+/// until its first edit: every read goes item by item and skips what does not read, so
+/// it answers exactly as the text written anew would, and a callback that edits once
+/// writes the text once instead of twice (docs/performance.md).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Index {
     text: String,
@@ -234,7 +237,7 @@ impl Index {
 
     /// Reads [`INDEX_KEY`] once; an absent key is an empty index.
     pub fn load(store: &dyn PendingStore) -> Result<Self, StoreFault> {
-        Ok(store.get(INDEX_KEY)?.map(|s| Self::parse(&s)).unwrap_or_default())
+        Ok(Self { text: store.get(INDEX_KEY)?.unwrap_or_default() })
     }
 
     /// The text [`Index::write`] stores, `None` for an empty index.
