@@ -2,12 +2,13 @@
 //! index. Oracle: no panic; whatever decodes encodes back to text that decodes to the
 //! same thing (so nothing is lost or changed across a save and a load), and every entry
 //! of a decoded index carries a state of our shape (a `done` marker: the first
-//! `DONE_ID_LEN` characters of one).
+//! `DONE_ID_LEN` characters of one). An index loaded as stored (not written anew until
+//! its first edit) answers as the decoded one, and its first edit writes the same text.
 #![no_main]
 
 use bank_link::core::entropy::{is_base64url, is_token};
 use bank_link::core::pending::PendingFlow;
-use bank_link::core::store::{Index, DONE_ID_LEN};
+use bank_link::core::store::{Index, IndexCopy, DONE_ID_LEN};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -21,4 +22,12 @@ fuzz_target!(|data: &[u8]| {
     assert!(index.markers().all(|e| e.state.len() == DONE_ID_LEN && is_base64url(e.state)));
     let reparsed = Index::parse(&index.serialize());
     assert_eq!(reparsed, index, "an index does not survive a round trip: {text:?}");
+    let Ok(mut stored) = Index::load(&IndexCopy(Some(text.to_string()))) else { panic!("in memory") };
+    assert!(stored.entries().eq(index.entries()), "a stored index reads other flows: {text:?}");
+    assert!(stored.markers().eq(index.markers()), "a stored index reads other markers: {text:?}");
+    let first = index.entries().next().map_or(String::new(), |e| e.state.to_owned());
+    let mut parsed = index.clone();
+    stored.remove(&first);
+    parsed.remove(&first);
+    assert_eq!(stored, parsed, "a stored index's first edit writes other text: {text:?}");
 });

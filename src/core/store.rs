@@ -582,6 +582,15 @@ mod tests {
         assert!(i.serialize().ends_with(&format!(",d.{}.3", &s[..DONE_ID_LEN])), "{}", i.serialize());
         let garbled = format!("{},p.short.1.2.r,d.{s}.x,q.{s}.1,,p.{s}.1.2", i.serialize());
         assert_eq!(Index::parse(&garbled), i);
+        // Loaded as stored, garbled and out of order, it reads as written anew, and its
+        // first edit writes the text anew.
+        let disordered = format!("d.{}.3,d.{s}.x,p.{s}.1.2.v=1&a=b.c%2C,,q.{s}.1", done_id(&s));
+        let mut stored = Index::load(&IndexCopy(Some(disordered))).unwrap();
+        assert_ne!(stored, i);
+        assert!(stored.entries().eq(i.entries()) && stored.markers().eq(i.markers()));
+        assert!(stored.find(&s).is_some() && stored.done_until(&s) == Some(3));
+        stored.remove("none");
+        assert_eq!(stored, i);
     }
 
     #[test]
