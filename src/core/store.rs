@@ -141,8 +141,8 @@ impl fmt::Debug for Entry<'_> {
 /// edited in place: [`Index::parse`] writes it anew (what it cannot read dropped), and so
 /// does every edit. An index [`Index::load`]ed from the store keeps the text as stored
 /// until its first edit: every read goes item by item and skips what does not read, so
-/// it answers exactly as the text written anew would, and a callback that edits once
-/// writes the text once instead of twice (docs/performance.md).
+/// it answers exactly as the text written anew would, and a start or a callback, which
+/// edits once, writes the text once instead of twice (docs/performance.md).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Index {
     text: String,
@@ -340,9 +340,10 @@ pub fn put_pending(
     flow: &PendingFlow,
     now_ms: u64,
 ) -> Result<(), AuthError> {
-    // The text as it was: what goes back, byte for byte, if the new one is not kept.
+    // The text as it was: what goes back, byte for byte, if the new one is not kept. The
+    // index edits a copy, read as stored (see [`Index`]).
     let before = store.get(INDEX_KEY).map_err(|_| unavailable("is not available"))?;
-    let mut index = before.as_deref().map(Index::parse).unwrap_or_default();
+    let mut index = Index { text: before.as_deref().unwrap_or_default().to_owned() };
     index.sweep(now_ms);
     let ours = flow.redirect_uri();
     if index.entries().any(|e| e.flow().is_some_and(|f| ambiguous(ours, f.redirect_uri()))) {
