@@ -32,14 +32,20 @@ export function no(provider, state, error, errorDescription, errorUri, params, a
 const result = (ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState) =>
   ({ ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState: json(appState) });
 
-// A promise and the one function that settles it: `settle(true, value)` resolves it,
-// `settle(false, error)` rejects it (interop.rs `Deferred`).
+// A promise of ours (interop.rs `deferred`), and `settle(promise, ok, value)`, which resolves
+// it with `value` (ok) or rejects it: the function that does is kept here, by promise, so
+// the wasm holds the promise alone (one value, and no reads of a pair's fields).
+const settles = new WeakMap();
 export function deferred() {
   let settle;
   const promise = new Promise((resolve, reject) => {
     settle = (ok, value) => (ok ? resolve : reject)(value);
   });
-  return { promise, settle };
+  settles.set(promise, settle);
+  return promise;
+}
+export function settle(promise, ok, value) {
+  settles.get(promise)?.(ok, value);
 }
 
 // A result's `params`: a null prototype, so a provider parameter named `__proto__` is a
@@ -127,12 +133,12 @@ export function is(value, name) {
   }
 }
 
-// Whether this page was reached by a fresh navigation (Navigation Timing Level 2: a link,
-// a redirect, the address bar; not a reload, Back or a restored tab). False where the API
-// is missing or throws.
-export function navigated() {
+// Whether the page of window `w` (this one) was reached by a fresh navigation (Navigation
+// Timing Level 2: a link, a redirect, the address bar; not a reload, Back or a restored
+// tab). False where the API is missing or throws.
+export function navigated(w) {
   try {
-    return performance.getEntriesByType("navigation")[0].type === "navigate";
+    return w.performance.getEntriesByType("navigation")[0].type === "navigate";
   } catch {
     return false;
   }

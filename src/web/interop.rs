@@ -201,16 +201,10 @@ pub fn relay_message(data: &JsValue) -> Option<(String, Option<String>)> {
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    /// A promise with the one function that settles it (`boundary.js` `deferred`).
-    pub type Deferred;
-    /// A new [`Deferred`].
-    pub fn deferred() -> Deferred;
-    /// The promise.
-    #[wasm_bindgen(method, getter)]
-    pub fn promise(this: &Deferred) -> js_sys::Promise;
-    /// `settle(true, value)` resolves the promise, `settle(false, error)` rejects it.
-    #[wasm_bindgen(method, getter)]
-    pub fn settle(this: &Deferred) -> js_sys::Function;
+    /// A new promise that [`settle`] settles (`boundary.js` keeps the function that does).
+    pub fn deferred() -> js_sys::Promise;
+    /// `ok` resolves a promise of [`deferred`] with `value`, else rejects it with `value`.
+    pub fn settle(promise: &js_sys::Promise, ok: bool, value: &JsValue);
 }
 
 /// `{ url, state }` for `navigate: false`.

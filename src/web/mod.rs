@@ -24,7 +24,7 @@ use crate::core::provider::Provider;
 use crate::core::shared::{route, Answer, Route};
 use crate::core::store::{forget, Index};
 use crate::core::uri::UrlParser;
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use page::{js_err, navigation, now, start_time, window};
 use shared::Task;
 use std::cell::RefCell;
@@ -68,12 +68,12 @@ pub fn start_authorization(config: JsValue) -> Promise {
     let events = events::Events(interop::on_event(&config), if popup { Mode::Popup } else { Mode::Redirect });
     shared::sweep_if_due(shared::hint());
     let answer = interop::deferred();
-    let settle = answer.settle();
+    let promise = answer.clone();
     let started = interop::config_entries(&config).and_then(|entries| {
         if popup {
             // The flow emits its own ending events (`popup.rs`).
             let settle: popup::Settle =
-                Box::new(move |outcome| settled(&settle, outcome.map(|r| interop::result_to_js(&r))));
+                Box::new(move |outcome| settled(&promise, outcome.map(|r| interop::result_to_js(&r))));
             open_popup(&entries, interop::signal(&config), events.clone(), settle)
         } else {
             let ev = events.clone();
@@ -81,26 +81,26 @@ pub fn start_authorization(config: JsValue) -> Promise {
                 if let Err(e) = &r {
                     ev.ended(Err(e), None);
                 }
-                settled(&settle, r.map(|s| interop::started(&s.url, &s.state)));
+                settled(&promise, r.map(|s| interop::started(&s.url, &s.state)));
             });
             redirect(&entries, &events, then).map(drop)
         }
     });
     if let Err(e) = started {
         events.ended(Err(&e), None);
-        settled(&answer.settle(), Err(e));
+        settled(&answer, Err(e));
     }
-    answer.promise()
+    answer
 }
 
 /// Settles a promise of [`interop::deferred`]: resolved with the value, or rejected with
 /// the `AuthError`.
-fn settled(settle: &Function, outcome: Result<JsValue, AuthError>) {
+fn settled(promise: &Promise, outcome: Result<JsValue, AuthError>) {
     let (ok, value) = match outcome {
         Ok(v) => (true, v),
         Err(e) => (false, error::to_js(&e)),
     };
-    interop::run(settle, &ok.into(), &value);
+    interop::settle(promise, ok, &value);
 }
 
 /// What a redirect start's caller hears once the flow is kept and the page navigates (or,
@@ -234,7 +234,7 @@ pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, J
         return Ok(p.into());
     }
     if answered(&href).is_none() {
-        let nav = if href == current { navigation() } else { Navigation::Other };
+        let nav = if href == current { navigation(&w) } else { Navigation::Other };
         // Read once: localStorage is another storage area, and each read a crossing.
         let hint = shared::hint();
         if route(&href, in_session, hint, now(), nav, &BrowserUrl) == Route::Shared {
@@ -269,12 +269,12 @@ fn handle_shared(
     nav: Navigation,
     events: events::Events,
 ) -> Promise {
-    let deferred = interop::deferred();
-    let settle = deferred.settle();
+    let promise = interop::deferred();
+    let settling = promise.clone();
     let key = href.clone();
     let answer: Answer_ = Box::new(move |outcome: Rc<Outcome>| {
         IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| *x != key));
-        settled(&settle, to_js(&outcome));
+        settled(&settling, to_js(&outcome));
     });
     let (w, h) = (window.clone(), href.clone());
     shared::run(
@@ -291,7 +291,6 @@ fn handle_shared(
             answer(announced(&events, settle_here(&h, &current, handled)))
         }),
     );
-    let promise = deferred.promise();
     IN_FLIGHT.with_borrow_mut(|f| f.push((href, promise.clone())));
     promise
 }
@@ -333,7 +332,7 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
         return done;
     }
     // Only this page's own load has a navigation type; a URL passed in is read as is.
-    let nav = if href == current { navigation() } else { Navigation::Other };
+    let nav = if href == current { navigation(window) } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
     // The answer is remembered under the address the relay leaves too: a second call
     // there (React StrictMode) must not read it as a fresh return to the redirect URI,

@@ -64,14 +64,17 @@ pub fn start_time() -> Result<u64, AuthError> {
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    /// `performance.getEntriesByType("navigation")[0].type == "navigate"`, read in one call.
-    fn navigated() -> bool;
+    /// `performance.getEntriesByType("navigation")[0].type == "navigate"` of `window`, read
+    /// in one call. (Taking the window makes the glue call it through a wrapper, as every
+    /// other import: an import wasm-bindgen can take straight from the snippet would make
+    /// the bundle build the snippet's namespace object, every export by name.)
+    fn navigated(window: &web_sys::Window) -> bool;
 }
 
 /// How this page was reached (Navigation Timing Level 2): a fresh navigation, or anything
 /// else ([`Navigation::Other`], also where the API is missing).
-pub fn navigation() -> Navigation {
-    if navigated() {
+pub fn navigation(window: &web_sys::Window) -> Navigation {
+    if navigated(window) {
         Navigation::Navigate
     } else {
         Navigation::Other

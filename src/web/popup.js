@@ -70,17 +70,23 @@ export function watch(on, name, signal, pollMs, timeoutMs) {
 
 // A relay on the flow's channel (popup.rs `relay_on_channel`): posts `message` there, then
 // `on(0, data)` hears each message on it and `on(1)` the end of the wait for the opener's
-// word, after `waitMs`. Returns the function that closes the channel; undefined when none
-// could be made (then nobody heard the relay on it, and no wait runs).
+// word, after `waitMs`; the channel closes once `on` answers true. Where none can be made,
+// nobody heard the relay: `on(2)` is told at once, no wait runs, and this answers false.
 export function hear(name, message, on, waitMs) {
-  const c = channel(name, (e) => on(0, e.data));
-  if (!c) return;
-  c.postMessage(message);
-  setTimeout(() => on(1), waitMs);
-  return () => {
-    c.onmessage = null;
-    c.close();
+  const heard = (source, data) => {
+    if (on(source, data) === true) {
+      c.onmessage = null;
+      c.close();
+    }
   };
+  const c = channel(name, (e) => heard(0, e.data));
+  if (!c) {
+    on(2);
+    return false;
+  }
+  c.postMessage(message);
+  setTimeout(() => heard(1), waitMs);
+  return true;
 }
 
 // What the popup flow samples on each tick: bit 1 the popup is closed, bit 2 this page has
@@ -99,20 +105,21 @@ export function look(popup) {
   return bits;
 }
 
-// The opener's place on screen (popup.rs `frame`): screenX, screenY, outerWidth or
-// outerHeight by number; 0 where one is unreadable.
-export function screen(i) {
+// The opener's place on screen (popup.rs `frame`): window `w`'s screenX, screenY,
+// outerWidth or outerHeight by number; 0 where one is unreadable.
+export function screen(w, i) {
   try {
-    return +[screenX, screenY, outerWidth, outerHeight][i] || 0;
+    return +[w.screenX, w.screenY, w.outerWidth, w.outerHeight][i] || 0;
   } catch {
     return 0;
   }
 }
 
 // A popup's callback page and its opener (popup.rs `relay_if_popup`): whether there is
-// one, this window's name, and the relay posted to it for this page's own origin only (a
-// WindowProxy of another origin is no `instanceof Window`; postMessage is still callable).
-export function hasOpener() {
+// one, this window's name when there is (undefined when not; "" where the name is
+// unreadable), and the relay posted to it for this page's own origin only (a WindowProxy
+// of another origin is no `instanceof Window`; postMessage is still callable).
+function hasOpener() {
   try {
     return opener !== null && typeof opener === "object";
   } catch {
@@ -120,7 +127,8 @@ export function hasOpener() {
   }
 }
 
-export function windowName() {
+export function openerName() {
+  if (!hasOpener()) return;
   try {
     return String(name);
   } catch {

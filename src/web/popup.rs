@@ -63,7 +63,7 @@ struct Flow {
 pub type Settle = Box<dyn FnOnce(Result<AuthorizationResult, AuthError>)>;
 
 /// What woke a waiting flow, numbered as `popup.js` `watch` calls it.
-mod source {
+pub(super) mod source {
     /// A `message` event on the opener window.
     pub const MESSAGE: u8 = 0;
     /// The opener window's `blur`.
@@ -80,6 +80,8 @@ mod source {
     pub const HEARD: u8 = 0;
     /// A relay's channel: the wait for the opener's word is over.
     pub const WAIT_OVER: u8 = 1;
+    /// A relay's channel: none could be made, so nobody heard the relay (said at once).
+    pub const NO_CHANNEL: u8 = 2;
 }
 
 type Shared = Rc<RefCell<Option<Flow>>>;
@@ -207,8 +209,8 @@ pub(super) fn listening() -> Vec<String> {
 }
 
 /// The opener's place on screen, to centre the popup over it.
-fn frame() -> Frame {
-    Frame { x: screen(0), y: screen(1), width: screen(2), height: screen(3) }
+fn frame(w: &Window) -> Frame {
+    Frame { x: screen(w, 0), y: screen(w, 1), width: screen(w, 2), height: screen(w, 3) }
 }
 
 /// Opens the popup now (synchronously, inside the caller's click: Safari blocks a popup
@@ -247,8 +249,11 @@ pub fn start(
             }),
         );
     }
-    let opened =
-        window.open_with_url_and_target_and_features(&auth.url, &window_name(&auth.state), &features(cfg, frame()));
+    let opened = window.open_with_url_and_target_and_features(
+        &auth.url,
+        &window_name(&auth.state),
+        &features(cfg, frame(window)),
+    );
     // The opener keeps its own copy until the flow ends (`finish`): WebKit clones the
     // sessionStorage for the popup on another channel than this page's own writes, so a
     // removal right after `open` can reach the storage first and leave the popup without
@@ -305,14 +310,15 @@ extern "C" {
     /// What a tick samples of the popup, as bits: 1 closed, 2 this page focused, 4 the
     /// popup's page loaded (no longer its initial `about:blank`).
     fn look(popup: &Window) -> u8;
-    /// `screenX`, `screenY`, `outerWidth` or `outerHeight` (0, 1, 2, 3); 0 where unreadable.
-    fn screen(i: u8) -> f64;
-    /// Whether this window has an opener (`window.opener` is an object).
-    #[wasm_bindgen(js_name = hasOpener)]
-    fn has_opener() -> bool;
-    /// `window.name` (`""` where unreadable).
-    #[wasm_bindgen(js_name = windowName)]
-    fn own_name() -> String;
+    /// `window`'s `screenX`, `screenY`, `outerWidth` or `outerHeight` (0, 1, 2, 3); 0 where
+    /// unreadable. (Taking the window makes the glue call it through a wrapper: an import
+    /// wasm-bindgen can take straight from the snippet would make the bundle build the
+    /// snippet's namespace object, every export by name.)
+    fn screen(window: &Window, i: u8) -> f64;
+    /// `window.name` when this window has an opener (`window.opener` is an object): `None`
+    /// when it has none, `""` where the name is unreadable.
+    #[wasm_bindgen(js_name = openerName)]
+    fn opener_name() -> Option<String>;
     /// Posts `message` to this window's opener, for this page's own origin only.
     #[wasm_bindgen(js_name = toOpener)]
     fn to_opener(message: &JsValue);
@@ -321,9 +327,9 @@ extern "C" {
     fn hand_copy_js(popup: &Window, key: &str, text: &str);
     /// Registers a waiting flow's listeners; returns the function that removes them.
     fn watch(on: &JsValue, channel: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
-    /// Posts a relay on the flow's channel and hears the opener's word there; returns
-    /// the function that closes the channel (`None`: no channel could be made).
-    fn hear(channel: &str, message: &JsValue, on: &JsValue, wait_ms: i32) -> Option<Function>;
+    /// Posts a relay on the flow's channel and hears the opener's word there; whether a
+    /// channel could be made.
+    fn hear(channel: &str, message: &JsValue, on: &JsValue, wait_ms: i32) -> bool;
 }
 
 fn listen(shared: &Shared, timeout: u32) {
@@ -371,7 +377,10 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<String> {
     let listening = listening();
     let relayed = relay_state(href, Some(&mut WebStore), nav, &listening, js_sys::Date::now() as u64, &BrowserUrl)
-        .or_else(|| named_relay(href, &own_name(), has_opener(), &listening, &BrowserUrl));
+        .or_else(|| {
+            let name = opener_name();
+            named_relay(href, name.as_deref().unwrap_or(""), name.is_some(), &listening, &BrowserUrl)
+        });
     let state = relayed?;
     let message = interop::relay_to_js(&state, href);
     to_opener(&message);
@@ -380,37 +389,31 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<St
     forget(&mut WebStore, &state);
     let cleaned = clean_address(href);
     let w = window.clone();
+    // The channel lives as long as the page: the opener's word may come after the wait.
     relay_on_channel(
         &state,
         &message,
-        move || interop::close_when_loaded(&w),
-        move || interop::say_return_to_app(CLOSE_AND_RETURN),
+        Handler::new(move |source, data: JsValue| {
+            match source {
+                source::HEARD if interop::is_settled(&data, SETTLED) => interop::close_when_loaded(&w),
+                source::WAIT_OVER => interop::say_return_to_app(CLOSE_AND_RETURN),
+                _ => {}
+            }
+            JsValue::UNDEFINED
+        }),
     );
     Some(cleaned.unwrap_or_else(|| href.to_owned()))
 }
 
-/// Posts `message` (a relay for `state`) on the flow's channel and listens there for the
-/// opener's word that it settled the flow (`on_word`), and for the end of the wait for it
-/// (`on_wait_over`, after [`SETTLED_WAIT_MS`]). Both listeners live as long as the page;
-/// the channel is returned so its user can close it (`None`: none could be made, so
-/// nobody heard the relay on it).
-pub(super) fn relay_on_channel(
-    state: &str,
-    message: &JsValue,
-    mut on_word: impl FnMut() + 'static,
-    mut on_wait_over: impl FnMut() + 'static,
-) -> Option<Function> {
-    let heard = Handler::new(move |source, data: JsValue| {
-        match source {
-            source::HEARD if interop::is_settled(&data, SETTLED) => on_word(),
-            source::WAIT_OVER => on_wait_over(),
-            _ => {}
-        }
-        JsValue::UNDEFINED
-    });
-    let close = hear(&channel_name(state), message, heard.as_ref(), SETTLED_WAIT_MS);
+/// Posts `message` (a relay for `state`) on the flow's channel, where `heard` hears the
+/// opener's word that it settled the flow ([`source::HEARD`]) and the end of the wait for
+/// it ([`source::WAIT_OVER`], after [`SETTLED_WAIT_MS`]); where no channel can be made,
+/// `heard` is told at once ([`source::NO_CHANNEL`]: nobody heard the relay). The channel
+/// closes once `heard` answers `true`. Whether a channel was made.
+pub(super) fn relay_on_channel(state: &str, message: &JsValue, heard: Handler) -> bool {
+    let made = hear(&channel_name(state), message, heard.as_ref(), SETTLED_WAIT_MS);
     heard.forget();
-    close
+    made
 }
 
 /// Drops the callback parameters of `href` (this page's location) from the address bar.
