@@ -20,16 +20,9 @@ const json = (text) => {
 // Object.prototype: `const { code, errorDescription } = result` on a success must not
 // find a polluted `errorDescription`. A plain prototype, so hasOwnProperty and
 // String(result) work. The .d.ts keeps the union: a success's `error` is typed absent.
-export function ok(provider, state, code, loginId, credentialsId, codeVerifier, params, appState) {
-  return result(true, provider, state, code, loginId, credentialsId, codeVerifier, undefined, undefined, undefined, params, appState);
-}
-
-export function no(provider, state, error, errorDescription, errorUri, params, appState) {
-  return result(false, provider, state, undefined, undefined, undefined, undefined, error, errorDescription, errorUri, params, appState);
-}
-
-// One literal for both variants: every field is written once, in one order.
-const result = (ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState) =>
+// One literal for both variants (`ok` says which): every field is written once, in one
+// order; the other variant's fields come undefined.
+export const result = (ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState) =>
   ({ ok, provider, state, code, loginId, credentialsId, codeVerifier, error, errorDescription, errorUri, params, appState: json(appState) });
 
 // A promise of ours (interop.rs `deferred`), and `settle(promise, ok, value)`, which resolves

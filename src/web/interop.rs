@@ -251,21 +251,17 @@ extern "C" {
     fn bag() -> JsValue;
     /// `params[key] = value`, a data property of a [`bag`].
     fn param(params: &JsValue, key: &str, value: &str);
+    /// Either variant's object, `ok` telling which: the other variant's fields are `None`.
     #[allow(clippy::too_many_arguments)]
-    fn ok(
+    fn result(
+        ok: bool,
         provider: &str,
-        state: &str,
+        state: Option<&str>,
         code: Option<&str>,
         login_id: Option<&str>,
         credentials_id: Option<&str>,
         code_verifier: Option<&str>,
-        params: &JsValue,
-        app_state: Option<&str>,
-    ) -> JsValue;
-    fn no(
-        provider: &str,
-        state: Option<&str>,
-        error: &str,
+        error: Option<&str>,
         error_description: Option<&str>,
         error_uri: Option<&str>,
         params: &JsValue,
@@ -285,24 +281,35 @@ pub fn result_to_js(result: &AuthorizationResult) -> JsValue {
             code_verifier,
             params,
             app_state,
-        } => ok(
+        } => self::result(
+            true,
             provider.as_str(),
-            state.secret(),
+            Some(state.secret()),
             code.as_deref(),
             login_id.as_deref(),
             credentials_id.as_deref(),
             code_verifier.as_deref(),
+            None,
+            None,
+            None,
             &params_object(params),
             app_state.as_deref(),
         ),
-        AuthorizationResult::Failure { provider, state, error, error_description, error_uri, params, app_state } => no(
-            provider.as_str(),
-            state.as_deref(),
-            error,
-            error_description.as_deref(),
-            error_uri.as_deref(),
-            &params_object(params),
-            app_state.as_deref(),
-        ),
+        AuthorizationResult::Failure { provider, state, error, error_description, error_uri, params, app_state } => {
+            self::result(
+                false,
+                provider.as_str(),
+                state.as_deref(),
+                None,
+                None,
+                None,
+                None,
+                Some(error),
+                error_description.as_deref(),
+                error_uri.as_deref(),
+                &params_object(params),
+                app_state.as_deref(),
+            )
+        }
     }
 }
