@@ -1,9 +1,15 @@
-// One edit and one check of wasm-bindgen's glue, before it is minified:
-// `node scripts/glue.mjs pkg/bank_link.js`.
+// Edits and one check of wasm-bindgen's glue, before it is minified:
+// `node scripts/glue.mjs pkg/bank_link.js`. Each edit replaces an exact text that must be
+// there once; the build fails otherwise (a new wasm-bindgen is then read again here).
 //
 // - The entry loads the wasm itself (js/index.js): the glue exports the two steps its own
 //   loader wraps, so that loader (what init accepts besides a URL, its warnings) is left
-//   out of the bundle. The build fails if the glue's export line is not the one expected.
+//   out of the bundle.
+// - Fallbacks for engines older than the package supports (Chrome/Edge 89, Firefox 89,
+//   Safari 15: README), each dead there: `TextEncoder.encodeInto` (Chrome 74, Firefox 66,
+//   Safari 14.1) and `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1) stubbed
+//   when missing, and a string copy for a caller without `realloc`, which every call of
+//   the glue passes (checked). 32 B brotli for the first alone (docs/performance.md).
 // - The build fails if the glue imports a JS snippet (src/web/*.js) as a namespace
 //   (`import * as importN from "./snippets/..."`). wasm-bindgen does that for an import it
 //   can hand to the wasm as it is (no argument or result it converts: only numbers and
@@ -13,9 +19,48 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const path = process.argv[2];
-const from = "export { initSync, __wbg_init as default };";
-const js = readFileSync(path, "utf8");
-if (js.split(from).length !== 2) throw new Error(`glue: ${path} does not end with ${from}`);
+let js = readFileSync(path, "utf8");
+const edit = (from, to) => {
+  if (js.split(from).length !== 2) throw new Error(`glue: ${path} does not hold exactly once:\n${from}`);
+  js = js.replace(from, to);
+};
+edit("export { initSync, __wbg_init as default };", "export { __wbg_get_imports, __wbg_finalize_init };");
+edit(
+  `if (!('encodeInto' in cachedTextEncoder)) {
+    cachedTextEncoder.encodeInto = function (arg, view) {
+        const buf = cachedTextEncoder.encode(arg);
+        view.set(buf);
+        return {
+            read: arg.length,
+            written: buf.length
+        };
+    };
+}
+`,
+  "",
+);
+edit(
+  `const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(`,
+  "const CLOSURE_DTORS = new FinalizationRegistry(",
+);
+const calls = js.match(/passStringToWasm0\([^)]*\)/g) ?? [];
+if (calls.some((c) => c !== "passStringToWasm0(arg, malloc, realloc)" && !c.endsWith(", wasm.__wbindgen_realloc)"))) {
+  throw new Error(`glue: ${path} calls passStringToWasm0 without realloc: ${calls.join(", ")}`);
+}
+edit(
+  `    if (realloc === undefined) {
+        const buf = cachedTextEncoder.encode(arg);
+        const ptr = malloc(buf.length, 1) >>> 0;
+        getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+        WASM_VECTOR_LEN = buf.length;
+        return ptr;
+    }
+
+`,
+  "",
+);
 const namespaces = js.split("\n").filter((line) => /^import \* as \w+ from "\.\/snippets\//.test(line));
 if (namespaces.length) {
   throw new Error(
@@ -23,4 +68,4 @@ if (namespaces.length) {
       `in its signature; see scripts/glue.mjs):\n${namespaces.join("\n")}`,
   );
 }
-writeFileSync(path, js.replace(from, "export { __wbg_get_imports, __wbg_finalize_init };"));
+writeFileSync(path, js);
