@@ -97,6 +97,42 @@ export function own(object, key) {
   }
 }
 
+// Reads of a config, an options object or a `location` argument that may throw (a getter,
+// a proxy's trap, a cycle), answered without an exception (interop.rs says why):
+// undefined when they threw. `field` puts the value in an array, so that a value
+// `undefined` and a read that threw differ.
+export function keys(object) {
+  try {
+    return Reflect.ownKeys(object);
+  } catch {
+    // Unreadable.
+  }
+}
+export function field(object, key) {
+  try {
+    return [Reflect.get(object, key)];
+  } catch {
+    // Unreadable.
+  }
+}
+export function stringify(value) {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // Not JSON (a cycle, a BigInt, a toJSON that throws).
+  }
+}
+
+// `location.assign(url)` of window `w`: undefined, or what it threw (null for a thrown
+// undefined), so the wasm takes no exception (page.rs).
+export function assign(w, url) {
+  try {
+    w.location.assign(url);
+  } catch (e) {
+    return e ?? null;
+  }
+}
+
 // This page's `location.href` or `location.origin`; undefined where it cannot be read.
 export function here(part) {
   try {

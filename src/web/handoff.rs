@@ -70,7 +70,7 @@ fn act(mut r: Relay, action: Action) {
             let task = Task::Callback(r.href.clone(), r.nav, true);
             shared::run(
                 task,
-                Box::new(move |taken| {
+                Some(Box::new(move |taken| {
                     // The address bar was cleaned when the relay began.
                     let outcome = match taken {
                         Ok(Answer::Handled(h)) => h.outcome,
@@ -79,7 +79,7 @@ fn act(mut r: Relay, action: Action) {
                     };
                     let action = r.machine.on(Event::Taken(outcome));
                     act(r, action);
-                }),
+                })),
             );
         }
         Action::HandOver => {

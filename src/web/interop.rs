@@ -9,7 +9,7 @@ use crate::core::config::{ConfigValue, APP_STATE_TOO_LONG, MAX_APP_STATE};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::MESSAGE_TYPE;
-use js_sys::{Array, Object, Reflect, JSON};
+use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -26,8 +26,7 @@ pub fn config_entries(config: &JsValue) -> Result<Vec<(String, ConfigValue)>, Au
 
 fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, ConfigValue)>, AuthError> {
     let unreadable = |field: &str| AuthError::config(field, "could not be read");
-    let target: &Object = obj.unchecked_ref();
-    let keys = Reflect::own_keys(target).map_err(|_| unreadable(field_name(prefix)))?;
+    let keys = own_keys(obj).ok_or_else(|| unreadable(field_name(prefix)))?;
     if keys.length() > MAX_KEYS {
         return Err(AuthError::config(field_name(prefix), "has too many keys"));
     }
@@ -36,7 +35,7 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         // Symbol keys are not config fields; JSON ignores them too.
         let Some(name) = key.as_string() else { continue };
         let field = crate::core::urlenc::cat(&[prefix, &name]);
-        let value = Reflect::get(obj, &key).map_err(|_| unreadable(&field))?;
+        let value = read(obj, &key).ok_or_else(|| unreadable(&field))?;
         let converted = match (depth, name.as_str()) {
             (0, "appState") => app_state(&value)?,
             (0, "signal") if is(&value, "AbortSignal") => ConfigValue::Handle,
@@ -46,6 +45,30 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         out.push((name, converted));
     }
     Ok(out)
+}
+
+// Reads that may throw (a getter, a proxy's trap, a cycle for `JSON.stringify`), each
+// answered by `boundary.js` without an exception crossing into the wasm: with no caught
+// import left, the wasm carries no code to take an exception at each call and none to
+// keep it (wasm-bindgen's `take_last_exception`, `__wbindgen_exn_store`, and the glue's
+// `handleError`): -156 B brotli, measured with `window.open`, `close` and
+// `location.assign` moved the same way (popup.rs, page.rs).
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// `Reflect.ownKeys(object)`; `None` when it throws.
+    #[wasm_bindgen(js_name = keys)]
+    fn own_keys(object: &JsValue) -> Option<Array>;
+    /// `[Reflect.get(object, key)]`; `None` when it throws (the array tells a value
+    /// `undefined` from a read that failed).
+    fn field(object: &JsValue, key: &JsValue) -> Option<Array>;
+    /// `JSON.stringify(value)`; `None` when it throws or gives no text (a function,
+    /// `undefined`).
+    fn stringify(value: &JsValue) -> Option<JsString>;
+}
+
+/// `object[key]`, read as `Reflect.get` does; `None` when the read throws.
+fn read(object: &JsValue, key: &JsValue) -> Option<JsValue> {
+    field(object, key).map(|v| v.get(0))
 }
 
 /// `"popup."` → `"popup"`: the field an object prefix names.
@@ -77,7 +100,7 @@ fn convert(v: &JsValue, depth: u32, field: &str) -> Result<ConfigValue, AuthErro
         }
         let mut items = Vec::with_capacity(arr.length() as usize);
         for i in 0..arr.length() {
-            let item = Reflect::get_u32(v, i).map_err(|_| AuthError::config(field, "could not be read"))?;
+            let item = read(v, &i.into()).ok_or_else(|| AuthError::config(field, "could not be read"))?;
             items.push(convert(&item, depth + 1, field)?);
         }
         ConfigValue::List(items)
@@ -94,8 +117,7 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
     if v.is_undefined() {
         return Ok(ConfigValue::Absent);
     }
-    let json = JSON::stringify(v).ok().filter(|s| JsValue::from(s).is_string());
-    match json {
+    match stringify(v) {
         // Refused by its length in JS (UTF-16 units, each at least one UTF-8 byte) before
         // a many-MB value is copied into wasm memory, which never shrinks again.
         Some(s) if s.length() as usize > MAX_APP_STATE => Err(AuthError::config("appState", APP_STATE_TOO_LONG)),
@@ -219,7 +241,7 @@ pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthEr
     if location.is_undefined() || location.is_null() {
         return Ok(current.to_owned());
     }
-    if let Some(s) = location.dyn_ref::<js_sys::JsString>() {
+    if let Some(s) = location.dyn_ref::<JsString>() {
         // Over the cap by its JS length alone: refused before it is copied into wasm.
         if s.length() as usize > MAX_URL {
             return Err(AuthError::malformed(TOO_LONG));
@@ -227,7 +249,7 @@ pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthEr
         return Ok(String::from(s));
     }
     let is_location = is(location, "Location") || is(location, "URL");
-    match is_location.then(|| Reflect::get(location, &"href".into()).ok()).flatten().and_then(|h| h.as_string()) {
+    match is_location.then(|| read(location, &"href".into())).flatten().and_then(|h| h.as_string()) {
         Some(href) => Ok(href),
         None => Err(AuthError::malformed("handleCallback takes a Location, a URL or a string")),
     }

@@ -131,11 +131,11 @@ pub(crate) fn redirect(
             let (events, go_on) = (events.clone(), started.clone());
             shared::run(
                 Task::Put(started.state.clone(), pending),
-                Box::new(move |kept| match kept {
+                Some(Box::new(move |kept| match kept {
                     Ok(Answer::Done) => go(&window, go_on, true, navigate, provider, &events, then),
                     Ok(Answer::Refused(e)) | Err(e) => then(Err(e)),
                     Ok(_) => then(Err(shared::unavailable())),
-                }),
+                })),
             );
             Ok(started)
         }
@@ -155,9 +155,9 @@ fn go(
 ) {
     if navigate {
         events.emit(EventName::Open, Some(provider), None, None);
-        if let Err(e) = page::assign(&window.location(), &started.url) {
+        if let Err(e) = page::assign(window, &started.url) {
             if local {
-                shared::run(Task::Forget(started.state.clone()), Box::new(|_| {}));
+                shared::run(Task::Forget(started.state.clone()), None);
             } else {
                 forget(&mut WebStore, &started.state);
             }
@@ -279,7 +279,7 @@ fn handle_shared(
     let (w, h) = (window.clone(), href.clone());
     shared::run(
         Task::Callback(href.clone(), nav, false),
-        Box::new(move |taken| {
+        Some(Box::new(move |taken| {
             let handled = match taken {
                 Ok(Answer::Relay(state)) => return handoff::relay(&h, &current, &state, nav, &events, answer),
                 Ok(Answer::Handled(handled)) if !matches!(handled.outcome, Ok(None)) => handled,
@@ -289,7 +289,7 @@ fn handle_shared(
                 Ok(_) => return answer(handle_here(&w, &h, &current, &events)),
             };
             answer(announced(&events, settle_here(&h, &current, handled)))
-        }),
+        })),
     );
     IN_FLIGHT.with_borrow_mut(|f| f.push((href, promise.clone())));
     promise

@@ -81,16 +81,29 @@ pub fn navigation(window: &web_sys::Window) -> Navigation {
     }
 }
 
-/// `location.assign(url)`: the one navigation of a redirect start. Test builds (feature
+/// `window.location.assign(url)`: the one navigation of a redirect start. Test builds (feature
 /// `test-hooks`, never in the package) call `globalThis.__bankLinkAssign` instead when a
 /// test set it: the real `assign` is an own, non-configurable property in every engine,
 /// so a test cannot make it throw as a sandboxed frame's does.
-pub fn assign(location: &web_sys::Location, url: &str) -> Result<(), JsValue> {
+pub fn assign(window: &web_sys::Window, url: &str) -> Result<(), JsValue> {
     #[cfg(feature = "test-hooks")]
     if let Ok(hook) = js_sys::Reflect::get(&js_sys::global(), &"__bankLinkAssign".into()) {
         if let Some(hook) = hook.dyn_ref::<js_sys::Function>() {
             return hook.call1(&JsValue::NULL, &url.into()).map(drop);
         }
     }
-    location.assign(url)
+    let thrown = assign_js(window, url);
+    if thrown.is_undefined() {
+        Ok(())
+    } else {
+        Err(thrown)
+    }
+}
+
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    /// `window.location.assign(url)`: undefined, or what it threw (`boundary.js` catches
+    /// it: no exception crosses into the wasm).
+    #[wasm_bindgen(js_name = assign)]
+    fn assign_js(window: &web_sys::Window, url: &str) -> JsValue;
 }

@@ -144,6 +144,23 @@ export function toOpener(message) {
   }
 }
 
+// `w.open(url, name, features)` and `popup.close()` (popup.rs `start`, `finish`): a throw
+// answers as a blocked popup, or is dropped.
+export function open(w, url, name, features) {
+  try {
+    return w.open(url, name, features);
+  } catch {
+    // Refused (a sandboxed frame): no popup.
+  }
+}
+export function close(popup) {
+  try {
+    popup.close();
+  } catch {
+    // Nothing to close.
+  }
+}
+
 // The opener's index written into the popup's own sessionStorage (popup.rs `hand_copy`).
 export function handCopy(popup, key, text) {
   try {

@@ -49,13 +49,12 @@ struct Flow {
     events: Events,
     /// `storage: "local"`: the flow is also in the shared store.
     local: bool,
-    signal: Option<AbortSignal>,
     /// Removes every listener (`popup.js` `watch`).
-    unwatch: Option<Function>,
+    unwatch: Function,
     /// The decisions.
     waiting: Waiting,
-    /// What hears every listener; freed with the flow.
-    handler: Option<Handler>,
+    /// What hears every listener; freed with the flow (held, never read).
+    _handler: Handler,
 }
 
 /// What a flow does with its outcome, once: resolve or reject the JS promise
@@ -167,7 +166,7 @@ fn verify(s: &Shared, href: String) {
     let back = Rc::clone(s);
     shared::run(
         Task::Relayed(href.clone(), state),
-        Box::new(move |answer| {
+        Some(Box::new(move |answer| {
             let verdict = match answer {
                 // The shared record is gone (expired, evicted) without a `done` marker:
                 // no other tab can complete the flow, the opener's own copy decides.
@@ -176,7 +175,7 @@ fn verify(s: &Shared, href: String) {
                 Err(e) => Some(Err(e)),
             };
             verified(&back, verdict);
-        }),
+        })),
     );
 }
 
@@ -242,27 +241,23 @@ pub fn start(
         let back = Rc::clone(&shared_flow);
         shared::run(
             Task::Put(auth.state.clone(), auth.pending),
-            Box::new(move |kept| match kept {
+            Some(Box::new(move |kept| match kept {
                 Ok(Answer::Done) => {}
                 Ok(Answer::Refused(e)) | Err(e) => finish(&back, Err(e)),
                 Ok(_) => finish(&back, Err(shared::unavailable())),
-            }),
+            })),
         );
     }
-    let opened = window.open_with_url_and_target_and_features(
-        &auth.url,
-        &window_name(&auth.state),
-        &features(cfg, frame(window)),
-    );
+    let opened = open(window, &auth.url, &window_name(&auth.state), &features(cfg, frame(window)));
     // The opener keeps its own copy until the flow ends (`finish`): WebKit clones the
     // sessionStorage for the popup on another channel than this page's own writes, so a
     // removal right after `open` can reach the storage first and leave the popup without
     // its copy (seen under load). This window is `listening` for the state meanwhile,
     // which keeps it from taking itself for the popup.
-    let Ok(Some(popup)) = opened else {
+    let Some(popup) = opened else {
         forget(&mut WebStore, &auth.state);
         if local {
-            shared::run(Task::Forget(auth.state.clone()), Box::new(|_| {}));
+            shared::run(Task::Forget(auth.state.clone()), None);
         }
         return Err(AuthError::new(
             ErrorCode::PopupBlocked,
@@ -270,6 +265,14 @@ pub fn start(
         ));
     };
     hand_copy(&popup);
+    // The listeners are registered before the flow is in its cell (nothing they hear
+    // comes within this task), so the flow is made whole, with no field to fill later.
+    let s = Rc::clone(&shared_flow);
+    let handler = Handler::new(move |source, event: JsValue| {
+        woke(&s, source, &event);
+        JsValue::UNDEFINED
+    });
+    let unwatch = watch(handler.as_ref(), &channel_name(&auth.state), signal.as_ref(), POLL_MS, timeout_ms(cfg));
     *shared_flow.borrow_mut() = Some(Flow {
         popup,
         origin,
@@ -278,13 +281,11 @@ pub fn start(
         settle,
         events: events.clone(),
         local,
-        signal,
-        unwatch: None,
+        unwatch,
         waiting: Waiting::default(),
-        handler: None,
+        _handler: handler,
     });
     LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
-    listen(&shared_flow, timeout_ms(cfg));
     events.emit(EventName::Open, Some(cfg.provider()), None, None);
     Ok(())
 }
@@ -322,6 +323,12 @@ extern "C" {
     /// Posts `message` to this window's opener, for this page's own origin only.
     #[wasm_bindgen(js_name = toOpener)]
     fn to_opener(message: &JsValue);
+    /// `window.open(url, name, features)`; `None` when it returned null or threw (caught
+    /// in `popup.js`: no exception crosses into the wasm, which then carries no code to
+    /// take one).
+    fn open(window: &Window, url: &str, name: &str, features: &str) -> Option<Window>;
+    /// `popup.close()`; what it throws is dropped.
+    fn close(popup: &Window);
     /// Writes `text` under `key` into `popup`'s own sessionStorage, where it may.
     #[wasm_bindgen(js_name = handCopy)]
     fn hand_copy_js(popup: &Window, key: &str, text: &str);
@@ -332,36 +339,21 @@ extern "C" {
     fn hear(channel: &str, message: &JsValue, on: &JsValue, wait_ms: i32) -> bool;
 }
 
-fn listen(shared: &Shared, timeout: u32) {
-    let mut guard = shared.borrow_mut();
-    let Some(flow) = guard.as_mut() else { return };
-    let s = shared.clone();
-    let handler = Handler::new(move |source, event: JsValue| {
-        woke(&s, source, &event);
-        JsValue::UNDEFINED
-    });
-    let unwatch = watch(handler.as_ref(), &channel_name(&flow.state), flow.signal.as_ref(), POLL_MS, timeout);
-    flow.unwatch = Some(unwatch);
-    flow.handler = Some(handler);
-}
-
 /// Every ending: removes the pending record (memory, the popup's copy, the shared one)
 /// and every listener, closes the popup, then settles the promise.
 fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     let Some(flow) = shared.try_borrow_mut().ok().and_then(|mut g| g.take()) else { return };
     LISTENING.with_borrow_mut(|l| l.retain(|s| *s != flow.state));
     // Every listener goes, and the channel carries the word that the flow is settled.
-    if let Some(unwatch) = &flow.unwatch {
-        interop::run(unwatch, &SETTLED.into(), &JsValue::UNDEFINED);
-    }
+    interop::run(&flow.unwatch, &SETTLED.into(), &JsValue::UNDEFINED);
     forget(&mut WebStore, &flow.state);
     if flow.local {
         // Ended without the answer (closed, timed out, aborted, refused): the shared record
         // goes too. A consumed one keeps its `done` marker (forgetting removes pending
         // records only).
-        shared::run(Task::Forget(flow.state.clone()), Box::new(|_| {}));
+        shared::run(Task::Forget(flow.state.clone()), None);
     }
-    let _ = flow.popup.close();
+    close(&flow.popup);
     flow.events.ended(outcome.as_ref(), None);
     (flow.settle)(outcome);
     // Dropping `flow` drops the closures; wasm-bindgen defers freeing the one running now.

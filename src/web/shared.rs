@@ -6,7 +6,7 @@ use super::interop::Handler;
 use super::page::now;
 use super::BrowserUrl;
 use crate::core::error::AuthError;
-use crate::core::shared::{decide, Answer, Hint, Op, DB_NAME, HINT_KEY, MAX_INDEX, OBJECT_STORE};
+use crate::core::shared::{decide, Answer, Decision, Hint, Op, DB_NAME, HINT_KEY, MAX_INDEX, OBJECT_STORE};
 use crate::core::store::INDEX_KEY;
 use wasm_bindgen::prelude::*;
 
@@ -58,21 +58,24 @@ impl Task {
 pub type Then = Box<dyn FnOnce(Result<Answer, AuthError>)>;
 
 /// Runs `task` in one transaction; `then` gets the core's answer once the transaction has
-/// committed, or `storage_unavailable` when IndexedDB is missing or refused.
-pub fn run(task: Task, then: Then) {
-    let (mut then, mut answer) = (Some(then), None);
+/// committed, or `storage_unavailable` when IndexedDB is missing or refused. `None` for a
+/// best-effort task whose answer nobody waits for (a sweep, a forget): no closure of its
+/// own for that.
+pub fn run(task: Task, mut then: Option<Then>) {
+    let mut answer = None;
     // `Handler`, the one closure type JS calls (each type costs its own invoke and destroy
     // code and its own glue), as the popup's listeners use it. `transact` calls
     // it with 0 and the records, then once with 1 and the error (undefined: committed). JS
     // frees it once the transaction has dropped it.
     let on = Handler::new(move |step, value: JsValue| {
         if step == 0 {
-            let decision = decide(task.op(), &value.as_string().unwrap_or_default(), now(), &BrowserUrl);
+            let Decision { write, answer: decided, hint } =
+                decide(task.op(), &value.as_string().unwrap_or_default(), now(), &BrowserUrl);
             // Written while the transaction holds the store: hints are written in the order
             // the transactions run.
-            write_hint(decision.hint.clone());
-            answer = Some(decision.answer);
-            return decision.write.map_or(JsValue::UNDEFINED, JsValue::from);
+            write_hint(hint);
+            answer = Some(decided);
+            return write.map_or(JsValue::UNDEFINED, JsValue::from);
         }
         if let Some(then) = then.take() {
             then(match (value.is_undefined(), answer.take()) {
@@ -98,7 +101,7 @@ pub fn unavailable() -> AuthError {
 pub fn sweep_if_due(hint: Option<Hint>) {
     if let Some(h) = hint {
         if h.sweep_due(now()) {
-            run(Task::Sweep, Box::new(|_| {}));
+            run(Task::Sweep, None);
         }
     }
 }
