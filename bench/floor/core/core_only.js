@@ -1,10 +1,12 @@
 // The JS half of the core-only floor crate (src/lib.rs, src/url.rs): the storage, clock,
 // origin and URL calls the core needs, one crossing each, as the package makes them.
 export const get = (key) => sessionStorage.getItem(key) ?? undefined;
+// Each write read back in the same call, as `PendingStore` asks and the package's
+// `session` does: false when it threw or did not stick.
 export function set(key, value) {
   try {
     sessionStorage.setItem(key, value);
-    return true;
+    return sessionStorage.getItem(key) === value;
   } catch {
     return false;
   }
@@ -12,7 +14,7 @@ export function set(key, value) {
 export function del(key) {
   try {
     sessionStorage.removeItem(key);
-    return true;
+    return sessionStorage.getItem(key) === null;
   } catch {
     return false;
   }
