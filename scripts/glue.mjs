@@ -9,13 +9,13 @@
 //   Safari 15: README), each dead there: `TextEncoder.encodeInto` (Chrome 74, Firefox 66,
 //   Safari 14.1) and `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1) stubbed
 //   when missing, and a string copy for a caller without `realloc`, which every call of
-//   the glue passes (checked). 32 B brotli for the first alone (docs/performance.md).
+//   the glue passes (checked). What each saved: docs/performance.md.
 // - The build fails if the glue imports a JS snippet (src/web/*.js) as a namespace
 //   (`import * as importN from "./snippets/..."`). wasm-bindgen does that for an import it
 //   can hand to the wasm as it is (no argument or result it converts: only numbers and
 //   booleans), and the bundle then builds the snippet's namespace object, every export by
-//   name: 260 B brotli for three such imports (docs/performance.md). Give such an import a
-//   value to convert (the window it reads, say), or fold it into one that has one.
+//   name (its cost: docs/performance.md). Give such an import a value to convert (the
+//   window it reads, say), or fold it into one that has one.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const path = process.argv[2];
