@@ -372,11 +372,11 @@ pub fn web_url(key: &str, s: &str, parser: &dyn UrlParser) -> Result<UrlParts, A
     let Some(rest) = cut(s, b':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
         return Err(absolute());
     };
-    if s.contains('\\') {
+    if cut(s, b'\\').is_some() {
         return Err(AuthError::config(key, "must not contain a backslash"));
     }
     let authority = rest.get(..until(rest, b"/?#")).unwrap_or("");
-    if authority.contains('@') {
+    if cut(authority, b'@').is_some() {
         return Err(AuthError::config(key, "must not contain user information (user:password@)"));
     }
     // A browser's parser turns an IDN (or a fullwidth dot) into punycode where another
@@ -434,7 +434,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
             let mut out = String::new();
             for item in items {
                 match item {
-                    ConfigValue::String(s) if !s.contains(' ') => {
+                    ConfigValue::String(s) if cut(s, b' ').is_none() => {
                         if !out.is_empty() {
                             out.push(' ');
                         }

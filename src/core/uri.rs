@@ -54,18 +54,18 @@ impl UrlParts {
 
     /// Whether the authority carries user information (`user:pass@`).
     pub fn has_userinfo(&self) -> bool {
-        self.authority().contains('@')
+        cut(self.authority(), b'@').is_some()
     }
 
     /// The host as serialised (`app.example`, `127.0.0.1`, `[::1]`), without port.
-    #[allow(clippy::indexing_slicing, reason = "i comes from rposition over the same bytes")]
     pub fn host(&self) -> &str {
         let a = self.authority();
         // Byte scans from the end: `rsplit_once`/`rfind` link the reverse char searcher.
         let b = a.as_bytes();
         let a = b.iter().rposition(|&c| c == b'@').and_then(|i| a.get(i + 1..)).unwrap_or(a);
         match a.bytes().rposition(|c| c == b':') {
-            Some(i) if !a.as_bytes()[i..].contains(&b']') => a.get(..i).unwrap_or(a),
+            // A port's `:` has no `]` after it (an IPv6 literal's own colons do).
+            Some(i) if until(a.get(i..).unwrap_or_default(), b"]") == a.len() - i => a.get(..i).unwrap_or(a),
             _ => a,
         }
     }

@@ -13,20 +13,22 @@ pub const MAX_VALUE: usize = 2 * 1024;
 pub fn encode(s: &str) -> String {
     // Runs of unreserved characters are copied whole: a `String::push` per character
     // stays a call per byte at opt-level "z", and this runs over every record and
-    // authorize URL.
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    // authorize URL. Written into a `String` as it goes (no `Vec<u8>` checked as UTF-8 at
+    // the end): a run holds only ASCII, so both its ends are character boundaries, and an
+    // escaped byte in the middle of a character leaves an empty run (`get` gives `None`).
+    let mut out = String::with_capacity(s.len());
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
-            out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            out.push_str(s.get(start..i).unwrap_or_default());
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
             start = i + 1;
         }
     }
-    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
-    // Only ASCII was written.
-    String::from_utf8(out).unwrap_or_default()
+    out.push_str(s.get(start..).unwrap_or_default());
+    out
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -66,7 +68,40 @@ fn decode(raw: &str, strict: bool) -> Option<String> {
         }
         i += 1;
     }
-    String::from_utf8(out).ok()
+    utf8(&out)
+}
+
+/// `bytes` as text when they are UTF-8 (RFC 3629: no overlong form, no surrogate, nothing
+/// above U+10FFFF), else `None`. Decoded here rather than by `String::from_utf8`: std's
+/// validator is written for long text, a word at a time, and is the larger code; each
+/// character is checked by `char::from_u32`, so a `String` only ever holds valid text
+/// (tests compare this with std's over every sequence of up to three bytes).
+fn utf8(bytes: &[u8]) -> Option<String> {
+    let mut text = String::with_capacity(bytes.len());
+    let mut rest = bytes.iter();
+    while let Some(&b) = rest.next() {
+        // The lead byte: how many continuation bytes follow, its bits, and the least code
+        // point that many bytes may write (less is an overlong form).
+        let (more, mut c, least) = match b {
+            0x00..=0x7F => (0, u32::from(b), 0),
+            0xC2..=0xDF => (1, u32::from(b & 0x1F), 0),
+            0xE0..=0xEF => (2, u32::from(b & 0x0F), 0x800),
+            0xF0..=0xF4 => (3, u32::from(b & 0x07), 0x1_0000),
+            _ => return None,
+        };
+        for _ in 0..more {
+            let next = rest.next()?;
+            if next & 0xC0 != 0x80 {
+                return None;
+            }
+            c = c << 6 | u32::from(next & 0x3F);
+        }
+        if c < least {
+            return None;
+        }
+        text.push(char::from_u32(c)?);
+    }
+    Some(text)
 }
 
 /// Strict decoding of one name or value; see `decode`.
@@ -128,7 +163,9 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.push_str(core::str::from_utf8(digits.get(i..).unwrap_or_default()).unwrap_or_default());
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
 }
 
 /// `s` cut at every `sep` (an ASCII byte): `str::split(char)` without linking the char
@@ -158,7 +195,9 @@ impl<'a> Iterator for Pieces<'a> {
 }
 
 /// `s.split_once(sep)` for an ASCII `sep`: the slices before and after its first
-/// occurrence (both on char boundaries, since `sep` is ASCII).
+/// occurrence (both on char boundaries, since `sep` is ASCII). Also the crate's
+/// `contains` of an ASCII byte (`cut(s, b'@').is_some()`): `str::contains` links std's
+/// word-at-a-time `memchr`, written for long text (docs/performance.md).
 pub fn cut(s: &str, sep: u8) -> Option<(&str, &str)> {
     // One separator, its own loop: the hottest scan of a call (the index is read by it).
     let bytes = s.as_bytes();
@@ -234,6 +273,53 @@ mod tests {
     #[test]
     fn encode_matches_rfc3986_unreserved() {
         assert_eq!(encode("a b&c=d/é~._-"), "a%20b%26c%3Dd%2F%C3%A9~._-");
+    }
+
+    #[test]
+    fn encode_escapes_every_byte_of_a_multibyte_character() {
+        for s in ["é", "aé", "éa", "a\u{10348}b~", "\u{7ff}\u{800}\u{ffff}", "-._~AZaz09"] {
+            let expected: String = s
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        char::from(b).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            assert_eq!(encode(s), expected, "{s}");
+            assert_eq!(decode_component(&encode(s)).as_deref(), Ok(s));
+        }
+    }
+
+    /// The hand decoder agrees with std's validator on every sequence of up to three
+    /// bytes, and on every four-byte sequence from a lead byte at or above 0xF0 with
+    /// continuation bytes at their edges and a few inside.
+    #[test]
+    fn utf8_matches_std() {
+        let check = |bytes: &[u8]| assert_eq!(utf8(bytes).as_deref(), std::str::from_utf8(bytes).ok(), "{bytes:02X?}");
+        check(&[]);
+        for a in 0..=255u8 {
+            check(&[a]);
+            for b in 0..=255u8 {
+                check(&[a, b]);
+                for c in 0..=255u8 {
+                    check(&[a, b, c]);
+                }
+            }
+        }
+        let edges = [0x00, 0x3F, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF];
+        for a in 0xE0..=0xFFu8 {
+            for &b in &edges {
+                for &c in &edges {
+                    for &d in &edges {
+                        check(&[a, b, c, d]);
+                        check(&[b'x', a, b, c, d, b'y']);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
