@@ -257,7 +257,7 @@ pub fn fields_for(p: Provider) -> impl Iterator<Item = &'static str> {
 /// Secrets never live in a browser: any key that names one is refused, and the message
 /// never repeats its value.
 fn names_secret(key: &str) -> bool {
-    let k: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    let k: String = key.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())).collect();
     ["secret", "password", "privatekey", "authkey", "apikey"].iter().any(|s| find_str(&k, s).is_some())
 }
 
@@ -327,10 +327,39 @@ fn text<'s>(key: &str, s: &'s str) -> Result<&'s str, AuthError> {
     if s.len() > MAX_STRING {
         return Err(AuthError::config(key, "must be at most 2048 bytes"));
     }
-    if s.chars().any(char::is_control) {
+    if has_control(s, false) {
         return Err(AuthError::config(key, "must not contain control characters"));
     }
     Ok(s)
+}
+
+/// Whether `s` holds a control character (Unicode `Cc`: U+0000–001F, U+007F–009F), or
+/// with `spaces` a `White_Space` one: `char::is_control` and `is_whitespace` over
+/// `s.chars()`, read from the UTF-8 bytes instead (decoding characters and std's
+/// whitespace table cost more wasm than these few sequences; tests compare the two over
+/// every `char`).
+fn has_control(s: &str, spaces: bool) -> bool {
+    let b = s.as_bytes();
+    (0..b.len()).any(|i| {
+        let at = |j: usize| b.get(i + j).copied().unwrap_or(0);
+        match at(0) {
+            0..=0x1F | 0x7F => true,
+            // U+0080–009F (C1), and U+00A0.
+            0xC2 => at(1) < 0xA0 || (spaces && at(1) == 0xA0),
+            b' ' => spaces,
+            // U+1680.
+            0xE1 => spaces && at(1) == 0x9A && at(2) == 0x80,
+            // U+2000–200A, U+2028, U+2029, U+202F; U+205F.
+            0xE2 => {
+                spaces
+                    && ((at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+                        || (at(1) == 0x81 && at(2) == 0x9F))
+            }
+            // U+3000.
+            0xE3 => spaces && at(1) == 0x80 && at(2) == 0x80,
+            _ => false,
+        }
+    })
 }
 
 fn integer(key: &str, v: &ConfigValue, min: u32, max: u32) -> Result<Option<u32>, AuthError> {
@@ -357,7 +386,7 @@ pub fn is_loopback(url: &UrlParts) -> bool {
 /// (RFC 6749 §3.1.2). Whitespace and control characters are refused before parsing: the
 /// WHATWG parser would silently strip `\t` and `\n`, so `\tjavascript:` must not reach it.
 pub fn web_url(key: &str, s: &str, parser: &dyn UrlParser) -> Result<UrlParts, AuthError> {
-    if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if has_control(s, true) {
         return Err(AuthError::config(key, "must not contain spaces or control characters"));
     }
     if s.len() > MAX_STRING {
@@ -610,7 +639,7 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(&str, &str)>, AuthE
     let mut out = Vec::with_capacity(entries.len());
     for (k, v) in entries {
         let field = cat(&["extraParams.", k]);
-        if k.is_empty() || k.len() > 256 || k.chars().any(|c| c.is_control()) {
+        if k.is_empty() || k.len() > 256 || has_control(k, false) {
             return Err(AuthError::config(&field, "must be a non-empty name without control characters"));
         }
         if p.reserves_param(k) {
@@ -717,4 +746,22 @@ pub fn validate<'a>(
         storage,
         issuer: issuer(&r)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_control;
+
+    /// The byte reading agrees with std's `char::is_control` and `is_whitespace` for every
+    /// `char`, alone and between other text.
+    #[test]
+    fn has_control_matches_std() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for spaces in [false, true] {
+                let expected = c.is_control() || (spaces && c.is_whitespace());
+                assert_eq!(has_control(&c.to_string(), spaces), expected, "{:X} {spaces}", u32::from(c));
+                assert_eq!(has_control(&format!("é{c}a"), spaces), expected, "{:X} {spaces}", u32::from(c));
+            }
+        }
+    }
 }
