@@ -235,7 +235,8 @@ pub fn parse_decimal(s: &str) -> Option<u64> {
     }
     s.bytes().try_fold(0u64, |n, b| {
         let d = b.checked_sub(b'0').filter(|d| *d < 10)?;
-        n.checked_mul(10)?.checked_add(u64::from(d))
+        // Not `checked_mul`: its overflow test is a 128-bit multiply (`__multi3`) in wasm.
+        (n <= u64::MAX / 10).then(|| n * 10)?.checked_add(u64::from(d))
     })
 }
 
