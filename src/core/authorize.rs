@@ -9,7 +9,7 @@ use super::pkce::Pkce;
 use super::provider::Param;
 use super::secret::{CodeVerifier, Redacted, RedactedUrl};
 use super::store::{put_pending, PendingStore};
-use super::urlenc::encode;
+use super::urlenc::push_encoded;
 use core::fmt;
 
 /// What `startAuthorization` produced: where to send the user, and the record to keep.
@@ -45,9 +45,9 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
         if !query.is_empty() {
             query.push('&');
         }
-        query.push_str(&encode(k));
+        push_encoded(&mut query, k);
         query.push('=');
-        query.push_str(&encode(v));
+        push_encoded(&mut query, v);
     };
     // Flinks correlates requests with a correlation_id; one is made when the app has none.
     let generated = cfg.correlation_id.is_none() && cfg.provider.params().contains(&Param::CorrelationId);

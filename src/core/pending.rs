@@ -4,7 +4,7 @@
 
 use super::provider::Provider;
 use super::secret::CodeVerifier;
-use super::urlenc::{cat, cut, decode_component, encode, pieces};
+use super::urlenc::{cat, cut, decode_component, pieces, push_encoded};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// How the user reaches the provider (docs/api.md `mode`), recorded with the flow.
@@ -117,16 +117,10 @@ impl PendingFlow {
     /// form-encoded so it stays readable in devtools and needs no JSON parser in the wasm.
     /// The times are not in it: the record's entry in the index holds them.
     pub fn to_record(&self) -> String {
-        let mut s = cat(&[
-            "v=",
-            RECORD_VERSION,
-            "&provider=",
-            self.provider.as_str(),
-            "&redirect_uri=",
-            &encode(&self.redirect_uri),
-            "&mode=",
-            self.mode.as_str(),
-        ]);
+        let mut s = cat(&["v=", RECORD_VERSION, "&provider=", self.provider.as_str(), "&redirect_uri="]);
+        push_encoded(&mut s, &self.redirect_uri);
+        s.push_str("&mode=");
+        s.push_str(self.mode.as_str());
         for (name, value) in [
             ("code_verifier", self.code_verifier.as_deref()),
             ("app_state", self.app_state.as_deref()),
@@ -136,7 +130,7 @@ impl PendingFlow {
                 s.push('&');
                 s.push_str(name);
                 s.push('=');
-                s.push_str(&encode(v));
+                push_encoded(&mut s, v);
             }
         }
         s

@@ -8,15 +8,15 @@ use super::error::AuthError;
 pub const MAX_VALUE: usize = 2 * 1024;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is escaped, so a
-/// value round-trips through any form or percent decoder identically.
+/// value round-trips through any form or percent decoder identically. Appended to `out`:
+/// every caller is building a longer text (no `String` of its own to allocate and drop).
 #[allow(clippy::indexing_slicing, reason = "nibbles index a 16-entry table")]
-pub fn encode(s: &str) -> String {
+pub fn push_encoded(out: &mut String, s: &str) {
     // Runs of unreserved characters are copied whole: a `String::push` per character
     // stays a call per byte at opt-level "z", and this runs over every record and
-    // authorize URL. Written into a `String` as it goes (no `Vec<u8>` checked as UTF-8 at
-    // the end): a run holds only ASCII, so both its ends are character boundaries, and an
-    // escaped byte in the middle of a character leaves an empty run (`get` gives `None`).
-    let mut out = String::with_capacity(s.len());
+    // authorize URL. A run holds only ASCII, so both its ends are character boundaries,
+    // and an escaped byte in the middle of a character leaves an empty run (`get` gives
+    // `None`): no `Vec<u8>` checked as UTF-8 at the end.
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
@@ -28,7 +28,6 @@ pub fn encode(s: &str) -> String {
         }
     }
     out.push_str(s.get(start..).unwrap_or_default());
-    out
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -271,6 +270,12 @@ pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn encode(s: &str) -> String {
+        let mut out = String::new();
+        push_encoded(&mut out, s);
+        out
+    }
+
     #[test]
     fn encode_matches_rfc3986_unreserved() {
         assert_eq!(encode("a b&c=d/é~._-"), "a%20b%26c%3Dd%2F%C3%A9~._-");
@@ -291,6 +296,9 @@ mod tests {
                 .collect();
             assert_eq!(encode(s), expected, "{s}");
             assert_eq!(decode_component(&encode(s)).as_deref(), Ok(s));
+            let mut after = String::from("x=");
+            push_encoded(&mut after, s);
+            assert_eq!(after, format!("x={expected}"));
         }
     }
 
