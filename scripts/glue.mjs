@@ -10,6 +10,9 @@
 //   Safari 14.1) and `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1) stubbed
 //   when missing, and a string copy for a caller without `realloc`, which every call of
 //   the glue passes (checked). What each saved: docs/performance.md.
+// - wasm-bindgen's decoder swap for a Safari bug (a new `TextDecoder` every 2 GiB decoded):
+//   this package decodes about 1 KB a call (a start 0.9 KB, a callback 0.6 KB, measured),
+//   so a page would have to call it about two million times to get there.
 // - The build fails if the glue imports a JS snippet (src/web/*.js) as a namespace
 //   (`import * as importN from "./snippets/..."`). wasm-bindgen does that for an import it
 //   can hand to the wasm as it is (no argument or result it converts: only numbers and
@@ -60,6 +63,22 @@ edit(
 
 `,
   "",
+);
+edit(
+  `const MAX_SAFARI_DECODE_BYTES = 2146435072;
+let numBytesDecoded = 0;
+function decodeText(bytes) {
+    numBytesDecoded += bytes.length;
+    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+        cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+        cachedTextDecoder.decode();
+        numBytesDecoded = bytes.length;
+    }
+    return cachedTextDecoder.decode(bytes);
+}`,
+  `function decodeText(bytes) {
+    return cachedTextDecoder.decode(bytes);
+}`,
 );
 const namespaces = js.split("\n").filter((line) => /^import \* as \w+ from "\.\/snippets\//.test(line));
 if (namespaces.length) {
