@@ -31,7 +31,10 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         return Err(AuthError::config(field_name(prefix), "has too many keys"));
     }
     let mut out = Vec::with_capacity(keys.length() as usize);
-    for key in keys.iter() {
+    // By index with `get`, as every other array read here: `Array::iter` reads through an
+    // import of its own (`get_unchecked`), which the wasm and the glue would carry too.
+    for i in 0..keys.length() {
+        let key = keys.get(i);
         // Symbol keys are not config fields; JSON ignores them too.
         let Some(name) = key.as_string() else { continue };
         let field = crate::core::urlenc::cat(&[prefix, &name]);
