@@ -5,13 +5,17 @@
 //! a slice of that serialisation, which is unambiguous: in a WHATWG `href` a `?` or `#`
 //! never appears in the path, nor a `#` in the query.
 
-use super::urlenc::{cut, find_str, until};
+use super::urlenc::{cat, cut, find_str, until};
 
 /// A URL as a WHATWG parser serialised it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlParts {
-    href: String,
-    origin: String,
+    /// `origin`, a space, then `href`: one string, as the browser's `URL` hands them over
+    /// (an origin never holds a space; an opaque one is `null`). One allocation a URL, and
+    /// one to free: every `String` a value owns is drop code wherever it goes out of scope.
+    text: String,
+    /// Where `href` starts in `text`.
+    at: usize,
 }
 
 /// A WHATWG URL parser: `None` when `input` is no absolute URL.
@@ -22,33 +26,41 @@ pub trait UrlParser {
 
 impl UrlParts {
     /// From a parser's serialisation: `href` and `origin` exactly as it gives them.
-    pub fn new(href: String, origin: String) -> Self {
-        Self { href, origin }
+    pub fn new(href: &str, origin: &str) -> Self {
+        Self { text: cat(&[origin, " ", href]), at: origin.len() + 1 }
+    }
+
+    /// From `origin`, a space and `href` in one string (the browser parser's answer, taken
+    /// as it is); `None` without the space.
+    pub fn joined(text: String) -> Option<Self> {
+        let at = until(&text, b" ") + 1;
+        (at <= text.len()).then_some(Self { text, at })
     }
 
     /// The whole serialised URL.
     pub fn href(&self) -> &str {
-        &self.href
+        self.text.get(self.at..).unwrap_or_default()
     }
 
     /// `scheme://host[:port]`, or `null` for opaque origins.
     pub fn origin(&self) -> &str {
-        &self.origin
+        self.text.get(..self.at - 1).unwrap_or_default()
     }
 
     /// Without the `:`, lower case as serialised.
     pub fn scheme(&self) -> &str {
-        cut(&self.href, b':').map_or("", |(s, _)| s)
+        cut(self.href(), b':').map_or("", |(s, _)| s)
     }
 
     /// Everything before the query and fragment.
     pub fn base(&self) -> &str {
-        self.href.get(..until(&self.href, b"?#")).unwrap_or("")
+        let href = self.href();
+        href.get(..until(href, b"?#")).unwrap_or("")
     }
 
     /// The authority (`user:pass@host:port`) of a `scheme://` URL, else `""`.
     fn authority(&self) -> &str {
-        let Some(rest) = after_slashes(&self.href) else { return "" };
+        let Some(rest) = after_slashes(self.href()) else { return "" };
         rest.get(..until(rest, b"/?#")).unwrap_or("")
     }
 
@@ -81,13 +93,14 @@ impl UrlParts {
 
     /// The query without its `?`; `Some("")` for a bare `?`.
     pub fn query(&self) -> Option<&str> {
-        let before_fragment = self.href.get(..until(&self.href, b"#")).unwrap_or("");
+        let href = self.href();
+        let before_fragment = href.get(..until(href, b"#")).unwrap_or("");
         cut(before_fragment, b'?').map(|(_, q)| q)
     }
 
     /// The fragment without its `#`.
     pub fn fragment(&self) -> Option<&str> {
-        cut(&self.href, b'#').map(|(_, f)| f)
+        cut(self.href(), b'#').map(|(_, f)| f)
     }
 
     /// The serialisation with the query and fragment replaced. Given components that came
@@ -120,7 +133,7 @@ pub struct NativeUrl;
 impl UrlParser for NativeUrl {
     fn parse(&self, input: &str) -> Option<UrlParts> {
         let url = url::Url::parse(input).ok()?;
-        Some(UrlParts::new(url.as_str().to_owned(), url.origin().ascii_serialization()))
+        Some(UrlParts::new(url.as_str(), &url.origin().ascii_serialization()))
     }
 }
 
@@ -130,6 +143,17 @@ mod tests {
 
     fn parts(s: &str) -> UrlParts {
         NativeUrl.parse(s).unwrap_or_else(|| panic!("{s}"))
+    }
+
+    #[test]
+    fn joined_reads_origin_and_href_from_one_string() {
+        let u =
+            UrlParts::joined("https://app.example https://app.example/cb?x=1".to_owned()).unwrap_or_else(|| panic!());
+        assert_eq!((u.origin(), u.href()), ("https://app.example", "https://app.example/cb?x=1"));
+        assert_eq!(u, UrlParts::new("https://app.example/cb?x=1", "https://app.example"));
+        let opaque = UrlParts::joined("null about:blank".to_owned()).unwrap_or_else(|| panic!());
+        assert_eq!((opaque.origin(), opaque.href()), ("null", "about:blank"));
+        assert_eq!(UrlParts::joined("no-space".to_owned()), None);
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! from `href`.
 
 use crate::core::uri::{UrlParser, UrlParts};
-use crate::core::urlenc::cut;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 // `origin`, a space, then `href` as the parser serialised it; `None` when it refuses.
@@ -19,8 +18,6 @@ pub struct BrowserUrl;
 
 impl UrlParser for BrowserUrl {
     fn parse(&self, input: &str) -> Option<UrlParts> {
-        let both = url(input)?;
-        let (origin, href) = cut(&both, b' ')?;
-        Some(UrlParts::new(href.to_owned(), origin.to_owned()))
+        UrlParts::joined(url(input)?)
     }
 }

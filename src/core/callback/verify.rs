@@ -52,7 +52,7 @@ fn redirect_of(flow: &PendingFlow, page: &UrlParts, parser: &dyn UrlParser) -> O
     let written = flow.redirect_uri.as_str();
     let rest = page.href().strip_prefix(written);
     if rest.is_some_and(|rest| matches!(rest.bytes().next(), None | Some(b'?' | b'#' | b'&'))) {
-        return Some(UrlParts::new(written.to_owned(), page.origin().to_owned()));
+        return Some(UrlParts::new(written, page.origin()));
     }
     parser.parse(written)
 }

@@ -3,7 +3,6 @@
 //! returns `origin` and `href`, the core slices the rest.
 
 use bank_link::core::uri::{UrlParser, UrlParts};
-use bank_link::core::urlenc::cut;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 // `origin`, a space, then `href` as the parser serialised it; `None` when it refuses.
@@ -17,8 +16,6 @@ pub struct BrowserUrl;
 
 impl UrlParser for BrowserUrl {
     fn parse(&self, input: &str) -> Option<UrlParts> {
-        let both = url(input)?;
-        let (origin, href) = cut(&both, b' ')?;
-        Some(UrlParts::new(href.to_owned(), origin.to_owned()))
+        UrlParts::joined(url(input)?)
     }
 }
