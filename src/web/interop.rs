@@ -37,13 +37,14 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         let key = keys.get(i);
         // Symbol keys are not config fields; JSON ignores them too.
         let Some(name) = key.as_string() else { continue };
-        let field = crate::core::urlenc::cat(&[prefix, &name]);
-        let value = read(obj, &key).ok_or_else(|| unreadable(&field))?;
+        // The field's full name (`popup.width`) is written out only for an error.
+        let field = Field(prefix, &name);
+        let value = read(obj, &key).ok_or_else(|| unreadable(&field.name()))?;
         let converted = match (depth, name.as_str()) {
             (0, "appState") => app_state(&value)?,
             (0, "signal") if is(&value, "AbortSignal") => ConfigValue::Handle,
             (0, "onEvent") if value.is_function() => ConfigValue::Handle,
-            _ => convert(&value, depth, &field)?,
+            _ => convert(&value, depth, field)?,
         };
         out.push((name, converted));
     }
@@ -79,7 +80,17 @@ fn field_name(prefix: &str) -> &str {
     prefix.strip_suffix('.').unwrap_or(prefix)
 }
 
-fn convert(v: &JsValue, depth: u32, field: &str) -> Result<ConfigValue, AuthError> {
+/// A config field as its object prefix (`"popup."`, or `""` at the top) and its key.
+#[derive(Clone, Copy)]
+struct Field<'a>(&'a str, &'a str);
+
+impl Field<'_> {
+    fn name(self) -> String {
+        crate::core::urlenc::cat(&[self.0, self.1])
+    }
+}
+
+fn convert(v: &JsValue, depth: u32, field: Field) -> Result<ConfigValue, AuthError> {
     Ok(if v.is_undefined() || v.is_null() {
         ConfigValue::Absent
     } else if let Some(b) = v.as_bool() {
@@ -95,20 +106,20 @@ fn convert(v: &JsValue, depth: u32, field: &str) -> Result<ConfigValue, AuthErro
     } else if v.is_bigint() {
         ConfigValue::Other("a bigint")
     } else if depth >= MAX_DEPTH {
-        return Err(AuthError::config(field, "is nested too deeply"));
+        return Err(AuthError::config(&field.name(), "is nested too deeply"));
     } else if Array::is_array(v) {
         let arr: &Array = v.unchecked_ref();
         if arr.length() > MAX_KEYS {
-            return Err(AuthError::config(field, "has too many items"));
+            return Err(AuthError::config(&field.name(), "has too many items"));
         }
         let mut items = Vec::with_capacity(arr.length() as usize);
         for i in 0..arr.length() {
-            let item = read(v, &i.into()).ok_or_else(|| AuthError::config(field, "could not be read"))?;
+            let item = read(v, &i.into()).ok_or_else(|| AuthError::config(&field.name(), "could not be read"))?;
             items.push(convert(&item, depth + 1, field)?);
         }
         ConfigValue::List(items)
     } else if v.is_object() {
-        ConfigValue::Map(entries(v, depth + 1, &crate::core::urlenc::cat(&[field, "."]))?)
+        ConfigValue::Map(entries(v, depth + 1, &crate::core::urlenc::cat(&[field.0, field.1, "."]))?)
     } else {
         ConfigValue::Other("an unsupported value")
     })
