@@ -14,7 +14,7 @@ use super::pending::PendingFlow;
 pub use super::pending::{done_id, DONE_ID_LEN};
 use super::secret::ct_eq;
 use super::secret::Redacted;
-use super::urlenc::{cat, cut, parse_decimal, pieces, push_decimal};
+use super::urlenc::{cat, cut, parse_decimal, pieces, push_decimal, Pieces};
 use core::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,9 +157,30 @@ impl fmt::Debug for Index {
 /// `src`'s items of one kind (`done` markers or pending flows), in order. An item's kind is
 /// its first letter, so the other kind's items are skipped unread: an edit reads each item
 /// once, not once for each kind.
-fn of_kind(src: &str, done: bool) -> impl Iterator<Item = Entry<'_>> {
-    let kind = if done { b'd' } else { b'p' };
-    pieces(src, b',').filter(move |item| item.as_bytes().first() == Some(&kind)).filter_map(Entry::read)
+fn of_kind(src: &str, done: bool) -> Walk<'_> {
+    Walk { rest: pieces(src, b','), kind: Some(if done { b'd' } else { b'p' }) }
+}
+
+/// The items of an index's text that read, of one kind (its first letter) or of both
+/// (`kind` `None`). One iterator for every walk of the index: adapters chained for each
+/// kind of walk were a `next` of their own in the wasm for each.
+pub struct Walk<'a> {
+    rest: Pieces<'a>,
+    kind: Option<u8>,
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = Entry<'a>;
+    fn next(&mut self) -> Option<Entry<'a>> {
+        loop {
+            let item = self.rest.next()?;
+            if self.kind.is_none_or(|k| item.as_bytes().first() == Some(&k)) {
+                if let Some(e) = Entry::read(item) {
+                    return Some(e);
+                }
+            }
+        }
+    }
 }
 
 /// `src`'s items that `keep` keeps, pending flows first, then markers, each in order, with
@@ -191,17 +212,17 @@ impl Index {
     }
 
     /// Every item, pending flows first, each kind oldest first.
-    pub fn items(&self) -> impl Iterator<Item = Entry<'_>> {
-        pieces(&self.text, b',').filter_map(Entry::read)
+    pub fn items(&self) -> Walk<'_> {
+        Walk { rest: pieces(&self.text, b','), kind: None }
     }
 
     /// The pending flows, oldest first.
-    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+    pub fn entries(&self) -> Walk<'_> {
         of_kind(&self.text, false)
     }
 
     /// The `done` markers, oldest first.
-    pub fn markers(&self) -> impl Iterator<Item = Entry<'_>> {
+    pub fn markers(&self) -> Walk<'_> {
         of_kind(&self.text, true)
     }
 
