@@ -73,12 +73,12 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
             let t2 = s0.wrapping_add(maj);
             v = [t1.wrapping_add(t2), v[0], v[1], v[2], v[3].wrapping_add(t1), v[4], v[5], v[6]];
         }
-        for (a, b) in h.iter_mut().zip(v) {
-            *a = a.wrapping_add(b);
+        for (a, b) in h.iter_mut().zip(&v) {
+            *a = a.wrapping_add(*b);
         }
     }
     let mut out = [0u8; 32];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
+    for (chunk, word) in out.chunks_exact_mut(4).zip(&h) {
         chunk.copy_from_slice(&word.to_be_bytes());
     }
     out
