@@ -437,7 +437,7 @@ pub fn web_url(key: &str, s: &str, parser: &dyn UrlParser) -> Result<UrlParts, A
 
 /// RFC 6749 §3.3 scope-token characters: %x21 / %x23-5B / %x5D-7E.
 fn is_scope_token(t: &str) -> bool {
-    !t.is_empty() && t.bytes().all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+    !t.is_empty() && t.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5b | 0x5d..=0x7e))
 }
 
 fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
