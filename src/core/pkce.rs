@@ -73,6 +73,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
             let t2 = s0.wrapping_add(maj);
             v = [t1.wrapping_add(t2), v[0], v[1], v[2], v[3].wrapping_add(t1), v[4], v[5], v[6]];
         }
+        // Arrays walked by reference here and below: walked by value, each is a
+        // `core::array::IntoIter` of its own in the wasm (docs/performance.md).
         for (a, b) in h.iter_mut().zip(&v) {
             *a = a.wrapping_add(*b);
         }

@@ -187,6 +187,7 @@ impl<'a> Iterator for Walk<'a> {
 /// `new` last of its kind: the one pass every edit of the index makes.
 fn rebuild(src: &str, keep: &mut dyn FnMut(&Entry<'_>) -> bool, new: Option<Entry<'_>>) -> String {
     let mut out = String::with_capacity(src.len() + new.map_or(0, |e| e.state.len() + e.record.len() + 44));
+    // By reference: an array walked by value is an `IntoIter` of its own in the wasm.
     for &done in &[false, true] {
         for e in of_kind(src, done) {
             if keep(&e) {

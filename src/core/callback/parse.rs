@@ -136,6 +136,7 @@ pub(super) fn read_callback(url: &UrlParts, href_len: usize) -> Result<Option<Ca
 /// Lenient read of one parameter, from the query or else the fragment: for a popup that
 /// must relay a broken callback, and for finding which storage a callback's flow is in.
 pub fn lenient_param(url: &UrlParts, name: &str) -> Option<String> {
+    // By reference: an array walked by value is an `IntoIter` of its own in the wasm.
     [url.query(), url.fragment()].iter().flatten().find_map(|component| {
         pieces(component, b'&').find_map(|seg| {
             let (k, v) = cut(seg, b'=').unwrap_or((seg, ""));
