@@ -110,16 +110,18 @@ impl fmt::Debug for AuthError {
 impl AuthError {
     /// An error with `code` and no field.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self(Box::new(ErrorInfo { code, field: None, message: message.into() }))
+        Self::made(code, None, message.into())
     }
 
     /// `invalid_config` for the config key `field`; `message` says what is allowed.
     pub fn config(field: &str, message: impl Into<String>) -> Self {
-        Self(Box::new(ErrorInfo {
-            code: ErrorCode::InvalidConfig,
-            field: Some(field.to_owned()),
-            message: message.into(),
-        }))
+        Self::made(ErrorCode::InvalidConfig, Some(field), message.into())
+    }
+
+    /// The one constructor the generic ones call with their message made: each generic
+    /// one is in the wasm once per message type, so only the conversion is repeated.
+    fn made(code: ErrorCode, field: Option<&str>, message: String) -> Self {
+        Self(Box::new(ErrorInfo { code, field: field.map(str::to_owned), message }))
     }
 
     /// `malformed_callback`: the callback's shape is refused.
