@@ -97,6 +97,29 @@ fn relay_of(data: &Value) -> Option<(String, Option<String>)> {
     native
 }
 
+/// Where a window message came from, as the opener samples it: in the browsers, from a real
+/// `MessageEvent` through `bank_link::web::via_window` (the page itself standing in for the
+/// popup; and the two readings must agree); natively, from the case.
+fn window_via(origin: &str, from_popup: bool) -> Via {
+    let native = Via::Window { same_origin: origin == ORIGIN, from_popup };
+    #[cfg(target_arch = "wasm32")]
+    {
+        let window = web_sys::window().unwrap();
+        let init = web_sys::MessageEventInit::new();
+        init.set_origin(origin);
+        if from_popup {
+            init.set_source(Some(&window));
+        }
+        let event = web_sys::MessageEvent::new_with_event_init_dict("message", &init).unwrap();
+        assert_eq!(
+            bank_link::web::via_window(&event, &window, ORIGIN),
+            native,
+            "the web layer reads {origin} differently"
+        );
+    }
+    native
+}
+
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn popup_messages() {
@@ -109,16 +132,14 @@ fn popup_messages() {
             let data = fill(&case["data"], &state);
             let origin = fill(case.get("origin").unwrap_or(&Value::Null), &state);
             let via = match case["via"].as_str() {
-                Some("window") => {
-                    Via::Window { origin: origin.as_str().unwrap(), from_popup: case["fromPopup"].as_bool().unwrap() }
-                }
+                Some("window") => window_via(origin.as_str().unwrap(), case["fromPopup"].as_bool().unwrap()),
                 _ => Via::Channel,
             };
             let relay = relay_of(&data);
             let mut after = store.clone();
             // Where it came from first, then the fields, as the opener judges them.
             let admitted = match &relay {
-                Some((s, h)) if from_flow(via, ORIGIN) => judge(s, h.as_deref(), &state),
+                Some((s, h)) if from_flow(via) => judge(s, h.as_deref(), &state),
                 _ => Admit::Ignore,
             };
             let (outcome, message) = match admitted {

@@ -9,16 +9,16 @@ use super::error::{AuthError, ErrorCode};
 use super::outcome::AuthorizationResult;
 use super::store::PendingStore;
 use super::uri::UrlParser;
-use super::urlenc::{cat, decimal};
+use super::urlenc::cat;
 
 /// Where a message reached a waiting opener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via<'a> {
-    /// A `message` event on the opener's window: its `origin`, and whether its `source` is
-    /// the popup this flow opened.
+pub enum Via {
+    /// A `message` event on the opener's window, as sampled without copying anything of it
+    /// (the web layer compares in JS: a foreign window's origin never enters the wasm).
     Window {
-        /// `MessageEvent.origin` as the browser serialised it (`"null"` for opaque ones).
-        origin: &'a str,
+        /// `MessageEvent.origin` is exactly this page's origin (an opaque `"null"` never is).
+        same_origin: bool,
         /// `MessageEvent.source` is this flow's popup window.
         from_popup: bool,
     },
@@ -40,9 +40,9 @@ pub enum Admit {
 
 /// The first check, before a message's data is read at all: a window message must come
 /// from the popup on our exact origin; the flow's channel is same-origin by construction.
-pub fn from_flow(via: Via, own_origin: &str) -> bool {
+pub fn from_flow(via: Via) -> bool {
     match via {
-        Via::Window { origin, from_popup } => from_popup && origin == own_origin,
+        Via::Window { same_origin, from_popup } => from_popup && same_origin,
         Via::Channel => true,
     }
 }
@@ -278,24 +278,30 @@ pub struct Frame {
     pub height: f64,
 }
 
-/// The `window.open` features: a popup (not a tab) of the configured size, centred on
-/// the opener. `noopener` is deliberately absent: the opener link is the delivery path.
-pub fn features(cfg: &ValidatedConfig, frame: Frame) -> String {
+/// Where the popup opens: its size (the config's, or the default) and its top-left corner,
+/// centred on the opener. The web layer writes them into `window.open`'s features as
+/// `popup=yes,width=..,height=..,left=..,top=..` (`popup.js` `open`): numbers cross, not
+/// text. `noopener` is deliberately absent: the opener link is the delivery path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// `width` in CSS pixels.
+    pub width: u32,
+    /// `height` in CSS pixels.
+    pub height: u32,
+    /// `left`: never off the screen's left edge.
+    pub left: u32,
+    /// `top`: never off the screen's top edge.
+    pub top: u32,
+}
+
+/// The popup's [`Placement`] for `cfg` over the opener's `frame`.
+pub fn placement(cfg: &ValidatedConfig, frame: Frame) -> Placement {
     let width = cfg.popup.width.unwrap_or(DEFAULT_WIDTH);
     let height = cfg.popup.height.unwrap_or(DEFAULT_HEIGHT);
-    // `as u64` saturates: NaN and negatives are 0.
-    let left = (frame.x + (frame.width - f64::from(width)) / 2.0) as u64;
-    let top = (frame.y + (frame.height - f64::from(height)) / 2.0) as u64;
-    cat(&[
-        "popup=yes,width=",
-        &decimal(width.into()),
-        ",height=",
-        &decimal(height.into()),
-        ",left=",
-        &decimal(left),
-        ",top=",
-        &decimal(top),
-    ])
+    // `as u32` saturates: NaN and negatives are 0.
+    let left = (frame.x + (frame.width - f64::from(width)) / 2.0) as u32;
+    let top = (frame.y + (frame.height - f64::from(height)) / 2.0) as u32;
+    Placement { width, height, left, top }
 }
 
 /// The wait before `popup_timeout`: `popup.timeoutMs`, else the flow's whole lifetime
@@ -465,13 +471,15 @@ mod tests {
     }
 
     #[test]
-    fn features_centre_the_window_and_never_go_off_screen() {
+    fn placement_centres_the_window_and_never_goes_off_screen() {
         let e = entries("oauth2", "popup");
         let c = cfg(&e);
-        let f = features(&c, Frame { x: 100.0, y: 50.0, width: 1300.0, height: 900.0 });
-        assert_eq!(f, "popup=yes,width=500,height=700,left=500,top=150");
-        let f = features(&c, Frame { x: 0.0, y: 0.0, width: 300.0, height: 300.0 });
-        assert_eq!(f, "popup=yes,width=500,height=700,left=0,top=0");
+        let p = placement(&c, Frame { x: 100.0, y: 50.0, width: 1300.0, height: 900.0 });
+        assert_eq!(p, Placement { width: 500, height: 700, left: 500, top: 150 });
+        let p = placement(&c, Frame { x: 0.0, y: 0.0, width: 300.0, height: 300.0 });
+        assert_eq!(p, Placement { width: 500, height: 700, left: 0, top: 0 });
+        let p = placement(&c, Frame { x: f64::NAN, y: 1e300, width: 0.0, height: 0.0 });
+        assert_eq!(p, Placement { width: 500, height: 700, left: 0, top: u32::MAX });
         assert_eq!(timeout_ms(&c), 600_000);
     }
 

@@ -34,6 +34,7 @@ use wasm_bindgen::prelude::*;
 
 pub use error::to_js as auth_error_to_js;
 pub use interop::{relay_message, result_to_js};
+pub use popup::via_window;
 pub use url::BrowserUrl;
 
 /// A started authorization: where the user goes, and the state that identifies it. Its

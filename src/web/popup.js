@@ -16,6 +16,17 @@ export function relay(data, type, stateLength, maxHref) {
   }
 }
 
+// What a message event says of its sender (popup.rs `woke`), sampled without copying
+// anything of it into the wasm: 1 when its `source` is `popup`, 2 when its `origin` is
+// exactly `origin`. Nothing here decides; core::popup `from_flow` does.
+export function sender(event, popup, origin) {
+  try {
+    return (event.source === popup) | ((event.origin === origin) << 1);
+  } catch {
+    return 0;
+  }
+}
+
 // The relay message `{ type, state, href }` a popup's callback page posts; `said(data, type)`
 // tells whether a message is the opener's word `{ type }` that it settled the flow.
 export const relayMessage = (type, state, href) => ({ type, state, href });
@@ -146,9 +157,9 @@ export function toOpener(message) {
 
 // `w.open(url, name, features)` and `popup.close()` (popup.rs `start`, `finish`): a throw
 // answers as a blocked popup, or is dropped.
-export function open(w, url, name, features) {
+export function open(w, url, name, width, height, left, top) {
   try {
-    return w.open(url, name, features);
+    return w.open(url, name, `popup=yes,width=${width},height=${height},left=${left},top=${top}`);
   } catch {
     // Refused (a sandboxed frame): no popup.
   }

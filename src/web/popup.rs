@@ -25,7 +25,7 @@ use crate::core::handoff::SETTLED_WAIT_MS;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::verdict;
 use crate::core::popup::{
-    channel_name, features, from_flow, judge, named_relay, relay_state, timeout_ms, window_name, Admit, Frame, Step,
+    channel_name, from_flow, judge, named_relay, placement, relay_state, timeout_ms, window_name, Admit, Frame, Step,
     Via, Waiting, Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
 };
 use crate::core::shared::{relayed_outcome, Answer};
@@ -97,10 +97,9 @@ fn woke(s: &Shared, source: u8, event: &JsValue) {
         let wake = match source {
             source::MESSAGE | source::CHANNEL => {
                 if source == source::MESSAGE {
-                    let e = message();
-                    let from_popup = e.source().is_some_and(|src| js_sys::Object::is(&src, &flow.popup));
-                    // Origin and source first: a message from anywhere else is never read.
-                    if !from_popup || !from_flow(Via::Window { origin: &e.origin(), from_popup }, &flow.origin) {
+                    // Origin and source first, compared in JS: a message from anywhere else
+                    // is never read, and nothing of it (not even its origin) is copied.
+                    if !from_flow(via_window(event, &flow.popup, &flow.origin)) {
                         return;
                     }
                 }
@@ -134,6 +133,14 @@ fn woke(s: &Shared, source: u8, event: &JsValue) {
     };
     stepped(s, step, href);
 }
+/// Where a `message` event on this window came from, for [`from_flow`]: sampled in JS
+/// against the flow's `popup` and this page's `origin`, with nothing of the event copied.
+/// Public for the popup-message catalogue (tests/popup_messages.rs).
+pub fn via_window(event: &JsValue, popup: &Window, origin: &str) -> Via {
+    let bits = sender(event, popup, origin);
+    Via::Window { from_popup: bits & 1 != 0, same_origin: bits & 2 != 0 }
+}
+
 /// Does what the machine said.
 fn stepped(s: &Shared, step: Step, href: Option<String>) {
     match step {
@@ -248,7 +255,8 @@ pub fn start(
             })),
         );
     }
-    let opened = open(window, &auth.url, &window_name(&auth.state), &features(cfg, frame(window)));
+    let at = placement(cfg, frame(window));
+    let opened = open(window, &auth.url, &window_name(&auth.state), at.width, at.height, at.left, at.top);
     // The opener keeps its own copy until the flow ends (`finish`): WebKit clones the
     // sessionStorage for the popup on another channel than this page's own writes, so a
     // removal right after `open` can reach the storage first and leave the popup without
@@ -308,6 +316,9 @@ fn hand_copy(popup: &Window) {
 
 #[wasm_bindgen(module = "/src/web/popup.js")]
 extern "C" {
+    /// What a `message` event says of its sender, as bits, with nothing of it copied: 1 its
+    /// `source` is `popup`, 2 its `origin` is `origin`.
+    fn sender(event: &JsValue, popup: &Window, origin: &str) -> u8;
     /// What a tick samples of the popup, as bits: 1 closed, 2 this page focused, 4 the
     /// popup's page loaded (no longer its initial `about:blank`).
     fn look(popup: &Window) -> u8;
@@ -323,10 +334,10 @@ extern "C" {
     /// Posts `message` to this window's opener, for this page's own origin only.
     #[wasm_bindgen(js_name = toOpener)]
     fn to_opener(message: &JsValue);
-    /// `window.open(url, name, features)`; `None` when it returned null or threw (caught
-    /// in `popup.js`: no exception crosses into the wasm, which then carries no code to
-    /// take one).
-    fn open(window: &Window, url: &str, name: &str, features: &str) -> Option<Window>;
+    /// `window.open(url, name, features)`, the features a popup of this size at this place
+    /// (core `placement`); `None` when it returned null or threw (caught in `popup.js`: no
+    /// exception crosses into the wasm, which then carries no code to take one).
+    fn open(window: &Window, url: &str, name: &str, width: u32, height: u32, left: u32, top: u32) -> Option<Window>;
     /// `popup.close()`; what it throws is dropped.
     fn close(popup: &Window);
     /// Writes `text` under `key` into `popup`'s own sessionStorage, where it may.
