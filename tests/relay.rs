@@ -9,7 +9,7 @@ use bank_link::core::authorize::build_authorization;
 use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, TOKEN_LEN};
 use bank_link::core::handoff::SETTLED_WAIT_MS;
-use bank_link::core::popup::{channel_name, window_name, CLOSE_AND_RETURN, MESSAGE_TYPE, SETTLED, WINDOW_NAME_PREFIX};
+use bank_link::core::popup::{window_name, CLOSE_AND_RETURN, MESSAGE_TYPE, SETTLED, WINDOW_NAME_PREFIX};
 use bank_link::core::shared::HINT_KEY;
 use bank_link::core::store::{put_pending, MemoryStore, PendingStore, INDEX_KEY};
 use bank_link::core::uri::NativeUrl;
@@ -32,7 +32,9 @@ fn the_relay_page_names_what_the_library_names() {
     has(&js, "type: `${NAME}:callback`, state, href }");
     assert_eq!(SETTLED, format!("{INDEX_KEY}:settled"));
     has(&js, "data?.type === `${NAME}:settled`");
-    assert_eq!(channel_name("S"), format!("{INDEX_KEY}:S"));
+    // The flow's channel: the library names it in src/web/popup.js.
+    let popup_js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/popup.js")).unwrap();
+    assert!(popup_js.contains(&format!("new BroadcastChannel(`{INDEX_KEY}:${{state}}`)")), "src/web/popup.js");
     has(&js, "new BroadcastChannel(`${NAME}:${state}`)");
     let state = "A".repeat(TOKEN_LEN);
     assert_eq!(WINDOW_NAME_PREFIX, format!("{INDEX_KEY}-"));

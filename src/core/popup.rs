@@ -317,11 +317,6 @@ pub fn window_name(state: &str) -> String {
     cat(&[WINDOW_NAME_PREFIX, state.get(..12).unwrap_or(state)])
 }
 
-/// The `BroadcastChannel` a popup relays on when the provider's COOP severed `window.opener`.
-pub fn channel_name(state: &str) -> String {
-    cat(&["bank-link:", state])
-}
-
 /// On a page that may be a popup's callback: the state to relay under, or `None` when
 /// this page must handle the callback itself.
 ///

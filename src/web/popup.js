@@ -38,11 +38,12 @@ export function said(data, type) {
   }
 }
 
-// The flow's BroadcastChannel, named after its state, with its listener; undefined where
-// none can be made.
-const channel = (name, onmessage) => {
+// The flow's BroadcastChannel, named after its state (the name's one home in the library;
+// js/relay.js restates it, tests/relay.rs holds the two together), with its listener;
+// undefined where none can be made.
+const channel = (state, onmessage) => {
   try {
-    const c = new BroadcastChannel(name);
+    const c = new BroadcastChannel(`bank-link:${state}`);
     c.onmessage = onmessage;
     return c;
   } catch {
@@ -54,7 +55,7 @@ const channel = (name, onmessage) => {
 // window's message (0) and blur (1), the poll (2, every `pollMs`), the timeout (3), the
 // flow's channel (4) and the signal's abort (5). Returns the function that removes them
 // all and, on the channel, posts the word `{ type }` that the flow is settled.
-export function watch(on, name, signal, pollMs, timeoutMs) {
+export function watch(on, state, signal, pollMs, timeoutMs) {
   const to = (source) => (event) => on(source, event);
   const message = to(0);
   const blur = to(1);
@@ -64,7 +65,7 @@ export function watch(on, name, signal, pollMs, timeoutMs) {
   const poll = setInterval(to(2), pollMs);
   const timer = setTimeout(to(3), timeoutMs);
   signal?.addEventListener("abort", abort);
-  const c = channel(name, to(4));
+  const c = channel(state, to(4));
   return (type) => {
     removeEventListener("message", message);
     removeEventListener("blur", blur);
@@ -83,14 +84,14 @@ export function watch(on, name, signal, pollMs, timeoutMs) {
 // `on(0, data)` hears each message on it and `on(1)` the end of the wait for the opener's
 // word, after `waitMs`; the channel closes once `on` answers true. Where none can be made,
 // nobody heard the relay: `on(2)` is told at once, no wait runs, and this answers false.
-export function hear(name, message, on, waitMs) {
+export function hear(state, message, on, waitMs) {
   const heard = (source, data) => {
     if (on(source, data) === true) {
       c.onmessage = null;
       c.close();
     }
   };
-  const c = channel(name, (e) => heard(0, e.data));
+  const c = channel(state, (e) => heard(0, e.data));
   if (!c) {
     on(2);
     return false;

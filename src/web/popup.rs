@@ -25,8 +25,8 @@ use crate::core::handoff::SETTLED_WAIT_MS;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::verdict;
 use crate::core::popup::{
-    channel_name, from_flow, judge, named_relay, placement, relay_state, timeout_ms, window_name, Admit, Frame, Step,
-    Via, Waiting, Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
+    from_flow, judge, named_relay, placement, relay_state, timeout_ms, window_name, Admit, Frame, Step, Via, Waiting,
+    Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
 };
 use crate::core::shared::{relayed_outcome, Answer};
 use crate::core::store::{forget, put_pending, IndexCopy, PendingStore, INDEX_KEY};
@@ -280,7 +280,7 @@ pub fn start(
         woke(&s, source, &event);
         JsValue::UNDEFINED
     });
-    let unwatch = watch(handler.as_ref(), &channel_name(&auth.state), signal.as_ref(), POLL_MS, timeout_ms(cfg));
+    let unwatch = watch(handler.as_ref(), &auth.state, signal.as_ref(), POLL_MS, timeout_ms(cfg));
     *shared_flow.borrow_mut() = Some(Flow {
         popup,
         origin,
@@ -344,10 +344,10 @@ extern "C" {
     #[wasm_bindgen(js_name = handCopy)]
     fn hand_copy_js(popup: &Window, key: &str, text: &str);
     /// Registers a waiting flow's listeners; returns the function that removes them.
-    fn watch(on: &JsValue, channel: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
+    fn watch(on: &JsValue, state: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
     /// Posts a relay on the flow's channel and hears the opener's word there; whether a
     /// channel could be made.
-    fn hear(channel: &str, message: &JsValue, on: &JsValue, wait_ms: i32) -> bool;
+    fn hear(state: &str, message: &JsValue, on: &JsValue, wait_ms: i32) -> bool;
 }
 
 /// Every ending: removes the pending record (memory, the popup's copy, the shared one)
@@ -414,7 +414,7 @@ pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<St
 /// `heard` is told at once ([`source::NO_CHANNEL`]: nobody heard the relay). The channel
 /// closes once `heard` answers `true`. Whether a channel was made.
 pub(super) fn relay_on_channel(state: &str, message: &JsValue, heard: Handler) -> bool {
-    let made = hear(&channel_name(state), message, heard.as_ref(), SETTLED_WAIT_MS);
+    let made = hear(state, message, heard.as_ref(), SETTLED_WAIT_MS);
     heard.forget();
     made
 }
