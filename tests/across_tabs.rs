@@ -23,7 +23,7 @@ struct Db(Option<String>);
 
 impl Db {
     /// One transaction at `now`: decide on the index it reads, write what it decides.
-    fn tx(&mut self, op: Op, now: u64) -> (Answer, Option<String>) {
+    fn tx(&mut self, op: Op, now: u64) -> (Answer, Option<Hint>) {
         let d = decide(op, self.0.as_deref().unwrap_or(""), now, &NativeUrl);
         self.0 = d.write;
         (d.answer, d.hint)
@@ -204,10 +204,10 @@ fn nothing_outlives_its_ttl_and_the_hint_follows_the_store() {
     let (x, fx, _) = flow(1, "redirect", "/cb");
     let (hint_ans, hint) = {
         let d = decide(Op::Put { state: &x, flow: &fx }, "", NOW, &NativeUrl);
-        (d.answer.clone(), d.hint.clone())
+        (d.answer.clone(), d.hint)
     };
     assert_eq!(hint_ans, Answer::Done);
-    let h = Hint::parse(hint.as_deref().unwrap()).unwrap();
+    let h = hint.unwrap();
     assert_eq!((h.sweep_from, h.until), (fx.expires_ms(), fx.expires_ms()));
     put(&mut db, &x, &fx);
     assert!(h.may_hold(NOW) && !h.sweep_due(NOW) && h.sweep_due(fx.expires_ms()));

@@ -31,7 +31,7 @@ use super::outcome::AuthorizationResult;
 use super::pending::PendingFlow;
 use super::store::{forget, put_pending, Index, IndexCopy};
 use super::uri::UrlParser;
-use super::urlenc::{cat, cut, decimal, parse_decimal};
+use super::urlenc::{cut, parse_decimal};
 
 /// The IndexedDB database of every tab of the origin.
 pub const DB_NAME: &str = "bank-link";
@@ -108,9 +108,9 @@ pub struct Decision {
     pub write: Option<String>,
     /// The answer, valid once the transaction has committed.
     pub answer: Answer,
-    /// The new [`Hint`] text (`None`: remove the key), from the records before and after,
-    /// so it is right whether or not the transaction commits.
-    pub hint: Option<String>,
+    /// The new [`Hint`] (`None`: remove the key), from the records before and after, so it
+    /// is right whether or not the transaction commits.
+    pub hint: Option<Hint>,
 }
 
 /// Decides one transaction on `text`, the shared index as the transaction read it (`""`
@@ -121,11 +121,7 @@ pub fn decide(op: Op, text: &str, now_ms: u64, parser: &dyn UrlParser) -> Decisi
     let answer = run(op, &mut store, &before, now_ms, parser);
     let after = store.0.as_deref().map(Index::parse).unwrap_or_default();
     let written = if matches!(answer, Answer::Relay(_) | Answer::Refused(_)) { &before } else { &after };
-    Decision {
-        write: written.write_text().map(str::to_owned),
-        hint: Hint::of(&[&before, written]).map(|h| h.text()),
-        answer,
-    }
+    Decision { write: written.write_text().map(str::to_owned), hint: Hint::of(&[&before, written]), answer }
 }
 
 fn run(op: Op, store: &mut IndexCopy, before: &Index, now_ms: u64, parser: &dyn UrlParser) -> Answer {
@@ -218,11 +214,6 @@ impl Hint {
     pub fn parse(text: &str) -> Option<Self> {
         let (a, b) = cut(text, b'.')?;
         Some(Self { sweep_from: parse_decimal(a)?, until: parse_decimal(b)? })
-    }
-
-    /// The key's text.
-    pub fn text(self) -> String {
-        cat(&[&decimal(self.sweep_from), ".", &decimal(self.until)])
     }
 
     /// Whether a record may still be there at `now_ms` (a callback must ask the database).

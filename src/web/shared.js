@@ -1,13 +1,14 @@
 // The JS half of the shared store (shared.rs): its IndexedDB transaction and the hint
 // key in localStorage. Nothing here decides anything; core::shared does.
 
-// The shared store's hint (core/shared.rs): `write` undefined reads it (undefined when
-// absent, unreadable or not ours by its length), null removes it, a string sets it. Keys
+// The shared store's hint (core/shared.rs `Hint`): `op` 0 reads its text (undefined when
+// absent, unreadable or not ours by its length), 1 writes `sweepFrom.until` (two times in
+// ms, whole numbers below 2^53: the text `Hint::parse` reads), 2 removes it. Keys
 // of the localStorage format before IndexedDB (the index under "bank-link", a claim under
 // "bank-link:claim:" and a state) are removed when found, looked for once per page: a
 // read less on every later call. This is the one place that knows those keys.
 let legacyLooked = false;
-export function hint(key, write) {
+export function hint(key, op, sweepFrom, until) {
   const legacy = "bank-link";
   const claims = "bank-link:claim:";
   try {
@@ -19,12 +20,12 @@ export function hint(key, write) {
         if (k !== null && k.startsWith(claims)) ls.removeItem(k);
       }
     }
-    if (write === undefined) {
+    if (op === 0) {
       const text = ls.getItem(key);
       return text !== null && text.length <= 48 ? text : undefined;
     }
-    if (write === null) ls.removeItem(key);
-    else ls.setItem(key, write);
+    if (op === 2) ls.removeItem(key);
+    else ls.setItem(key, `${sweepFrom}.${until}`);
   } catch {
     // No localStorage (a sandboxed frame): no hint.
   }

@@ -13,19 +13,25 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/src/web/shared.js")]
 extern "C" {
     fn transact(db: &str, store: &str, key: &str, max: usize, on: JsValue);
+    /// `op` 0 reads the hint's text, 1 writes `sweep_from.until`, 2 removes it (`shared.js`).
     #[wasm_bindgen(js_name = hint)]
-    fn hint_js(key: &str, write: JsValue) -> Option<String>;
+    fn hint_js(key: &str, op: u8, sweep_from: f64, until: f64) -> Option<String>;
 }
 
 /// The hint as this page reads it now (removing keys of the old format on the way); none
 /// when localStorage cannot be read (where it cannot, IndexedDB is refused as well).
 pub fn hint() -> Option<Hint> {
-    hint_js(HINT_KEY, JsValue::UNDEFINED).and_then(|t| Hint::parse(&t))
+    hint_js(HINT_KEY, 0, 0.0, 0.0).and_then(|t| Hint::parse(&t))
 }
 
-fn write_hint(text: Option<String>) {
-    let write = text.map_or(JsValue::NULL, |t| t.into());
-    hint_js(HINT_KEY, write);
+/// Writes the hint, or removes it (`None`). Its two times cross as numbers and JS writes
+/// the text `Hint::parse` reads: a record's expiry is a `Date` time, below 2^53, so the
+/// number is exact.
+fn write_hint(hint: Option<Hint>) {
+    match hint {
+        Some(h) => hint_js(HINT_KEY, 1, h.sweep_from as f64, h.until as f64),
+        None => hint_js(HINT_KEY, 2, 0.0, 0.0),
+    };
 }
 
 /// The owned form of an [`Op`], carried into the transaction's callback.
