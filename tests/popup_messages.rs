@@ -98,24 +98,21 @@ fn relay_of(data: &Value) -> Option<(String, Option<String>)> {
 }
 
 /// Where a window message came from, as the opener samples it: in the browsers, from a real
-/// `MessageEvent` through `bank_link::web::via_window` (the page itself standing in for the
-/// popup; and the two readings must agree); natively, from the case.
+/// `MessageEvent` through `bank_link::web::via_window` (this page stands in for the popup,
+/// and its own origin for the app's; the two readings must agree); natively, from the case.
 fn window_via(origin: &str, from_popup: bool) -> Via {
     let native = Via::Window { same_origin: origin == ORIGIN, from_popup };
     #[cfg(target_arch = "wasm32")]
     {
         let window = web_sys::window().unwrap();
+        let own = window.location().origin().unwrap();
         let init = web_sys::MessageEventInit::new();
-        init.set_origin(origin);
+        init.set_origin(if origin == ORIGIN { &own } else { origin });
         if from_popup {
             init.set_source(Some(&window));
         }
         let event = web_sys::MessageEvent::new_with_event_init_dict("message", &init).unwrap();
-        assert_eq!(
-            bank_link::web::via_window(&event, &window, ORIGIN),
-            native,
-            "the web layer reads {origin} differently"
-        );
+        assert_eq!(bank_link::web::via_window(&event, &window), native, "the web layer reads {origin} differently");
     }
     native
 }

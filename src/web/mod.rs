@@ -183,7 +183,6 @@ pub(crate) fn open_popup(
 /// origin, fresh randomness and the clock.
 pub(crate) struct Prepared<'a> {
     pub window: web_sys::Window,
-    pub origin: String,
     pub cfg: crate::core::config::ValidatedConfig<'a>,
     pub seed: crate::core::entropy::Seed,
     pub now_ms: u64,
@@ -206,7 +205,7 @@ fn prepare(entries: &[(String, ConfigValue)], mode: Mode) -> Result<Prepared<'_>
         ));
     }
     let seed = random::seed()?;
-    Ok(Prepared { window, origin, cfg, seed, now_ms: start_time()? })
+    Ok(Prepared { window, cfg, seed, now_ms: start_time()? })
 }
 
 type Outcome = Result<Option<AuthorizationResult>, AuthError>;

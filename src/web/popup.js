@@ -18,10 +18,10 @@ export function relay(data, type, stateLength, maxHref) {
 
 // What a message event says of its sender (popup.rs `woke`), sampled without copying
 // anything of it into the wasm: 1 when its `source` is `popup`, 2 when its `origin` is
-// exactly `origin`. Nothing here decides; core::popup `from_flow` does.
-export function sender(event, popup, origin) {
+// exactly this page's. Nothing here decides; core::popup `from_flow` does.
+export function sender(event, popup) {
   try {
-    return (event.source === popup) | ((event.origin === origin) << 1);
+    return (event.source === popup) | ((event.origin === location.origin) << 1);
   } catch {
     return 0;
   }

@@ -40,7 +40,6 @@ use web_sys::{AbortSignal, MessageEvent, Window};
 /// Everything one waiting popup flow holds; dropped (listeners with it) when it ends.
 struct Flow {
     popup: Window,
-    origin: String,
     state: String,
     /// The opener's own record: the popup's storage is only a copy.
     store: IndexCopy,
@@ -99,7 +98,7 @@ fn woke(s: &Shared, source: u8, event: &JsValue) {
                 if source == source::MESSAGE {
                     // Origin and source first, compared in JS: a message from anywhere else
                     // is never read, and nothing of it (not even its origin) is copied.
-                    if !from_flow(via_window(event, &flow.popup, &flow.origin)) {
+                    if !from_flow(via_window(event, &flow.popup)) {
                         return;
                     }
                 }
@@ -134,10 +133,10 @@ fn woke(s: &Shared, source: u8, event: &JsValue) {
     stepped(s, step, href);
 }
 /// Where a `message` event on this window came from, for [`from_flow`]: sampled in JS
-/// against the flow's `popup` and this page's `origin`, with nothing of the event copied.
+/// against the flow's `popup` and this page's origin, with nothing of the event copied.
 /// Public for the popup-message catalogue (tests/popup_messages.rs).
-pub fn via_window(event: &JsValue, popup: &Window, origin: &str) -> Via {
-    let bits = sender(event, popup, origin);
+pub fn via_window(event: &JsValue, popup: &Window) -> Via {
+    let bits = sender(event, popup);
     Via::Window { from_popup: bits & 1 != 0, same_origin: bits & 2 != 0 }
 }
 
@@ -223,7 +222,7 @@ fn frame(w: &Window) -> Frame {
 /// opened after an `await`) and waits for its result, which goes to `settle`. An error
 /// here means nothing was opened and `settle` is never called.
 pub fn start(
-    Prepared { window, origin, cfg, seed, now_ms }: Prepared,
+    Prepared { window, cfg, seed, now_ms, .. }: Prepared,
     signal: Option<AbortSignal>,
     events: Events,
     settle: Settle,
@@ -283,7 +282,6 @@ pub fn start(
     let unwatch = watch(handler.as_ref(), &auth.state, signal.as_ref(), POLL_MS, timeout_ms(cfg));
     *shared_flow.borrow_mut() = Some(Flow {
         popup,
-        origin,
         state: auth.state.clone(),
         store,
         settle,
@@ -317,8 +315,8 @@ fn hand_copy(popup: &Window) {
 #[wasm_bindgen(module = "/src/web/popup.js")]
 extern "C" {
     /// What a `message` event says of its sender, as bits, with nothing of it copied: 1 its
-    /// `source` is `popup`, 2 its `origin` is `origin`.
-    fn sender(event: &JsValue, popup: &Window, origin: &str) -> u8;
+    /// `source` is `popup`, 2 its `origin` is this page's.
+    fn sender(event: &JsValue, popup: &Window) -> u8;
     /// What a tick samples of the popup, as bits: 1 closed, 2 this page focused, 4 the
     /// popup's page loaded (no longer its initial `about:blank`).
     fn look(popup: &Window) -> u8;
