@@ -174,9 +174,10 @@ export function close(popup) {
 }
 
 // The opener's index written into the popup's own sessionStorage (popup.rs `hand_copy`).
-export function handCopy(popup, key, text) {
+export function handCopy(popup, key) {
   try {
-    popup.sessionStorage.setItem(key, text);
+    const text = sessionStorage.getItem(key);
+    if (text !== null) popup.sessionStorage.setItem(key, text);
   } catch {
     // The popup's storage refused: the browser's own clone is all it gets.
   }

@@ -29,7 +29,7 @@ use crate::core::popup::{
     Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
 };
 use crate::core::shared::{relayed_outcome, Answer};
-use crate::core::store::{forget, put_pending, IndexCopy, PendingStore, INDEX_KEY};
+use crate::core::store::{forget, put_pending, IndexCopy, INDEX_KEY};
 use crate::core::uri::UrlParser;
 use js_sys::Function;
 use std::cell::RefCell;
@@ -271,7 +271,7 @@ pub fn start(
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
         ));
     };
-    hand_copy(&popup);
+    hand_copy(&popup, INDEX_KEY);
     // The listeners are registered before the flow is in its cell (nothing they hear
     // comes within this task), so the flow is made whole, with no field to fill later.
     let s = Rc::clone(&shared_flow);
@@ -294,22 +294,6 @@ pub fn start(
     LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
     events.emit(EventName::Open, Some(cfg.provider()), None, None);
     Ok(())
-}
-
-/// Writes this tab's index, the new flow's record in it, into the popup's own
-/// sessionStorage, while the popup still shows its initial `about:blank` (ours, until the
-/// navigation to the provider commits, which cannot happen inside this task). The browser's
-/// clone at `open` already carries it in Chromium and Firefox. WebKit clones on a request
-/// from its UI process, which can reach the storage before this page's own write of the
-/// record: the popup then lacked its copy (seen under load: docs/testing.md).
-/// This write goes on this page's connection, after the record's: whichever side of the
-/// clone it lands on, the popup's area ends up holding the record. A popup of a provider
-/// with COOP has no opener and no name left, so the copy is all that makes its callback
-/// page a popup's (core `relay_state`).
-fn hand_copy(popup: &Window) {
-    if let Ok(Some(text)) = WebStore.get(INDEX_KEY) {
-        hand_copy_js(popup, INDEX_KEY, &text);
-    }
 }
 
 #[wasm_bindgen(module = "/src/web/popup.js")]
@@ -338,9 +322,19 @@ extern "C" {
     fn open(window: &Window, url: &str, name: &str, width: u32, height: u32, left: u32, top: u32) -> Option<Window>;
     /// `popup.close()`; what it throws is dropped.
     fn close(popup: &Window);
-    /// Writes `text` under `key` into `popup`'s own sessionStorage, where it may.
+    /// Writes this tab's index (`key`), the new flow's record in it, into the popup's own
+    /// sessionStorage, while the popup still shows its initial `about:blank` (ours, until the
+    /// navigation to the provider commits, which cannot happen inside this task). The browser's
+    /// clone at `open` already carries it in Chromium and Firefox. WebKit clones on a request
+    /// from its UI process, which can reach the storage before this page's own write of the
+    /// record: the popup then lacked its copy (seen under load: docs/testing.md).
+    /// This write goes on this page's connection, after the record's: whichever side of the
+    /// clone it lands on, the popup's area ends up holding the record. A popup of a provider
+    /// with COOP has no opener and no name left, so the copy is all that makes its callback
+    /// page a popup's (core `relay_state`).
+    /// The text goes from storage to storage in JS, never through the wasm.
     #[wasm_bindgen(js_name = handCopy)]
-    fn hand_copy_js(popup: &Window, key: &str, text: &str);
+    fn hand_copy(popup: &Window, key: &str);
     /// Registers a waiting flow's listeners; returns the function that removes them.
     fn watch(on: &JsValue, state: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
     /// Posts a relay on the flow's channel and hears the opener's word there; whether a
