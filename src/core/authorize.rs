@@ -39,15 +39,21 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
     let state = seed.state();
     let pkce = cfg.pkce.then(|| Pkce::generate(seed));
     // The endpoint's own query is kept as given (config validation made sure it names
-    // nothing we set); ours follows, each name and value percent-encoded.
-    let mut query = cfg.authorize_url.query().unwrap_or("").to_owned();
+    // nothing we set); ours follows, each name and value percent-encoded. Written into the
+    // URL itself: a parser's serialisation with a fully percent-encoded query appended is
+    // what the parser would serialise (the endpoint has no fragment: config validation),
+    // and one `String` is one allocation to free, not two.
+    let mut url = cfg.authorize_url.base().to_owned();
+    url.push('?');
+    let query_at = url.len();
+    url.push_str(cfg.authorize_url.query().unwrap_or(""));
     let mut add = |k: &str, v: &str| {
-        if !query.is_empty() {
-            query.push('&');
+        if url.len() > query_at {
+            url.push('&');
         }
-        push_encoded(&mut query, k);
-        query.push('=');
-        push_encoded(&mut query, v);
+        push_encoded(&mut url, k);
+        url.push('=');
+        push_encoded(&mut url, v);
     };
     // Flinks correlates requests with a correlation_id; one is made when the app has none.
     let generated = cfg.correlation_id.is_none() && cfg.provider.params().contains(&Param::CorrelationId);
@@ -77,9 +83,6 @@ pub fn build_authorization(cfg: &ValidatedConfig, seed: &Seed, now_ms: u64) -> A
     for (k, v) in &cfg.extra_params {
         add(k, v);
     }
-    // A parser's serialisation with a fully percent-encoded query appended is what the
-    // parser would serialise (the endpoint has no fragment: config validation).
-    let url = cfg.authorize_url.with(Some(&query), None);
 
     let pending = PendingFlow {
         provider: cfg.provider,

@@ -7,7 +7,7 @@ use super::error::AuthError;
 pub use super::pending::Mode;
 use super::provider::{is_iso_639_1, LangRule, Provider, ScopeRule, FLINKS_SCOPES};
 use super::uri::{UrlParser, UrlParts};
-use super::urlenc::{cat, cut, decimal, find_str, join, names, pieces, until};
+use super::urlenc::{cat, cut, join, names, pieces, push_decimal, until};
 
 /// A config value as the boundary read it, before any rule applied: the core never
 /// sees a `JsValue`, and tests build these from JSON.
@@ -257,8 +257,27 @@ pub fn fields_for(p: Provider) -> impl Iterator<Item = &'static str> {
 /// Secrets never live in a browser: any key that names one is refused, and the message
 /// never repeats its value.
 fn names_secret(key: &str) -> bool {
-    let k: String = key.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())).collect();
-    ["secret", "password", "privatekey", "authkey", "apikey"].iter().any(|s| find_str(&k, s).is_some())
+    let k = key.as_bytes();
+    ["secret", "password", "privatekey", "authkey", "apikey"].iter().any(|s| (0..k.len()).any(|i| spells(k, i, s)))
+}
+
+/// Whether the letters and digits of `key` from byte `at` on, in lower case, begin with
+/// `word`: the key's other characters are skipped, so `client_Secret` and `api-key` read
+/// as `clientsecret` and `apikey`, without writing that text out.
+fn spells(key: &[u8], mut at: usize, word: &str) -> bool {
+    for &w in word.as_bytes() {
+        loop {
+            let Some(&b) = key.get(at) else { return false };
+            at += 1;
+            if b.is_ascii_alphanumeric() {
+                if b.to_ascii_lowercase() != w {
+                    return false;
+                }
+                break;
+            }
+        }
+    }
+    true
 }
 
 struct Reader<'a> {
@@ -267,8 +286,15 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// The value of the last entry named `key` (as JS reads an object), `Absent` if none.
     fn get(&self, key: &str) -> &'a ConfigValue {
-        self.entries.iter().rev().find(|(k, _)| k == key).map_or(&ConfigValue::Absent, |(_, v)| v)
+        let mut found = &ConfigValue::Absent;
+        for (k, v) in self.entries {
+            if k == key {
+                found = v;
+            }
+        }
+        found
     }
 
     fn string(&self, key: &str) -> Result<Option<&'a str>, AuthError> {
@@ -368,10 +394,14 @@ fn integer(key: &str, v: &ConfigValue, min: u32, max: u32) -> Result<Option<u32>
         ConfigValue::Number(n) if n.is_finite() && n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => {
             Ok(Some(*n as u32))
         }
-        ConfigValue::Number(_) => Err(AuthError::config(
-            key,
-            cat(&["must be a whole number from ", &decimal(min.into()), " to ", &decimal(max.into())]),
-        )),
+        ConfigValue::Number(_) => {
+            // Written into the message as it grows: no number `String` of its own to free.
+            let mut message = String::from("must be a whole number from ");
+            push_decimal(&mut message, min.into());
+            message.push_str(" to ");
+            push_decimal(&mut message, max.into());
+            Err(AuthError::config(key, message))
+        }
         other => Err(wrong_type(key, "a number", other)),
     }
 }
@@ -617,13 +647,15 @@ fn popup(v: &ConfigValue) -> Result<PopupOptions, AuthError> {
     };
     let mut out = PopupOptions::default();
     for (k, v) in entries {
-        let field = cat(&["popup.", k]);
-        match k.as_str() {
-            "width" => out.width = integer(&field, v, 200, 10_000)?,
-            "height" => out.height = integer(&field, v, 200, 10_000)?,
-            "timeoutMs" => out.timeout_ms = integer(&field, v, 1_000, TTL_BOUNDS.1 * 1000)?,
-            _ => return Err(AuthError::config(&field, "is not a popup option (width, height, timeoutMs)")),
-        }
+        // Checked under the key alone, and named `popup.width` only in an error: no name
+        // written out for each key that is fine.
+        let read = match k.as_str() {
+            "width" => integer(k, v, 200, 10_000).map(|n| out.width = n),
+            "height" => integer(k, v, 200, 10_000).map(|n| out.height = n),
+            "timeoutMs" => integer(k, v, 1_000, TTL_BOUNDS.1 * 1000).map(|n| out.timeout_ms = n),
+            _ => Err(AuthError::config(k, "is not a popup option (width, height, timeoutMs)")),
+        };
+        read.map_err(|e| e.under("popup."))?;
     }
     Ok(out)
 }
@@ -639,17 +671,18 @@ fn extra_params(v: &ConfigValue, p: Provider) -> Result<Vec<(&str, &str)>, AuthE
     }
     let mut out = Vec::with_capacity(entries.len());
     for (k, v) in entries {
-        let field = cat(&["extraParams.", k]);
-        if k.is_empty() || k.len() > 256 || has_control(k, false) {
-            return Err(AuthError::config(&field, "must be a non-empty name without control characters"));
-        }
-        if p.reserves_param(k) {
-            return Err(AuthError::config(&field, RESERVED));
-        }
-        match v {
-            ConfigValue::String(s) => out.push((k.as_str(), text(&field, s)?)),
-            other => return Err(wrong_type(&field, "a string", other)),
-        }
+        // As in `popup`: the name `extraParams.KEY` is written out only for an error.
+        let read = if k.is_empty() || k.len() > 256 || has_control(k, false) {
+            Err(AuthError::config(k, "must be a non-empty name without control characters"))
+        } else if p.reserves_param(k) {
+            Err(AuthError::config(k, RESERVED))
+        } else {
+            match v {
+                ConfigValue::String(s) => text(k, s).map(|s| out.push((k.as_str(), s))),
+                other => Err(wrong_type(k, "a string", other)),
+            }
+        };
+        read.map_err(|e| e.under("extraParams."))?;
     }
     Ok(out)
 }
@@ -751,7 +784,30 @@ pub fn validate<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::has_control;
+    use super::{has_control, names_secret};
+
+    /// The in-place reading agrees with searching the key's letters and digits, written out
+    /// in lower case, for every key made of a few pieces of secret words and separators.
+    #[test]
+    fn names_secret_matches_the_written_out_search() {
+        let written_out = |key: &str| {
+            let k: String =
+                key.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())).collect();
+            ["secret", "password", "privatekey", "authkey", "apikey"].iter().any(|s| k.contains(s))
+        };
+        let pieces =
+            ["", "api", "Key", "_", "-", "s", "ecret", "SECRET", "pass", "word", "private", "auth", "é", "k3y", " "];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", "x", "_key", "Secret"] {
+                        let key = format!("{a}{b}{c}{d}");
+                        assert_eq!(names_secret(&key), written_out(&key), "{key}");
+                    }
+                }
+            }
+        }
+    }
 
     /// The byte reading agrees with std's `char::is_control` and `is_whitespace` for every
     /// `char`, alone and between other text.

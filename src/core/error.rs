@@ -124,6 +124,15 @@ impl AuthError {
         Self(Box::new(ErrorInfo { code, field: field.map(str::to_owned), message }))
     }
 
+    /// The same error, its field named inside the object `prefix` names (`popup.` and
+    /// `width`): a nested field's whole name is written out only when it fails.
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
+        if let Some(field) = &mut self.0.field {
+            *field = super::urlenc::cat(&[prefix, field]);
+        }
+        self
+    }
+
     /// `malformed_callback`: the callback's shape is refused.
     pub fn malformed(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::MalformedCallback, message)

@@ -39,7 +39,7 @@ fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, Confi
         let Some(name) = key.as_string() else { continue };
         // The field's full name (`popup.width`) is written out only for an error.
         let field = Field(prefix, &name);
-        let value = read(obj, &key).ok_or_else(|| unreadable(&field.name()))?;
+        let value = read(obj, &key).ok_or_else(|| field.refuse("could not be read"))?;
         let converted = match (depth, name.as_str()) {
             (0, "appState") => app_state(&value)?,
             (0, "signal") if is(&value, "AbortSignal") => ConfigValue::Handle,
@@ -88,6 +88,12 @@ impl Field<'_> {
     fn name(self) -> String {
         crate::core::urlenc::cat(&[self.0, self.1])
     }
+
+    /// `invalid_config` for this field: its name written out, used and freed in one place
+    /// rather than at each refusal.
+    fn refuse(self, message: &str) -> AuthError {
+        AuthError::config(&self.name(), message)
+    }
 }
 
 fn convert(v: &JsValue, depth: u32, field: Field) -> Result<ConfigValue, AuthError> {
@@ -106,15 +112,15 @@ fn convert(v: &JsValue, depth: u32, field: Field) -> Result<ConfigValue, AuthErr
     } else if v.is_bigint() {
         ConfigValue::Other("a bigint")
     } else if depth >= MAX_DEPTH {
-        return Err(AuthError::config(&field.name(), "is nested too deeply"));
+        return Err(field.refuse("is nested too deeply"));
     } else if Array::is_array(v) {
         let arr: &Array = v.unchecked_ref();
         if arr.length() > MAX_KEYS {
-            return Err(AuthError::config(&field.name(), "has too many items"));
+            return Err(field.refuse("has too many items"));
         }
         let mut items = Vec::with_capacity(arr.length() as usize);
         for i in 0..arr.length() {
-            let item = read(v, &i.into()).ok_or_else(|| AuthError::config(&field.name(), "could not be read"))?;
+            let item = read(v, &i.into()).ok_or_else(|| field.refuse("could not be read"))?;
             items.push(convert(&item, depth + 1, field)?);
         }
         ConfigValue::List(items)

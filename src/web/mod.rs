@@ -75,7 +75,7 @@ pub fn start_authorization(config: JsValue) -> Promise {
             // The flow emits its own ending events (`popup.rs`).
             let settle: popup::Settle =
                 Box::new(move |outcome| settled(&promise, outcome.map(|r| interop::result_to_js(&r))));
-            open_popup(&entries, interop::signal(&config), events.clone(), settle)
+            open_popup(&entries, interop::signal(&config), &events, settle)
         } else {
             let ev = events.clone();
             let then: Then = Box::new(move |r| {
@@ -106,7 +106,9 @@ fn settled(promise: &Promise, outcome: Result<JsValue, AuthError>) {
 
 /// What a redirect start's caller hears once the flow is kept and the page navigates (or,
 /// with `navigate: false`, once it is kept).
-pub(crate) type Then = Box<dyn FnOnce(Result<Started, AuthError>)>;
+/// By reference: the caller of [`redirect`] gets the `Started` itself, so nothing is cloned
+/// to tell `then`.
+pub(crate) type Then = Box<dyn FnOnce(Result<&Started, AuthError>)>;
 
 /// Redirect mode (or `navigate: false`) for a config as field/value pairs: the one
 /// validation both front doors share. An error returned here happened before anything was
@@ -123,7 +125,7 @@ pub(crate) fn redirect(
         StorageArea::Session => {
             let Authorization { url, state, .. } = begin(&cfg, &seed, now_ms, &mut WebStore)?;
             let started = Started { url, state };
-            go(&window, started.clone(), false, navigate, provider, events, then);
+            go(&window, &started, false, navigate, provider, events, then);
             Ok(started)
         }
         StorageArea::Local => {
@@ -133,7 +135,7 @@ pub(crate) fn redirect(
             shared::run(
                 Task::Put(started.state.clone(), pending),
                 Some(Box::new(move |kept| match kept {
-                    Ok(Answer::Done) => go(&window, go_on, true, navigate, provider, &events, then),
+                    Ok(Answer::Done) => go(&window, &go_on, true, navigate, provider, &events, then),
                     Ok(Answer::Refused(e)) | Err(e) => then(Err(e)),
                     Ok(_) => then(Err(shared::unavailable())),
                 })),
@@ -147,7 +149,7 @@ pub(crate) fn redirect(
 /// that throws (a sandboxed frame) removes the flow again.
 fn go(
     window: &web_sys::Window,
-    started: Started,
+    started: &Started,
     local: bool,
     navigate: bool,
     provider: Provider,
@@ -173,7 +175,7 @@ fn go(
 pub(crate) fn open_popup(
     entries: &[(String, ConfigValue)],
     signal: Option<web_sys::AbortSignal>,
-    events: events::Events,
+    events: &events::Events,
     settle: popup::Settle,
 ) -> Result<(), AuthError> {
     popup::start(prepare(entries, Mode::Popup)?, signal, events, settle)

@@ -224,7 +224,7 @@ fn frame(w: &Window) -> Frame {
 pub fn start(
     Prepared { window, cfg, seed, now_ms, .. }: Prepared,
     signal: Option<AbortSignal>,
-    events: Events,
+    events: &Events,
     settle: Settle,
 ) -> Result<(), AuthError> {
     let (window, cfg) = (&window, &cfg);

@@ -41,7 +41,7 @@ pub fn start_popup(config: &Config, signal: Option<web_sys::AbortSignal>) -> Res
             waker.wake();
         }
     });
-    open_popup(&config.entries(), signal, Events::default(), settle)?;
+    open_popup(&config.entries(), signal, &Events::default(), settle)?;
     Ok(PopupFlow { slot })
 }
 
