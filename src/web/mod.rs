@@ -77,10 +77,9 @@ pub fn start_authorization(config: JsValue) -> Promise {
                 Box::new(move |outcome| settled(&promise, outcome.map(|r| interop::result_to_js(&r))));
             open_popup(&entries, interop::signal(&config), &events, settle)
         } else {
-            let ev = events.clone();
-            let then: Then = Box::new(move |r| {
+            let then: Then = Box::new(move |r, events| {
                 if let Err(e) = &r {
-                    ev.ended(Err(e), None);
+                    events.ended(Err(e), None);
                 }
                 settled(&promise, r.map(|s| interop::started(&s.url, &s.state)));
             });
@@ -108,7 +107,8 @@ fn settled(promise: &Promise, outcome: Result<JsValue, AuthError>) {
 /// with `navigate: false`, once it is kept).
 /// By reference: the caller of [`redirect`] gets the `Started` itself, so nothing is cloned
 /// to tell `then`.
-pub(crate) type Then = Box<dyn FnOnce(Result<&Started, AuthError>)>;
+/// `then` is handed the flow's events too, so that it needs no copy of its own.
+pub(crate) type Then = Box<dyn FnOnce(Result<&Started, AuthError>, &events::Events)>;
 
 /// Redirect mode (or `navigate: false`) for a config as field/value pairs: the one
 /// validation both front doors share. An error returned here happened before anything was
@@ -136,8 +136,8 @@ pub(crate) fn redirect(
                 Task::Put(started.state.clone(), pending),
                 Some(Box::new(move |kept| match kept {
                     Ok(Answer::Done) => go(&window, &go_on, true, navigate, provider, &events, then),
-                    Ok(Answer::Refused(e)) | Err(e) => then(Err(e)),
-                    Ok(_) => then(Err(shared::unavailable())),
+                    Ok(Answer::Refused(e)) | Err(e) => then(Err(e), &events),
+                    Ok(_) => then(Err(shared::unavailable()), &events),
                 })),
             );
             Ok(started)
@@ -164,10 +164,10 @@ fn go(
             } else {
                 forget(&mut WebStore, &started.state);
             }
-            return then(Err(js_err(e)));
+            return then(Err(js_err(e)), events);
         }
     }
-    then(Ok(started));
+    then(Ok(started), events);
 }
 
 /// Popup mode for a config as field/value pairs: opens the window now (inside the click

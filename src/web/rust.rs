@@ -23,7 +23,7 @@ use std::task::{Context, Poll, Waker};
 pub fn start_authorization(config: &Config) -> Result<Started, AuthError> {
     let failed: Rc<RefCell<Option<AuthError>>> = Rc::default();
     let seen = Rc::clone(&failed);
-    let started = redirect(&config.entries(), &Events::default(), Box::new(move |r| *seen.borrow_mut() = r.err()))?;
+    let started = redirect(&config.entries(), &Events::default(), Box::new(move |r, _| *seen.borrow_mut() = r.err()))?;
     let failure = failed.borrow_mut().take();
     failure.map_or(Ok(started), Err)
 }
