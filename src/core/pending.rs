@@ -4,7 +4,7 @@
 
 use super::provider::Provider;
 use super::secret::CodeVerifier;
-use super::urlenc::{cat, cut, decode_component, pieces, push_encoded};
+use super::urlenc::{cat, cut, decode_strict, pieces, push_encoded};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// How the user reaches the provider (docs/api.md `mode`), recorded with the flow.
@@ -164,11 +164,11 @@ impl PendingFlow {
         // `Some(None)`: not written; `None`: written but unreadable.
         let text = |v: Option<&str>| match v {
             None => Some(None),
-            Some(v) => decode_component(v).ok().map(Some),
+            Some(v) => decode_strict(v).map(Some),
         };
         Some(Self {
             provider,
-            redirect_uri: decode_component(redirect_uri?).ok()?,
+            redirect_uri: decode_strict(redirect_uri?)?,
             created_ms,
             expires_ms,
             mode,

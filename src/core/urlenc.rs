@@ -105,8 +105,14 @@ fn utf8(bytes: &[u8]) -> Option<String> {
 
 /// Strict decoding of one name or value; see `decode`.
 pub fn decode_component(raw: &str) -> Result<String, AuthError> {
-    decode(raw, true)
+    decode_strict(raw)
         .ok_or_else(|| AuthError::malformed("a callback parameter has an invalid percent-escape or is not UTF-8"))
+}
+
+/// [`decode_component`] without its error, for readers that only need to know it failed
+/// (a stored record): an error built only to be dropped is its message and its drop code.
+pub fn decode_strict(raw: &str) -> Option<String> {
+    decode(raw, true)
 }
 
 /// Lenient decoding: a `%` without two hex digits stays as it is. For recognising names

@@ -7,7 +7,7 @@ use super::events::Events;
 use super::interop::{self, Handler};
 use super::popup::{clean_address, relay_on_channel, source};
 use super::shared::{self, Task};
-use super::{announced, remember, Answer_};
+use super::{announced, answer, remember};
 use crate::core::callback::Navigation;
 use crate::core::config::Mode;
 use crate::core::events::EventName;
@@ -28,16 +28,17 @@ struct Relay {
     cleaned: Option<String>,
     nav: Navigation,
     events: Events,
-    answer: Answer_,
+    /// The caller's promise ([`answer`]).
+    promise: js_sys::Promise,
 }
 
 /// Relays `href` (a callback for `state`, a popup flow of another window) to the opener
-/// and answers through `answer`: `null` once the opener settled it, or the outcome of
+/// and answers `promise` ([`answer`]): `null` once the opener settled it, or the outcome of
 /// taking it here if the opener is gone.
-pub fn relay(href: &str, current: &str, state: &str, nav: Navigation, events: &Events, answer: Answer_) {
+pub fn relay(href: &str, current: &str, state: &str, nav: Navigation, events: &Events, promise: js_sys::Promise) {
     let cleaned = if href == current { clean_address(href) } else { None };
     let (machine, _) = Handoff::relayed(true);
-    let mut waiting = Some(Relay { machine, href: href.to_owned(), cleaned, nav, events: events.clone(), answer });
+    let mut waiting = Some(Relay { machine, href: href.to_owned(), cleaned, nav, events: events.clone(), promise });
     let heard = Handler::new(move |source, data: JsValue| {
         let Some(mut r) = waiting.take() else { return JsValue::FALSE };
         let action = match source {
@@ -84,8 +85,10 @@ fn act(mut r: Relay, action: Action) {
         }
         Action::HandOver => {
             interop::say_return_to_app(interop::RETURN);
-            (r.answer)(remember(&r.href, Ok(None), r.cleaned));
+            answer(&r.promise, &r.href, remember(&r.href, Ok(None), r.cleaned));
         }
-        Action::Answer(outcome) => (r.answer)(announced(&r.events, remember(&r.href, outcome, r.cleaned))),
+        Action::Answer(outcome) => {
+            answer(&r.promise, &r.href, announced(&r.events, remember(&r.href, outcome, r.cleaned)))
+        }
     }
 }

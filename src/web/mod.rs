@@ -246,7 +246,7 @@ pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, J
     }
     // The result is converted from the remembered outcome by reference: the JS path never
     // clones a result (that code stays out of the package).
-    to_js(&handle_here(&w, &href, &current, &events)).map_err(|e| error::to_js(&e))
+    to_js(&handle_here(&w, &href, &current, &events))
 }
 
 thread_local! {
@@ -260,8 +260,17 @@ fn in_session(state: &str) -> bool {
     Index::load(&WebStore).is_ok_and(|index| index.knows(state))
 }
 
-/// What a shared-store callback's page answers, once.
-type Answer_ = Box<dyn FnOnce(Rc<Outcome>)>;
+/// Answers the caller of a shared-store callback for `href`, once: its promise settles
+/// with the outcome, and `href` is no longer in flight. A function, not a boxed closure
+/// carried to the answer: each closure type is its own call shim and drop code in the wasm.
+pub(crate) fn answer(promise: &Promise, href: &str, outcome: Rc<Outcome>) {
+    IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| x != href));
+    let (ok, value) = match to_js(&outcome) {
+        Ok(v) => (true, v),
+        Err(v) => (false, v),
+    };
+    interop::settle(promise, ok, &value);
+}
 
 /// A callback answered from the shared store, through a Promise.
 fn handle_shared(
@@ -272,25 +281,19 @@ fn handle_shared(
     events: events::Events,
 ) -> Promise {
     let promise = interop::deferred();
-    let settling = promise.clone();
-    let key = href.clone();
-    let answer: Answer_ = Box::new(move |outcome: Rc<Outcome>| {
-        IN_FLIGHT.with_borrow_mut(|f| f.retain(|(x, _)| *x != key));
-        settled(&settling, to_js(&outcome));
-    });
-    let (w, h) = (window.clone(), href.clone());
+    let (w, h, settling) = (window.clone(), href.clone(), promise.clone());
     shared::run(
         Task::Callback(href.clone(), nav, false),
         Some(Box::new(move |taken| {
             let handled = match taken {
-                Ok(Answer::Relay(state)) => return handoff::relay(&h, &current, &state, nav, &events, answer),
+                Ok(Answer::Relay(state)) => return handoff::relay(&h, &current, &state, nav, &events, settling),
                 Ok(Answer::Handled(handled)) if !matches!(handled.outcome, Ok(None)) => handled,
                 Ok(Answer::Refused(e)) | Err(e) => refused(&h, e),
                 // A bare page that is no shared flow's (or a store with nothing of it):
                 // this tab's own storage answers, Tink's silent denial included.
-                Ok(_) => return answer(handle_here(&w, &h, &current, &events)),
+                Ok(_) => return answer(&settling, &h, handle_here(&w, &h, &current, &events)),
             };
-            answer(announced(&events, settle_here(&h, &current, handled)))
+            answer(&settling, &h, announced(&events, settle_here(&h, &current, handled)))
         })),
     );
     IN_FLIGHT.with_borrow_mut(|f| f.push((href, promise.clone())));
@@ -308,12 +311,13 @@ pub(crate) fn refused(href: &str, e: AuthError) -> Handled {
     Handled { outcome: Err(e), cleaned: BrowserUrl.parse(href).as_ref().and_then(strip_callback_params) }
 }
 
-/// An outcome as `handleCallback` returns it: the result object or `null`, or the error.
-fn to_js(outcome: &Outcome) -> Result<JsValue, AuthError> {
+/// An outcome as `handleCallback` returns it: the result object or `null`, or the JS
+/// `AuthError`. Converted by reference, the error too: no copy of it to make and free.
+fn to_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
     match outcome {
         Ok(Some(result)) => Ok(interop::result_to_js(result)),
         Ok(None) => Ok(JsValue::NULL),
-        Err(e) => Err(e.clone()),
+        Err(e) => Err(error::to_js(e)),
     }
 }
 

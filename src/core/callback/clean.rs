@@ -12,8 +12,8 @@ pub fn strip_callback_params(url: &UrlParts) -> Option<String> {
     // which would otherwise stay in the address bar and history and be read on reload. A
     // component whose callback names are all empty (`?error`) is the app's, left alone.
     let clean = |c: Option<&str>| {
-        let (holds, kept) = scan(c?);
-        holds.then_some((!kept.is_empty()).then_some(kept))
+        let mut kept = String::new();
+        scan(c?, Some(&mut kept)).then_some((!kept.is_empty()).then_some(kept))
     };
     let (q, f) = (url.query(), url.fragment());
     let (query, fragment) = (clean(q), clean(f));

@@ -68,29 +68,28 @@ impl Callback {
 }
 
 /// One pass over a component's `&`-separated segments, each name decoded leniently once:
-/// whether it holds a callback, and its other segments as they were, joined by `&` (what
-/// cleaning keeps). It holds a callback when some callback name has a non-empty value: an
+/// whether it holds a callback, and its other segments as they were, joined by `&` into
+/// `kept` when given (what cleaning keeps; reading needs only the answer, and no string). It holds a callback when some callback name has a non-empty value: an
 /// empty value counts as absent, so `?code=` or `?error` alone is the app's own business.
 /// When the component parses strictly this is exactly "a decoded callback name with a
 /// non-empty decoded value"; when it does not, the failure is the callback's only if this
 /// holds (a name with no value, `?error&q=100%`, is no callback, as `?error&q=1` is not),
 /// and an app's own unparsable query or fragment (`#/100%`) is not our business.
-pub(super) fn scan(raw: &str) -> (bool, String) {
+pub(super) fn scan(raw: &str, mut kept: Option<&mut String>) -> bool {
     let mut holds = false;
-    // Written into one string: a `Vec` of the kept segments joined cost more wasm.
-    let mut kept = String::new();
     for seg in pieces(raw, b'&') {
         let (name, value) = cut(seg, b'=').unwrap_or((seg, ""));
         if decode_lenient(name).is_some_and(|n| is_callback_param(&n)) {
             holds |= !value.is_empty();
-        } else if !seg.is_empty() {
+        } else if let Some(kept) = kept.as_deref_mut().filter(|_| !seg.is_empty()) {
+            // Written into one string: a `Vec` of the kept segments joined cost more wasm.
             if !kept.is_empty() {
                 kept.push('&');
             }
             kept.push_str(seg);
         }
     }
-    (holds, kept)
+    holds
 }
 
 /// Parses a callback URL. `Ok(None)`: no callback parameter in the query or fragment.
@@ -112,7 +111,7 @@ pub(super) fn not_a_url() -> AuthError {
 
 /// [`parse_callback`] on a URL already parsed from an href of `href_len` bytes.
 pub(super) fn read_callback(url: &UrlParts, href_len: usize) -> Result<Option<Callback>, AuthError> {
-    let Some(raw) = [url.query(), url.fragment()].into_iter().flatten().find(|c| scan(c).0) else {
+    let Some(raw) = [url.query(), url.fragment()].into_iter().flatten().find(|c| scan(c, None)) else {
         return Ok(None);
     };
     // The cap is for callbacks: an app's own long URL that names no callback parameter is
