@@ -424,7 +424,8 @@ impl fmt::Debug for IndexCopy {
 
 impl PendingStore for IndexCopy {
     fn get(&self, key: &str) -> Result<Option<String>, StoreFault> {
-        Ok(self.0.clone().filter(|_| key == INDEX_KEY))
+        // The key first: no copy made only to be dropped.
+        Ok(if key == INDEX_KEY { self.0.clone() } else { None })
     }
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreFault> {
         if key == INDEX_KEY {
