@@ -128,7 +128,7 @@ impl AuthError {
     /// `width`): a nested field's whole name is written out only when it fails.
     pub(crate) fn under(mut self, prefix: &str) -> Self {
         if let Some(field) = &mut self.0.field {
-            *field = super::urlenc::cat(&[prefix, field]);
+            field.insert_str(0, prefix);
         }
         self
     }
