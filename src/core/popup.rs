@@ -17,7 +17,8 @@ pub enum Via {
     /// A `message` event on the opener's window, as sampled without copying anything of it
     /// (the web layer compares in JS: a foreign window's origin never enters the wasm).
     Window {
-        /// `MessageEvent.origin` is exactly this page's origin (an opaque `"null"` never is).
+        /// `MessageEvent.origin` is exactly this page's origin. (A page of an opaque origin,
+        /// `"null"`, starts no flow: its `redirectUri` could not be on that origin.)
         same_origin: bool,
         /// `MessageEvent.source` is this flow's popup window.
         from_popup: bool,

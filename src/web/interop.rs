@@ -25,8 +25,7 @@ pub fn config_entries(config: &JsValue) -> Result<Vec<(String, ConfigValue)>, Au
 }
 
 fn entries(obj: &JsValue, depth: u32, prefix: &str) -> Result<Vec<(String, ConfigValue)>, AuthError> {
-    let unreadable = |field: &str| AuthError::config(field, "could not be read");
-    let keys = own_keys(obj).ok_or_else(|| unreadable(field_name(prefix)))?;
+    let keys = own_keys(obj).ok_or_else(|| AuthError::config(field_name(prefix), "could not be read"))?;
     if keys.length() > MAX_KEYS {
         return Err(AuthError::config(field_name(prefix), "has too many keys"));
     }
@@ -85,14 +84,10 @@ fn field_name(prefix: &str) -> &str {
 struct Field<'a>(&'a str, &'a str);
 
 impl Field<'_> {
-    fn name(self) -> String {
-        crate::core::urlenc::cat(&[self.0, self.1])
-    }
-
     /// `invalid_config` for this field: its name written out, used and freed in one place
     /// rather than at each refusal.
     fn refuse(self, message: &str) -> AuthError {
-        AuthError::config(&self.name(), message)
+        AuthError::config(&crate::core::urlenc::cat(&[self.0, self.1]), message)
     }
 }
 

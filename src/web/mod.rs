@@ -104,10 +104,8 @@ fn settled(promise: &Promise, outcome: Result<JsValue, AuthError>) {
 }
 
 /// What a redirect start's caller hears once the flow is kept and the page navigates (or,
-/// with `navigate: false`, once it is kept).
-/// By reference: the caller of [`redirect`] gets the `Started` itself, so nothing is cloned
-/// to tell `then`.
-/// `then` is handed the flow's events too, so that it needs no copy of its own.
+/// with `navigate: false`, once it is kept), with the flow's events. Both by reference: the
+/// caller of [`redirect`] gets the `Started` itself, and `then` keeps no copy of either.
 pub(crate) type Then = Box<dyn FnOnce(Result<&Started, AuthError>, &events::Events)>;
 
 /// Redirect mode (or `navigate: false`) for a config as field/value pairs: the one

@@ -69,8 +69,9 @@ impl Callback {
 
 /// One pass over a component's `&`-separated segments, each name decoded leniently once:
 /// whether it holds a callback, and its other segments as they were, joined by `&` into
-/// `kept` when given (what cleaning keeps; reading needs only the answer, and no string). It holds a callback when some callback name has a non-empty value: an
-/// empty value counts as absent, so `?code=` or `?error` alone is the app's own business.
+/// `kept` when given (what cleaning keeps; reading needs only the answer, and no string).
+/// It holds a callback when some callback name has a non-empty value: an empty value counts
+/// as absent, so `?code=` or `?error` alone is the app's own business.
 /// When the component parses strictly this is exactly "a decoded callback name with a
 /// non-empty decoded value"; when it does not, the failure is the callback's only if this
 /// holds (a name with no value, `?error&q=100%`, is no callback, as `?error&q=1` is not),
