@@ -30,13 +30,14 @@ pub type Outcome = Result<Option<AuthorizationResult>, AuthError>;
 
 /// What happened.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Event {
+pub enum Event<'a> {
     /// The opener said it settled the flow.
     Settled,
     /// [`SETTLED_WAIT_MS`] passed.
     WaitOver,
-    /// The shared store answered the tab's own take of the callback.
-    Taken(Outcome),
+    /// The shared store answered the tab's own take of the callback (the web layer keeps
+    /// the outcome: [`Action::Answer`] answers it).
+    Taken(&'a Outcome),
 }
 
 /// What the web layer does next.
@@ -49,8 +50,8 @@ pub enum Action {
     Take,
     /// The opener has the answer: say "return to the app", answer `null`.
     HandOver,
-    /// Answer this outcome.
-    Answer(Outcome),
+    /// Answer the outcome of the take ([`Event::Taken`]).
+    Answer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +95,7 @@ impl Handoff {
                 match outcome {
                     // The opener was slow, not gone: it took the flow first.
                     Err(e) if e.code == ErrorCode::AlreadyHandled => Action::HandOver,
-                    outcome => Action::Answer(outcome),
+                    _ => Action::Answer,
                 }
             }
             // The store decides once the take began; a late word changes nothing.
@@ -112,7 +113,7 @@ mod tests {
     }
 
     /// Feeds `events` in order; the actions.
-    fn timeline(channel: bool, events: Vec<Event>) -> Vec<Action> {
+    fn timeline(channel: bool, events: Vec<Event<'_>>) -> Vec<Action> {
         let (mut h, first) = Handoff::relayed(channel);
         let mut actions = vec![first];
         actions.extend(events.into_iter().map(|e| h.on(e)));
@@ -121,25 +122,25 @@ mod tests {
 
     #[test]
     fn the_openers_word_hands_over_and_nothing_after_it_counts() {
-        let got = timeline(true, vec![Event::Settled, Event::WaitOver, Event::Taken(Ok(None))]);
+        let got = timeline(true, vec![Event::Settled, Event::WaitOver, Event::Taken(&Ok(None))]);
         assert_eq!(got, [Action::None, Action::HandOver, Action::None, Action::None]);
     }
 
     #[test]
     fn no_word_in_time_takes_the_callback_here() {
-        let got = timeline(true, vec![Event::WaitOver, Event::Settled, Event::Taken(Ok(None))]);
-        assert_eq!(got, [Action::None, Action::Take, Action::None, Action::Answer(Ok(None))]);
+        let got = timeline(true, vec![Event::WaitOver, Event::Settled, Event::Taken(&Ok(None))]);
+        assert_eq!(got, [Action::None, Action::Take, Action::None, Action::Answer]);
     }
 
     #[test]
     fn a_slow_opener_that_took_the_flow_first_is_a_hand_over() {
-        let got = timeline(true, vec![Event::WaitOver, Event::Taken(err(ErrorCode::AlreadyHandled))]);
+        let got = timeline(true, vec![Event::WaitOver, Event::Taken(&err(ErrorCode::AlreadyHandled))]);
         assert_eq!(got, [Action::None, Action::Take, Action::HandOver]);
     }
 
     #[test]
     fn without_a_channel_the_tab_takes_it_at_once_and_reports_failures() {
-        let got = timeline(false, vec![Event::Taken(err(ErrorCode::Expired)), Event::Settled]);
-        assert_eq!(got, [Action::Take, Action::Answer(err(ErrorCode::Expired)), Action::None]);
+        let got = timeline(false, vec![Event::Taken(&err(ErrorCode::Expired)), Event::Settled]);
+        assert_eq!(got, [Action::Take, Action::Answer, Action::None]);
     }
 }

@@ -336,7 +336,7 @@ pub fn relay_state(
     href: &str,
     store: Option<&mut dyn PendingStore>,
     nav: Navigation,
-    listening: &[String],
+    listening: impl Fn(&str) -> bool,
     now_ms: u64,
     parser: &dyn UrlParser,
 ) -> Option<String> {
@@ -351,7 +351,7 @@ pub fn relay_state(
         Err(_) => parser.parse(href).and_then(|u| lenient_param(&u, "state")).filter(|s| is_token(s))?,
     };
     let copy = ledger.index.find(&state).and_then(|e| e.flow());
-    (copy.is_some_and(|f| f.mode == Mode::Popup) && !listening.contains(&state)).then_some(state)
+    (copy.is_some_and(|f| f.mode == Mode::Popup) && !listening(&state)).then_some(state)
 }
 
 /// The fallback of [`relay_state`] for a popup whose storage copy did not arrive: WebKit
@@ -367,14 +367,14 @@ pub fn named_relay(
     href: &str,
     name: &str,
     has_opener: bool,
-    listening: &[String],
+    listening: impl Fn(&str) -> bool,
     parser: &dyn UrlParser,
 ) -> Option<String> {
     if !has_opener || !name.starts_with(WINDOW_NAME_PREFIX) {
         return None;
     }
     let state = parser.parse(href).and_then(|u| lenient_param(&u, "state")).filter(|s| is_token(s))?;
-    (name == window_name(&state) && !listening.contains(&state)).then_some(state)
+    (name == window_name(&state) && !listening(&state)).then_some(state)
 }
 
 #[cfg(test)]
@@ -571,24 +571,29 @@ mod tests {
 
     const NAV: Navigation = Navigation::Navigate;
 
+    /// A window that waits for no state.
+    fn none(_: &str) -> bool {
+        false
+    }
+
     #[test]
     fn a_popup_copy_relays_and_a_redirect_record_does_not() {
         let (mut store, state) = started("oauth2", "popup");
         let href = format!("https://app.example/cb?code=x&state={state}");
-        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), Some(state.clone()));
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, none, NOW, &NativeUrl), Some(state.clone()));
         // The window that waits for this state (the opener) never relays to itself.
-        assert_eq!(relay_state(&href, Some(&mut store), NAV, std::slice::from_ref(&state), NOW, &NativeUrl), None);
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, |s: &str| s == state, NOW, &NativeUrl), None);
         let (mut store, state) = started("oauth2", "redirect");
         let href = format!("https://app.example/cb?code=x&state={state}");
-        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, none, NOW, &NativeUrl), None);
         // No copy, no relay: a window name alone (any page can pick one) is not enough.
-        assert_eq!(relay_state(&href, None, NAV, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(&href, None, NAV, none, NOW, &NativeUrl), None);
         // A state not of our shape is never relayed.
         let mut empty = MemoryStore::default();
         let odd = "https://app.example/cb?code=x&state=../x";
-        assert_eq!(relay_state(odd, Some(&mut empty), NAV, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(odd, Some(&mut empty), NAV, none, NOW, &NativeUrl), None);
         // Neither is a plain page.
-        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state("https://app.example/cb", Some(&mut store), NAV, none, NOW, &NativeUrl), None);
     }
 
     #[test]
@@ -610,43 +615,43 @@ mod tests {
         let state = "S".repeat(43);
         let href = format!("https://app.example/cb?code=x&state={state}");
         let name = window_name(&state);
-        assert_eq!(named_relay(&href, &name, true, &[], &NativeUrl), Some(state.clone()));
+        assert_eq!(named_relay(&href, &name, true, none, &NativeUrl), Some(state.clone()));
         // No opener (a tab the OS opened, or COOP cut it), another flow's name, no name, the
         // window that waits for the state: never.
-        assert_eq!(named_relay(&href, &name, false, &[], &NativeUrl), None);
-        assert_eq!(named_relay(&href, &window_name(&"T".repeat(43)), true, &[], &NativeUrl), None);
-        assert_eq!(named_relay(&href, "", true, &[], &NativeUrl), None);
-        assert_eq!(named_relay(&href, &name, true, std::slice::from_ref(&state), &NativeUrl), None);
+        assert_eq!(named_relay(&href, &name, false, none, &NativeUrl), None);
+        assert_eq!(named_relay(&href, &window_name(&"T".repeat(43)), true, none, &NativeUrl), None);
+        assert_eq!(named_relay(&href, "", true, none, &NativeUrl), None);
+        assert_eq!(named_relay(&href, &name, true, |s: &str| s == state, &NativeUrl), None);
         // A state not of ours, or no state (Tink's bare denial needs the copy).
-        assert_eq!(named_relay("https://app.example/cb?code=x&state=../x", &name, true, &[], &NativeUrl), None);
-        assert_eq!(named_relay("https://app.example/cb", &name, true, &[], &NativeUrl), None);
+        assert_eq!(named_relay("https://app.example/cb?code=x&state=../x", &name, true, none, &NativeUrl), None);
+        assert_eq!(named_relay("https://app.example/cb", &name, true, none, &NativeUrl), None);
     }
 
     #[test]
     fn tink_silent_denial_in_a_popup_is_relayed_without_consuming_the_copy() {
         let (mut store, state) = started("tink", "popup");
         let bare = "https://app.example/cb";
-        assert_eq!(relay_state(bare, Some(&mut store), NAV, &[], NOW, &NativeUrl), Some(state.clone()));
+        assert_eq!(relay_state(bare, Some(&mut store), NAV, none, NOW, &NativeUrl), Some(state.clone()));
         assert!(store.logical_keys().contains(&crate::core::pending::pending_key(&state)));
         // Only a fresh navigation to exactly the redirect URI is Tink's denial.
         let other = Navigation::Other;
-        assert_eq!(relay_state(bare, Some(&mut store), other, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(bare, Some(&mut store), other, none, NOW, &NativeUrl), None);
         for href in ["https://app.example/cb?utm_source=x", "https://app.example/cb#/route", "https://app.example/cb/"]
         {
-            assert_eq!(relay_state(href, Some(&mut store), NAV, &[], NOW, &NativeUrl), None, "{href}");
+            assert_eq!(relay_state(href, Some(&mut store), NAV, none, NOW, &NativeUrl), None, "{href}");
         }
-        assert_eq!(relay_state(bare, Some(&mut store), NAV, &[state], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(bare, Some(&mut store), NAV, |s: &str| s == state, NOW, &NativeUrl), None);
         let (mut store, _) = started("tink", "redirect");
-        assert_eq!(relay_state(bare, Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(bare, Some(&mut store), NAV, none, NOW, &NativeUrl), None);
     }
 
     #[test]
     fn a_malformed_callback_in_a_popup_goes_to_the_opener() {
         let (mut store, state) = started("oauth2", "popup");
         let href = format!("https://app.example/cb?code=x&code=y&state={state}");
-        assert_eq!(relay_state(&href, Some(&mut store), NAV, &[], NOW, &NativeUrl), Some(state.clone()));
-        assert_eq!(relay_state(&href, None, NAV, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(&href, Some(&mut store), NAV, none, NOW, &NativeUrl), Some(state.clone()));
+        assert_eq!(relay_state(&href, None, NAV, none, NOW, &NativeUrl), None);
         let bad = "https://app.example/cb?code=x&code=y&state=A";
-        assert_eq!(relay_state(bad, Some(&mut store), NAV, &[], NOW, &NativeUrl), None);
+        assert_eq!(relay_state(bad, Some(&mut store), NAV, none, NOW, &NativeUrl), None);
     }
 }

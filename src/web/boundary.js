@@ -193,15 +193,6 @@ export function replaceAddress(url) {
   }
 }
 
-// Writes `text` into the page (plain text: nothing a provider sent is ever shown).
-export function say(text) {
-  try {
-    if (document.body) document.body.textContent = text;
-  } catch {
-    // No document to write into.
-  }
-}
-
 // This tab's sessionStorage (storage.rs): `op` 0 reads `key` (its value, or null), 1 writes
 // `value` under it, 2 removes it (`value` undefined), each write read back here: reading
 // `key` must then give `value` (null once removed), or the write did not stick. A failure

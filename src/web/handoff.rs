@@ -12,7 +12,6 @@ use crate::core::callback::Navigation;
 use crate::core::config::Mode;
 use crate::core::events::EventName;
 use crate::core::handoff::{Action, Event, Handoff};
-use crate::core::popup::SETTLED;
 use crate::core::shared::Answer;
 use wasm_bindgen::JsValue;
 
@@ -39,10 +38,10 @@ pub fn relay(href: &str, current: &str, state: &str, nav: Navigation, events: &E
     let cleaned = if href == current { clean_address(href) } else { None };
     let (machine, _) = Handoff::relayed(true);
     let mut waiting = Some(Relay { machine, href: href.to_owned(), cleaned, nav, events: events.clone(), promise });
-    let heard = Handler::new(move |source, data: JsValue| {
+    let heard = Handler::new(move |source, _: JsValue| {
         let Some(mut r) = waiting.take() else { return JsValue::FALSE };
         let action = match source {
-            source::HEARD if interop::is_settled(&data, SETTLED) => r.machine.on(Event::Settled),
+            source::HEARD => r.machine.on(Event::Settled),
             source::WAIT_OVER => r.machine.on(Event::WaitOver),
             source::NO_CHANNEL => {
                 let (machine, first) = Handoff::relayed(false);
@@ -59,14 +58,13 @@ pub fn relay(href: &str, current: &str, state: &str, nav: Navigation, events: &E
         // The wait is over: the channel closes (a late word would change nothing).
         JsValue::TRUE
     });
-    if relay_on_channel(state, &interop::relay_to_js(state, href), heard) {
+    if relay_on_channel(state, href, heard) {
         events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
     }
 }
 
 fn act(mut r: Relay, action: Action) {
     match action {
-        Action::None => {}
         Action::Take => {
             let task = Task::Callback(r.href.clone(), r.nav, true);
             shared::run(
@@ -78,8 +76,12 @@ fn act(mut r: Relay, action: Action) {
                         Ok(Answer::Refused(e)) | Err(e) => Err(e),
                         Ok(_) => Err(shared::unavailable()),
                     };
-                    let action = r.machine.on(Event::Taken(outcome));
-                    act(r, action);
+                    match r.machine.on(Event::Taken(&outcome)) {
+                        Action::Answer => {
+                            answer(&r.promise, &r.href, announced(&r.events, remember(&r.href, outcome, r.cleaned)))
+                        }
+                        action => act(r, action),
+                    }
                 })),
             );
         }
@@ -87,8 +89,7 @@ fn act(mut r: Relay, action: Action) {
             interop::say_return_to_app(interop::RETURN);
             answer(&r.promise, &r.href, remember(&r.href, Ok(None), r.cleaned));
         }
-        Action::Answer(outcome) => {
-            answer(&r.promise, &r.href, announced(&r.events, remember(&r.href, outcome, r.cleaned)))
-        }
+        // Answered where the take's outcome is (above).
+        Action::None | Action::Answer => {}
     }
 }

@@ -145,15 +145,11 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
 extern "C" {
     #[wasm_bindgen(js_name = relay)]
     fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
-    /// Closes a popup that relayed its answer, once its page has loaded.
-    #[wasm_bindgen(js_name = closeWhenLoaded)]
-    pub fn close_when_loaded(window: &web_sys::Window);
-    /// `{ type, state, href }`: the popup's relay message.
-    #[wasm_bindgen(js_name = relayMessage)]
-    fn relay_message_js(kind: &str, state: &str, href: &str) -> JsValue;
-    /// Whether `data` is the word `{ type: kind }`.
-    #[wasm_bindgen(js_name = said)]
-    pub fn is_settled(data: &JsValue, kind: &str) -> bool;
+    /// Writes `text` into the page's body, as plain text. The page says where to go
+    /// instead of closing silently (the user may still want the app); nothing a provider
+    /// sent is shown.
+    #[wasm_bindgen(js_name = say)]
+    pub fn say_return_to_app(text: &str);
 }
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
@@ -207,19 +203,9 @@ pub fn signal(config: &JsValue) -> Option<web_sys::AbortSignal> {
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    /// Writes `text` into the page's body, as plain text. The page says where to go
-    /// instead of closing silently (the user may still want the app); nothing a provider
-    /// sent is shown.
-    #[wasm_bindgen(js_name = say)]
-    pub fn say_return_to_app(text: &str);
     /// Replaces this page's address with `url`, keeping the history entry's state.
     #[wasm_bindgen(js_name = replaceAddress)]
     pub fn replace_address(url: &str);
-}
-
-/// The popup's relay message: `{ type: "bank-link:callback", state, href }`.
-pub fn relay_to_js(state: &str, href: &str) -> JsValue {
-    relay_message_js(MESSAGE_TYPE, state, href)
 }
 
 /// What a tab that handed a popup flow's answer to its opener says: it stays open (a tab

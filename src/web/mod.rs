@@ -341,7 +341,7 @@ fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &eve
     // The answer is remembered under the address the relay leaves too: a second call
     // there (React StrictMode) must not read it as a fresh return to the redirect URI,
     // which another pending Tink popup flow's copy would take for that flow's silent denial.
-    if let Some(cleaned) = (href == current).then(|| popup::relay_if_popup(window, href, nav)).flatten() {
+    if let Some(cleaned) = (href == current).then(|| popup::relay_if_popup(href, nav)).flatten() {
         events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
         return remember(href, Ok(None), Some(cleaned));
     }

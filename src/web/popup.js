@@ -29,8 +29,8 @@ export function sender(event, popup) {
 
 // The relay message `{ type, state, href }` a popup's callback page posts; `said(data, type)`
 // tells whether a message is the opener's word `{ type }` that it settled the flow.
-export const relayMessage = (type, state, href) => ({ type, state, href });
-export function said(data, type) {
+const relayMessage = (type, state, href) => ({ type, state, href });
+function said(data, type) {
   try {
     return data !== null && typeof data === "object" && data.type === type;
   } catch {
@@ -51,10 +51,16 @@ const channel = (state, onmessage) => {
   }
 };
 
+// The states this window's flows wait for (popup.rs `waits`): a window never relays a
+// callback to itself.
+const waiting = new Set();
+export const waits = (state) => waiting.has(state);
+
 // A waiting popup flow's listeners (popup.rs `listen`): `on(source, event)` hears this
 // window's message (0) and blur (1), the poll (2, every `pollMs`), the timeout (3), the
 // flow's channel (4) and the signal's abort (5). Returns the function that removes them
-// all and, on the channel, posts the word `{ type }` that the flow is settled.
+// all and, on the channel, posts the word `{ type }` that the flow is settled, then closes
+// the popup (what `popup.close()` throws is dropped).
 export function watch(on, state, signal, pollMs, timeoutMs) {
   const to = (source) => (event) => on(source, event);
   const message = to(0);
@@ -66,7 +72,9 @@ export function watch(on, state, signal, pollMs, timeoutMs) {
   const timer = setTimeout(to(3), timeoutMs);
   signal?.addEventListener("abort", abort);
   const c = channel(state, to(4));
-  return (type) => {
+  waiting.add(state);
+  return (type, popup) => {
+    waiting.delete(state);
     removeEventListener("message", message);
     removeEventListener("blur", blur);
     clearInterval(poll);
@@ -77,26 +85,33 @@ export function watch(on, state, signal, pollMs, timeoutMs) {
       c.postMessage({ type });
       c.close();
     }
+    try {
+      popup.close();
+    } catch {
+      // Nothing to close.
+    }
   };
 }
 
-// A relay on the flow's channel (popup.rs `relay_on_channel`): posts `message` there, then
-// `on(0, data)` hears each message on it and `on(1)` the end of the wait for the opener's
-// word, after `waitMs`; the channel closes once `on` answers true. Where none can be made,
-// nobody heard the relay: `on(2)` is told at once, no wait runs, and this answers false.
-export function hear(state, message, on, waitMs) {
-  const heard = (source, data) => {
-    if (on(source, data) === true) {
+// A relay on the flow's channel (popup.rs `relay_on_channel`): posts the relay `{ type,
+// state, href }` there, then `on(0)` hears the opener's word `{ type: settled }` that it
+// settled the flow (each time it comes; any other message on the channel is not heard) and
+// `on(1)` the end of the wait for it, after `waitMs`; the channel closes once `on` answers
+// true. Where none can be made, nobody heard the relay: `on(2)` is told at once, no wait
+// runs, and this answers false.
+export function hear(type, state, href, settled, on, waitMs) {
+  const heard = (source) => {
+    if (on(source) === true) {
       c.onmessage = null;
       c.close();
     }
   };
-  const c = channel(state, (e) => heard(0, e.data));
+  const c = channel(state, (e) => said(e.data, settled) && heard(0));
   if (!c) {
     on(2);
     return false;
   }
-  c.postMessage(message);
+  c.postMessage(relayMessage(type, state, href));
   setTimeout(() => heard(1), waitMs);
   return true;
 }
@@ -130,7 +145,7 @@ export function screen(w, i) {
 // A popup's callback page and its opener (popup.rs `relay_if_popup`): whether there is
 // one, this window's name when there is (undefined when not; "" where the name is
 // unreadable), and the relay posted to it for this page's own origin only (a WindowProxy
-// of another origin is no `instanceof Window`; postMessage is still callable).
+// of another origin is no `instanceof Window`; postMessage is still callable: `relayFromPopup`).
 function hasOpener() {
   try {
     return opener !== null && typeof opener === "object";
@@ -148,28 +163,43 @@ export function openerName() {
   }
 }
 
-export function toOpener(message) {
+// A popup page's relay (popup.rs `relay_if_popup`): posted to the opener, and on the flow's
+// channel, heard for as long as the page lives: on the opener's word `{ type: settled }` the
+// window closes, now if its page has loaded, else once it has (WebKit ignored a close() that
+// came while the page was still loading); when no word came within `waitMs`, the page says
+// `text`.
+export function relayFromPopup(type, state, href, settled, text, waitMs) {
   try {
-    if (hasOpener()) opener.postMessage(message, location.origin);
+    if (hasOpener()) opener.postMessage(relayMessage(type, state, href), location.origin);
   } catch {
     // No opener to tell: the flow's channel carries the relay.
   }
+  hear(
+    type,
+    state,
+    href,
+    settled,
+    (source) => {
+      if (source === 1) say(text);
+      else if (source === 0) {
+        try {
+          if (document.readyState === "complete") window.close();
+          else addEventListener("load", () => window.close(), { once: true });
+        } catch {
+          // A window we may not close: the page says where to go instead.
+        }
+      }
+    },
+    waitMs,
+  );
 }
 
-// `w.open(url, name, features)` and `popup.close()` (popup.rs `start`, `finish`): a throw
-// answers as a blocked popup, or is dropped.
+// `w.open(url, name, features)` (popup.rs `start`): a throw answers as a blocked popup.
 export function open(w, url, name, width, height, left, top) {
   try {
     return w.open(url, name, `popup=yes,width=${width},height=${height},left=${left},top=${top}`);
   } catch {
     // Refused (a sandboxed frame): no popup.
-  }
-}
-export function close(popup) {
-  try {
-    popup.close();
-  } catch {
-    // Nothing to close.
   }
 }
 
@@ -183,13 +213,11 @@ export function handCopy(popup, key) {
   }
 }
 
-// Closes a popup that has relayed its answer: now if its page has loaded, else once it has
-// (WebKit ignored a close() that came while the page was still loading).
-export function closeWhenLoaded(w) {
+// Writes `text` into the page (plain text: nothing a provider sent is ever shown).
+export function say(text) {
   try {
-    if (w.document.readyState === "complete") w.close();
-    else w.addEventListener("load", () => w.close(), { once: true });
+    if (document.body) document.body.textContent = text;
   } catch {
-    // A window we may not close: the page says where to go instead (popup.rs).
+    // No document to write into.
   }
 }

@@ -23,11 +23,11 @@ use crate::core::error::{AuthError, ErrorCode};
 use crate::core::events::EventName;
 use crate::core::handoff::SETTLED_WAIT_MS;
 use crate::core::outcome::AuthorizationResult;
-use crate::core::popup::verdict;
 use crate::core::popup::{
     from_flow, judge, named_relay, placement, relay_state, timeout_ms, window_name, Admit, Frame, Step, Via, Waiting,
     Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
 };
+use crate::core::popup::{verdict, MESSAGE_TYPE};
 use crate::core::shared::{relayed_outcome, Answer};
 use crate::core::store::{forget, put_pending, IndexCopy, INDEX_KEY};
 use crate::core::uri::UrlParser;
@@ -52,8 +52,6 @@ struct Flow {
     unwatch: Function,
     /// The decisions.
     waiting: Waiting,
-    /// What hears every listener; freed with the flow (held, never read).
-    _handler: Handler,
 }
 
 /// What a flow does with its outcome, once: resolve or reject the JS promise
@@ -74,7 +72,7 @@ pub(super) mod source {
     pub const CHANNEL: u8 = 4;
     /// The signal's `abort`.
     pub const ABORT: u8 = 5;
-    /// A relay's channel (`popup.js` `hear`): a message on it.
+    /// A relay's channel (`popup.js` `hear`): the opener's word that it settled the flow.
     pub const HEARD: u8 = 0;
     /// A relay's channel: the wait for the opener's word is over.
     pub const WAIT_OVER: u8 = 1;
@@ -203,16 +201,6 @@ fn verified(s: &Shared, verdict: Option<Result<AuthorizationResult, AuthError>>)
     stepped(s, step, None);
 }
 
-thread_local! {
-    /// The states this window waits for: a window never relays a callback to itself.
-    static LISTENING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The states this window waits for (a window never relays a callback to itself).
-pub(super) fn listening() -> Vec<String> {
-    LISTENING.with_borrow(Clone::clone)
-}
-
 /// The opener's place on screen, to centre the popup over it.
 fn frame(w: &Window) -> Frame {
     Frame { x: screen(w, 0), y: screen(w, 1), width: screen(w, 2), height: screen(w, 3) }
@@ -259,7 +247,7 @@ pub fn start(
     // The opener keeps its own copy until the flow ends (`finish`): WebKit clones the
     // sessionStorage for the popup on another channel than this page's own writes, so a
     // removal right after `open` can reach the storage first and leave the popup without
-    // its copy (seen under load). This window is `listening` for the state meanwhile,
+    // its copy (seen under load). This window `waits` for the state meanwhile,
     // which keeps it from taking itself for the popup.
     let Some(popup) = opened else {
         forget(&mut WebStore, &auth.state);
@@ -279,19 +267,18 @@ pub fn start(
         woke(&s, source, &event);
         JsValue::UNDEFINED
     });
-    let unwatch = watch(handler.as_ref(), &auth.state, signal.as_ref(), POLL_MS, timeout_ms(cfg));
+    // JS owns what hears the listeners: it is freed once the listeners are gone.
+    let unwatch = watch(&handler.into_js_value(), &auth.state, signal.as_ref(), POLL_MS, timeout_ms(cfg));
     *shared_flow.borrow_mut() = Some(Flow {
         popup,
-        state: auth.state.clone(),
+        state: auth.state,
         store,
         settle,
         events: events.clone(),
         local,
         unwatch,
         waiting: Waiting::default(),
-        _handler: handler,
     });
-    LISTENING.with_borrow_mut(|l| l.push(auth.state.clone()));
     events.emit(EventName::Open, Some(cfg.provider()), None, None);
     Ok(())
 }
@@ -313,15 +300,18 @@ extern "C" {
     /// when it has none, `""` where the name is unreadable.
     #[wasm_bindgen(js_name = openerName)]
     fn opener_name() -> Option<String>;
-    /// Posts `message` to this window's opener, for this page's own origin only.
-    #[wasm_bindgen(js_name = toOpener)]
-    fn to_opener(message: &JsValue);
+    /// A popup page's relay `{ type, state, href }`: posted to this window's opener, for
+    /// this page's own origin only, and on the flow's channel, which is heard for as long as
+    /// the page lives (the opener's word may come after the wait): the window closes once the
+    /// word `{ type: settled }` comes (once its page has loaded: WebKit ignored a `close()`
+    /// that came while it was still loading), and says `text` when none came within
+    /// `wait_ms`.
+    #[wasm_bindgen(js_name = relayFromPopup)]
+    fn relay_from_popup(kind: &str, state: &str, href: &str, settled: &str, text: &str, wait_ms: i32);
     /// `window.open(url, name, features)`, the features a popup of this size at this place
     /// (core `placement`); `None` when it returned null or threw (caught in `popup.js`: no
     /// exception crosses into the wasm, which then carries no code to take one).
     fn open(window: &Window, url: &str, name: &str, width: u32, height: u32, left: u32, top: u32) -> Option<Window>;
-    /// `popup.close()`; what it throws is dropped.
-    fn close(popup: &Window);
     /// Writes this tab's index (`key`), the new flow's record in it, into the popup's own
     /// sessionStorage, while the popup still shows its initial `about:blank` (ours, until the
     /// navigation to the provider commits, which cannot happen inside this task). The browser's
@@ -335,20 +325,25 @@ extern "C" {
     /// The text goes from storage to storage in JS, never through the wasm.
     #[wasm_bindgen(js_name = handCopy)]
     fn hand_copy(popup: &Window, key: &str);
-    /// Registers a waiting flow's listeners; returns the function that removes them.
+    /// Registers a waiting flow's listeners; returns the function that removes them, posts
+    /// the word that the flow is settled and closes the popup (`remove(settled, popup)`). While
+    /// they are registered, this window [`waits`] for `state`.
     fn watch(on: &JsValue, state: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
-    /// Posts a relay on the flow's channel and hears the opener's word there; whether a
-    /// channel could be made.
-    fn hear(state: &str, message: &JsValue, on: &JsValue, wait_ms: i32) -> bool;
+    /// Whether a flow of this window waits for `state` (its listeners are registered): a
+    /// window never relays a callback to itself (core `relay_state`).
+    fn waits(state: &str) -> bool;
+    /// Posts the relay `{ type: kind, state, href }` on the flow's channel and hears the
+    /// opener's word `{ type: settled }` there; whether a channel could be made.
+    fn hear(kind: &str, state: &str, href: &str, settled: &str, on: &JsValue, wait_ms: i32) -> bool;
 }
 
 /// Every ending: removes the pending record (memory, the popup's copy, the shared one)
 /// and every listener, closes the popup, then settles the promise.
 fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     let Some(flow) = shared.try_borrow_mut().ok().and_then(|mut g| g.take()) else { return };
-    LISTENING.with_borrow_mut(|l| l.retain(|s| *s != flow.state));
-    // Every listener goes, and the channel carries the word that the flow is settled.
-    interop::run(&flow.unwatch, &SETTLED.into(), &JsValue::UNDEFINED);
+    // Every listener goes, the channel carries the word that the flow is settled, and the
+    // popup is closed.
+    interop::run(&flow.unwatch, &SETTLED.into(), &flow.popup);
     forget(&mut WebStore, &flow.state);
     if flow.local {
         // Ended without the answer (closed, timed out, aborted, refused): the shared record
@@ -356,10 +351,9 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
         // records only).
         shared::run(Task::Forget(flow.state.clone()), None);
     }
-    close(&flow.popup);
     flow.events.ended(outcome.as_ref(), None);
     (flow.settle)(outcome);
-    // Dropping `flow` drops the closures; wasm-bindgen defers freeing the one running now.
+    // The listeners' handler is JS's: freed once the removed listeners no longer hold it.
 }
 
 /// The popup side, from `handleCallback`: when this page is a popup's callback (core
@@ -369,44 +363,28 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 /// left there (`None`: no relay). The window closes when the opener says it settled the
 /// flow (the opener also closes it where it can); if no word comes, the opener is gone and
 /// the page says so.
-pub fn relay_if_popup(window: &Window, href: &str, nav: Navigation) -> Option<String> {
-    let listening = listening();
-    let relayed = relay_state(href, Some(&mut WebStore), nav, &listening, js_sys::Date::now() as u64, &BrowserUrl)
-        .or_else(|| {
+pub fn relay_if_popup(href: &str, nav: Navigation) -> Option<String> {
+    let relayed =
+        relay_state(href, Some(&mut WebStore), nav, waits, js_sys::Date::now() as u64, &BrowserUrl).or_else(|| {
             let name = opener_name();
-            named_relay(href, name.as_deref().unwrap_or(""), name.is_some(), &listening, &BrowserUrl)
+            named_relay(href, name.as_deref().unwrap_or(""), name.is_some(), waits, &BrowserUrl)
         });
     let state = relayed?;
-    let message = interop::relay_to_js(&state, href);
-    to_opener(&message);
     // The verifier and appState need not stay in the popup's storage, nor the callback in
     // its history.
     forget(&mut WebStore, &state);
     let cleaned = clean_address(href);
-    let w = window.clone();
-    // The channel lives as long as the page: the opener's word may come after the wait.
-    relay_on_channel(
-        &state,
-        &message,
-        Handler::new(move |source, data: JsValue| {
-            match source {
-                source::HEARD if interop::is_settled(&data, SETTLED) => interop::close_when_loaded(&w),
-                source::WAIT_OVER => interop::say_return_to_app(CLOSE_AND_RETURN),
-                _ => {}
-            }
-            JsValue::UNDEFINED
-        }),
-    );
+    relay_from_popup(MESSAGE_TYPE, &state, href, SETTLED, CLOSE_AND_RETURN, SETTLED_WAIT_MS);
     Some(cleaned.unwrap_or_else(|| href.to_owned()))
 }
 
-/// Posts `message` (a relay for `state`) on the flow's channel, where `heard` hears the
+/// Posts the relay of `href` for `state` on the flow's channel, where `heard` hears the
 /// opener's word that it settled the flow ([`source::HEARD`]) and the end of the wait for
 /// it ([`source::WAIT_OVER`], after [`SETTLED_WAIT_MS`]); where no channel can be made,
 /// `heard` is told at once ([`source::NO_CHANNEL`]: nobody heard the relay). The channel
 /// closes once `heard` answers `true`. Whether a channel was made.
-pub(super) fn relay_on_channel(state: &str, message: &JsValue, heard: Handler) -> bool {
-    let made = hear(state, message, heard.as_ref(), SETTLED_WAIT_MS);
+pub(super) fn relay_on_channel(state: &str, href: &str, heard: Handler) -> bool {
+    let made = hear(MESSAGE_TYPE, state, href, SETTLED, heard.as_ref(), SETTLED_WAIT_MS);
     heard.forget();
     made
 }

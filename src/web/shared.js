@@ -35,21 +35,22 @@ export function hint(key, op, sweepFrom, until) {
 // read, judged by typeof and length (anything else is no index of ours and is never
 // copied: the decision starts from an empty one), handed to `on(0, records)`, and what it
 // returns is written in the same transaction (undefined: the key is deleted). `on(0,
-// records)` decides; `on(1, error)` is called once: error undefined when the transaction
-// committed, the error when anything refused.
+// records)` decides; `on(1, failed)` is called once: failed undefined when the transaction
+// committed, true when anything refused (what refused is never read: the answer is
+// storage_unavailable either way).
 export function transact(db, store, key, max, on) {
   let ended = false;
-  const end = (error) => {
+  const end = (failed) => {
     if (!ended) {
       ended = true;
-      on(1, error);
+      on(1, failed);
     }
   };
+  const fail = () => end(true);
   try {
     const open = indexedDB.open(db, 1);
     open.onupgradeneeded = () => open.result.createObjectStore(store);
-    open.onerror = () => end(open.error || new Error("indexedDB.open failed"));
-    open.onblocked = () => end(new Error("indexedDB.open was blocked"));
+    open.onerror = open.onblocked = fail;
     open.onsuccess = () => {
       const conn = open.result;
       try {
@@ -68,14 +69,14 @@ export function transact(db, store, key, max, on) {
         };
         tx.onabort = () => {
           conn.close();
-          end(tx.error || new Error("the transaction was aborted"));
+          fail();
         };
-      } catch (e) {
+      } catch {
         conn.close();
-        end(e);
+        fail();
       }
     };
-  } catch (e) {
-    end(e);
+  } catch {
+    fail();
   }
 }

@@ -71,7 +71,8 @@ pub fn run(task: Task, mut then: Option<Then>) {
     let mut answer = None;
     // `Handler`, the one closure type JS calls (each type costs its own invoke and destroy
     // code and its own glue), as the popup's listeners use it. `transact` calls
-    // it with 0 and the records, then once with 1 and the error (undefined: committed). JS
+    // it with 0 and the records, then once with 1 and whether it failed (undefined:
+    // committed). JS
     // frees it once the transaction has dropped it.
     let on = Handler::new(move |step, value: JsValue| {
         if step == 0 {
