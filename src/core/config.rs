@@ -510,22 +510,26 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
         }
         other => return Err(wrong_type(key, "a string or an array of strings", other)),
     };
-    let tokens = || pieces(&joined, b' ');
     let flinks = p.scope_rule() == ScopeRule::Flinks;
-    if tokens().count() > 64 || joined.len() + 1 > MAX_STRING {
+    if pieces(&joined, b' ').count() > 64 || joined.len() + 1 > MAX_STRING {
         return Err(AuthError::config(key, "is too long"));
     }
-    for (i, t) in tokens().enumerate() {
+    // The Flinks scopes named so far, a bit for each by its place in the list: a repeat and
+    // the missing `ACCOUNT_BASIC` (the first) are read off it, without another pass.
+    let mut named = 0u8;
+    for t in pieces(&joined, b' ') {
         if t.is_empty() {
             return Err(AuthError::config(key, "must separate scopes with single spaces"));
         }
         if flinks {
-            if !FLINKS_SCOPES.contains(&t) {
+            let Some(at) = FLINKS_SCOPES.iter().position(|s| *s == t) else {
                 return Err(AuthError::config(key, cat(&["must be one or more of ", &join(&FLINKS_SCOPES, ", ")])));
-            }
-            if tokens().take(i).any(|x| x == t) {
+            };
+            let bit = 1u8 << at;
+            if named & bit != 0 {
                 return Err(AuthError::config(key, "must not name a scope twice"));
             }
+            named |= bit;
         } else if !is_scope_token(t) {
             return Err(AuthError::config(
                 key,
@@ -533,7 +537,7 @@ fn scope(r: &Reader, p: Provider) -> Result<Option<String>, AuthError> {
             ));
         }
     }
-    if flinks && !tokens().any(|t| t == "ACCOUNT_BASIC") {
+    if flinks && named & 1 == 0 {
         return Err(AuthError::config(key, "must include ACCOUNT_BASIC (the minimum Flinks scope)"));
     }
     Ok(Some(joined))

@@ -213,7 +213,10 @@ impl Provider {
     /// True when `extraParams` may not name `name`: what this preset sets, and the
     /// [`RESERVED_PARAMS`] of every preset (compared without case).
     pub fn reserves_param(self, name: &str) -> bool {
-        self.sets_param(name) || RESERVED_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
+        // [`Provider::sets_param`] without its PKCE names, which [`RESERVED_PARAMS`] holds
+        // (a test says so): no chained iterator of its own in the wasm.
+        self.params().iter().any(|p| p.name().eq_ignore_ascii_case(name))
+            || RESERVED_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
     }
 
     /// Tink's documented endpoint. The document shows `http://`; we never send a user to
@@ -314,6 +317,24 @@ mod tests {
             }
         }
         assert_eq!(n, 183);
+    }
+
+    /// config.rs's scope check keeps a bit per Flinks scope in a `u8`, `ACCOUNT_BASIC` the first.
+    #[test]
+    fn flinks_scopes_fit_a_byte_account_basic_first() {
+        assert!(FLINKS_SCOPES.len() <= 8);
+        assert_eq!(FLINKS_SCOPES.first(), Some(&"ACCOUNT_BASIC"));
+    }
+
+    #[test]
+    fn reserves_what_it_sets() {
+        assert!(PKCE_PARAMS.iter().all(|p| RESERVED_PARAMS.contains(p)));
+        for p in Provider::ALL {
+            for name in p.params().iter().map(|p| p.name()).chain(PKCE_PARAMS).chain(RESERVED_PARAMS) {
+                assert!(p.reserves_param(name) && p.reserves_param(&name.to_ascii_uppercase()), "{name}");
+            }
+            assert!(!p.reserves_param("prompt"));
+        }
     }
 
     #[test]
