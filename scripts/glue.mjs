@@ -13,6 +13,11 @@
 // - wasm-bindgen's decoder swap for a Safari bug (a new `TextDecoder` every 2 GiB decoded):
 //   this package decodes about 1 KB a call (a start 0.9 KB, a callback 0.6 KB, measured),
 //   so a page would have to call it about two million times to get there.
+// - A string out of wasm of at most 64 bytes, all ASCII (a state, a code, a parameter's
+//   name, a constant), is read by a loop here instead of `TextDecoder`, whose call costs
+//   more than such a string's bytes; anything longer or not ASCII still goes to the
+//   decoder (the measured gain: docs/performance.md, round 11; tests/packaging's round trip
+//   reads both kinds in three engines).
 // - The build fails if the glue imports a JS snippet (src/web/*.js) as a namespace
 //   (`import * as importN from "./snippets/..."`). wasm-bindgen does that for an import it
 //   can hand to the wasm as it is (no argument or result it converts: only numbers and
@@ -78,6 +83,22 @@ function decodeText(bytes) {
 }`,
   `function decodeText(bytes) {
     return cachedTextDecoder.decode(bytes);
+}`,
+);
+edit(
+  `function getStringFromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+}`,
+  `function getStringFromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    const mem = getUint8ArrayMemory0();
+    let s = "";
+    for (let i = ptr; i < ptr + len; i++) {
+        if (len > 64 || mem[i] > 127) return decodeText(mem.subarray(ptr, ptr + len));
+        s += String.fromCharCode(mem[i]);
+    }
+    return s;
 }`,
 );
 const namespaces = js.split("\n").filter((line) => /^import \* as \w+ from "\.\/snippets\//.test(line));

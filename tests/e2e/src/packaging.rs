@@ -19,13 +19,22 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use webdriver::{Driver, Res, Session};
 
-/// Loads the app and checks the round trip it reports: ok, code "x", and the wasm
+/// Loads the app and checks the round trip it reports: ok, code "x", its non-ASCII
+/// parameters as sent (the glue reads a short ASCII string by its own loop, anything else
+/// by `TextDecoder`: tests/packaging/consumer.js), and the wasm
 /// fetched exactly once (the entry's own URL, resolved and served as application/wasm
 /// for instantiateStreaming). Returns the wasm's path, for the log.
 fn round_trip(s: &Session, origin: &str) -> Res<String> {
     let (r, wasm) = load(s, &format!("{origin}/"), Duration::from_secs(20))?;
     if r["ok"] != Value::Bool(true) || r["code"] != "x" || r["provider"] != "oauth2" {
         return Err(format!("round trip gave {r}"));
+    }
+    let long = format!("{}{}", "é".repeat(40), "z".repeat(70));
+    if r["params"]["note"] != "café"
+        || r["params"]["long"] != long.as_str()
+        || r["params"]["state"].as_str().map(str::len) != Some(43)
+    {
+        return Err(format!("round trip read the parameters as {}", r["params"]));
     }
     // The second flow, answered through bank-link/relay (its fallback loads the library).
     if r["relay"]["ok"] != Value::Bool(true) || r["relay"]["code"] != "y" {
