@@ -117,7 +117,7 @@ pub(crate) fn redirect(
     events: &events::Events,
     then: Then,
 ) -> Result<Started, AuthError> {
-    let Prepared { window, cfg, seed, now_ms, .. } = prepare(entries, Mode::Redirect)?;
+    let Prepared { window, cfg, seed, now_ms } = prepare(entries, Mode::Redirect)?;
     let (navigate, provider) = (cfg.navigate(), cfg.provider());
     match cfg.storage() {
         StorageArea::Session => {

@@ -210,7 +210,7 @@ fn frame(w: &Window) -> Frame {
 /// opened after an `await`) and waits for its result, which goes to `settle`. An error
 /// here means nothing was opened and `settle` is never called.
 pub fn start(
-    Prepared { window, cfg, seed, now_ms, .. }: Prepared,
+    Prepared { window, cfg, seed, now_ms }: Prepared,
     signal: Option<AbortSignal>,
     events: &Events,
     settle: Settle,
