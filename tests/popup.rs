@@ -409,7 +409,7 @@ async fn open_window_the_opener_handling_its_own_callback_url_neither_relays_nor
     // finds no record of its own, and the popup flow goes on.
     let path = w.location().pathname().unwrap();
     history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?code=x&state={state}"))).unwrap();
-    let here = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let here = bank_link::web::handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
     history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     assert_eq!(code_of(&here.unwrap_err()), "unknown_state");
     assert!(settled(&promise, 300).await.is_none(), "the popup flow must still be waiting");
@@ -593,9 +593,9 @@ async fn open_window_a_second_call_on_a_popup_page_that_relayed_takes_no_other_f
         .unwrap()
         .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?code=x&state={oauth_state}")))
         .unwrap();
-    let first = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let first = bank_link::web::handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
     let left = w.location().href().unwrap();
-    let second = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let second = bank_link::web::handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
     let after = ours();
     // The stand-in stays until the page has said it (the relay's wait is 1.5 s): the real
     // body must never get the text, however late a busy machine runs the timer.
@@ -669,7 +669,7 @@ async fn open_window_a_tab_that_relayed_from_the_shared_store_answers_its_cleane
         .unwrap()
         .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?code=x&state={state}")))
         .unwrap();
-    let first = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let first = bank_link::web::handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED).unwrap();
     let first = JsFuture::from(first.dyn_into::<Promise>().expect("answered from the shared store")).await;
     let result = JsFuture::from(flow).await;
     let left = w.location().href().unwrap();
@@ -679,7 +679,7 @@ async fn open_window_a_tab_that_relayed_from_the_shared_store_answers_its_cleane
     ))
     .unwrap();
     let tink = JsFuture::from(start_authorization(tink)).await;
-    let second = bank_link::web::handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let second = bank_link::web::handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
     let second = match second {
         Ok(v) if v.is_instance_of::<Promise>() => JsFuture::from(v.unchecked_into::<Promise>()).await,
         other => other,

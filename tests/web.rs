@@ -245,7 +245,7 @@ async fn started_here(provider_json: &str) -> String {
 }
 
 fn callback(url: &str) -> Result<JsValue, JsValue> {
-    handle_callback(JsValue::from_str(url), JsValue::UNDEFINED)
+    handle_callback(&JsValue::from_str(url), &JsValue::UNDEFINED)
 }
 
 const OAUTH2: &str = r#""provider":"oauth2","authorizeUrl":"https://as.example/authorize","clientId":"c1""#;
@@ -342,7 +342,7 @@ fn own_load(path_and_query: &str) -> Result<JsValue, JsValue> {
     let history = w.history().unwrap();
     let original = w.location().href().unwrap();
     history.replace_state_with_url(&JsValue::NULL, "", Some(path_and_query)).unwrap();
-    let r = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let r = handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
     history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     r
 }
@@ -392,9 +392,9 @@ async fn a_refused_callback_answers_the_same_at_its_cleaned_address() {
     let original = w.location().href().unwrap();
     let forged = "A".repeat(43);
     history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{own}?code=x&state={forged}"))).unwrap();
-    let first = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let first = handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
     let left = w.location().href().unwrap();
-    let second = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let second = handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
     history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     assert_eq!(code_of(&first.unwrap_err()), "unknown_state");
     assert_eq!(left, format!("{}{own}", origin()), "the callback parameters were cleaned");
@@ -486,7 +486,7 @@ async fn address_bar_loses_exactly_the_callback_parameters() {
     history
         .replace_state_with_url(&app_state, "", Some(&format!("{}?tab=2&code=abc&state={state}&iss=x#frag", path())))
         .unwrap();
-    let r = handle_callback(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let r = handle_callback(&JsValue::UNDEFINED, &JsValue::UNDEFINED).unwrap();
     let after = w.location().href().unwrap();
     let kept_state = JSON::stringify(&history.state().unwrap()).unwrap();
     history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
@@ -513,15 +513,15 @@ async fn callback_without_storage_is_storage_unavailable_and_plain_page_is_null(
 fn location_argument_types() {
     // Paths no other test handles: the page remembers each URL's outcome (StrictMode).
     let url = web_sys::Url::new(&format!("{}/location-types", origin())).unwrap();
-    assert!(handle_callback(url.into(), JsValue::UNDEFINED).unwrap().is_null());
+    assert!(handle_callback(&url.into(), &JsValue::UNDEFINED).unwrap().is_null());
     let w = web_sys::window().unwrap();
     let original = w.location().href().unwrap();
     w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some("/location-object")).unwrap();
-    let by_location = handle_callback(w.location().into(), JsValue::UNDEFINED);
+    let by_location = handle_callback(&w.location().into(), &JsValue::UNDEFINED);
     w.history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
     assert!(by_location.unwrap().is_null());
     assert_eq!(
-        code_of(&handle_callback(JsValue::from_f64(1.0), JsValue::UNDEFINED).unwrap_err()),
+        code_of(&handle_callback(&JsValue::from_f64(1.0), &JsValue::UNDEFINED).unwrap_err()),
         "malformed_callback"
     );
     assert_eq!(code_of(&callback("not a url").unwrap_err()), "malformed_callback");
@@ -569,7 +569,7 @@ async fn oversized_href_and_app_state_are_refused_by_their_length() {
     // 8 MB strings made in JS: copied into wasm memory (which never shrinks), each would
     // grow it by more than that.
     let huge_href = js_sys::eval("location.origin + '/cb?pad=' + 'x'.repeat(8 << 20)").unwrap();
-    assert_eq!(code_of(&handle_callback(huge_href, JsValue::UNDEFINED).unwrap_err()), "malformed_callback");
+    assert_eq!(code_of(&handle_callback(&huge_href, &JsValue::UNDEFINED).unwrap_err()), "malformed_callback");
     let config = cfg(r#"{"provider":"tink","clientId":"c","scope":"s","redirectUri":"{origin}/cb","navigate":false}"#);
     Reflect::set(&config, &"appState".into(), &js_sys::eval("'y'.repeat(8 << 20)").unwrap()).unwrap();
     assert_eq!(start_err(config).await, ("invalid_config".into(), Some("appState".into())));
@@ -625,7 +625,7 @@ fn result_objects_match_the_declarations() {
 }
 
 /// The typed Rust API's redirect flow, with `navigate(false)`: the same record as the JS
-/// path, and `handle_callback(Some(url))` returns the typed result and consumes it.
+/// path, and `handle_callback(&Some(url))` returns the typed result and consumes it.
 #[wasm_bindgen_test]
 fn the_rust_api_round_trips_a_redirect_flow_without_navigating() {
     use bank_link::{AuthorizationResult, Config, Flinks, FlinksScope};
@@ -681,7 +681,7 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
     let url = format!("{}/cb?code=event-code&state={state}", origin());
     let options = js_sys::Object::new();
     Reflect::set(&options, &"onEvent".into(), &on).unwrap();
-    let r = handle_callback(url.as_str().into(), options.clone().into()).unwrap();
+    let r = handle_callback(&url.as_str().into(), &options.clone().into()).unwrap();
     assert_eq!(get(&r, "code").as_string().as_deref(), Some("event-code"), "the throwing handler broke nothing");
     assert_eq!(
         events(&seen),
@@ -691,12 +691,12 @@ async fn on_event_reports_starts_and_callbacks_without_secrets_and_survives_a_th
         ]
     );
     // The same URL again: the same answer, no second report. A forged one: "failed".
-    handle_callback(url.as_str().into(), options.clone().into()).unwrap();
+    handle_callback(&url.as_str().into(), &options.clone().into()).unwrap();
     assert_eq!(seen.length(), 2);
     let forged = format!("{}/cb?code=x&state={}", origin(), "F".repeat(43));
-    assert_eq!(code_of(&handle_callback(forged.into(), options.clone().into()).unwrap_err()), "unknown_state");
+    assert_eq!(code_of(&handle_callback(&forged.into(), &options.clone().into()).unwrap_err()), "unknown_state");
     // A page that is no callback says nothing.
-    assert!(handle_callback(format!("{}/cb?tab=2", origin()).into(), options.into()).unwrap().is_null());
+    assert!(handle_callback(&format!("{}/cb?tab=2", origin()).into(), &options.into()).unwrap().is_null());
     let all = events(&seen);
     assert_eq!(
         all[2..],
@@ -730,7 +730,7 @@ async fn config_fields_are_read_as_own_properties_only() {
     .await;
     let state = r.as_ref().map(|r| get(r, "state").as_string());
     let url = format!("{}/cb?code=own&state={}", origin(), state.clone().ok().flatten().unwrap_or_default());
-    let handled = handle_callback(url.into(), js_sys::Object::new().into());
+    let handled = handle_callback(&url.into(), &js_sys::Object::new().into());
     polluted.unchecked_ref::<js_sys::Function>().call0(&JsValue::NULL).unwrap();
     let heard = Reflect::get(&window(), &"__heard".into()).unwrap().as_f64();
     assert!(state.is_ok_and(|s| s.is_some()), "a redirect start with navigate: false resolves {{ url, state }}");
@@ -766,13 +766,13 @@ async fn storage_local_without_indexed_db_is_storage_unavailable_and_with_it_com
     assert!(ours().is_empty(), "a shared flow is not kept in this tab's storage: {:?}", ours());
     let state = get(&started, "state").as_string().unwrap();
     let url = format!("{}/cb?code=shared-code&state={state}", origin());
-    let answer = handle_callback(url.clone().into(), JsValue::UNDEFINED).unwrap();
+    let answer = handle_callback(&url.clone().into(), &JsValue::UNDEFINED).unwrap();
     assert!(answer.is_instance_of::<js_sys::Promise>(), "another tab's flow is answered through a Promise");
     let r = JsFuture::from(answer.unchecked_into::<js_sys::Promise>()).await.unwrap();
     assert_eq!(get(&r, "code").as_string().as_deref(), Some("shared-code"));
     // Taken once: a second page handling the same answer finds the `done` marker.
     let again = format!("{url}&x=1");
-    let answer = handle_callback(again.into(), JsValue::UNDEFINED).unwrap();
+    let answer = handle_callback(&again.into(), &JsValue::UNDEFINED).unwrap();
     let e = JsFuture::from(answer.unchecked_into::<js_sys::Promise>()).await.unwrap_err();
     assert_eq!(code_of(&e), "already_handled");
     forget_shared_store().await;

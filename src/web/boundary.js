@@ -133,6 +133,34 @@ export function assign(w, url) {
   }
 }
 
+// What `handleCallback` reads of the page, in one call (interop.rs `arrival`): the address
+// to handle (`input`: a Location, a URL, a string, or nothing for this page's own), how it
+// relates to this page, and the browser's parse of it. Answers a kind, then `origin`, a
+// space and the parsed `href` (both empty where the parser refuses the address; neither
+// ever holds a space), then a space and the address as given where it differs from the
+// parsed one. The kind is "n" for
+// this page's location reached by a fresh navigation (`navigated`), "h" for it reached
+// otherwise, "o" for another address; or, alone, why nothing could be read: "w" no window
+// (a worker), "t" a string over `max` (never copied into the wasm), "k" an argument of
+// another kind.
+export function arrival(input, max) {
+  if (!is(globalThis.window, "Window")) return "w";
+  // The document's URL is `location.href` (HTML: Location's url is its document's), read
+  // without Location's security checks: a fifteenth of the time.
+  const current = document.URL;
+  let href = current;
+  if (typeof input === "string") {
+    if (input.length > max) return "t";
+    href = input;
+  } else if (input != null) {
+    href = (is(input, "Location") || is(input, "URL")) && field(input, "href")?.[0];
+    if (typeof href !== "string") return "k";
+  }
+  const kind = href !== current ? "o" : navigated(window) ? "n" : "h";
+  const parsed = url(href) ?? " ";
+  return kind + parsed + (parsed.slice(parsed.indexOf(" ") + 1) === href ? "" : " " + href);
+}
+
 // This page's `location.href` or `location.origin`; undefined where it cannot be read.
 export function here(part) {
   try {
@@ -193,21 +221,33 @@ export function replaceAddress(url) {
   }
 }
 
-// This tab's sessionStorage (storage.rs): `op` 0 reads `key` (its value, or null), 1 writes
-// `value` under it, 2 removes it (`value` undefined), each write read back here: reading
-// `key` must then give `value` (null once removed), or the write did not stick. A failure
-// answers a number: 1 for the quota (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED in
-// older Firefox releases), 0 for anything else (storage missing, disabled or throwing, a
-// write that was not kept).
-export function session(op, key, value) {
+// This tab's sessionStorage (storage.rs), in one call an operation, each answered as the
+// wasm reads it without a second call. `stored(key)` answers the value, "" when there is
+// none (our key never holds an empty one), or undefined when storage failed. `store(key, value)` writes `value`
+// under `key` (removes it when `value` is undefined), and reads the write back: reading
+// `key` must then give `value` (null once removed), or the write did not stick. It
+// answers 0 when it did, 1 for the quota (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED
+// in older Firefox releases), 2 for anything else (storage missing, disabled or throwing,
+// a write that was not kept).
+const session = () => {
+  const s = sessionStorage;
+  if (s === null || typeof s !== "object") throw 0;
+  return s;
+};
+export function stored(key) {
   try {
-    const s = sessionStorage;
-    if (s === null || typeof s !== "object") return 0;
-    if (op === 0) return s.getItem(key);
-    if (op === 1) s.setItem(key, value);
-    else s.removeItem(key);
-    if (s.getItem(key) !== (value ?? null)) return 0;
+    return session().getItem(key) ?? "";
+  } catch {
+    // Storage failed: undefined.
+  }
+}
+export function store(key, value) {
+  try {
+    const s = session();
+    if (value === undefined) s.removeItem(key);
+    else s.setItem(key, value);
+    return s.getItem(key) === (value ?? null) ? 0 : 2;
   } catch (e) {
-    return is(e, "DOMException") && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED") ? 1 : 0;
+    return is(e, "DOMException") && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED") ? 1 : 2;
   }
 }

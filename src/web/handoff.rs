@@ -4,7 +4,7 @@
 //! store's answer, and does what it says.
 
 use super::events::Events;
-use super::interop::{self, Handler};
+use super::interop::{self, Arrival, Handler};
 use super::popup::{clean_address, relay_on_channel, source};
 use super::shared::{self, Task};
 use super::{announced, answer, remember};
@@ -34,8 +34,9 @@ struct Relay {
 /// Relays `href` (a callback for `state`, a popup flow of another window) to the opener
 /// and answers `promise` ([`answer`]): `null` once the opener settled it, or the outcome of
 /// taking it here if the opener is gone.
-pub fn relay(href: &str, current: &str, state: &str, nav: Navigation, events: &Events, promise: js_sys::Promise) {
-    let cleaned = if href == current { clean_address(href) } else { None };
+pub fn relay(page: &Arrival, state: &str, events: &Events, promise: js_sys::Promise) {
+    let (href, nav) = (page.href.as_str(), page.nav);
+    let cleaned = if page.here { clean_address(href, page) } else { None };
     let (machine, _) = Handoff::relayed(true);
     let mut waiting = Some(Relay { machine, href: href.to_owned(), cleaned, nav, events: events.clone(), promise });
     let heard = Handler::new(move |source, _: JsValue| {

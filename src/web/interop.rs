@@ -4,11 +4,15 @@
 //! reads in `page.rs`, relay messages in `popup.rs`.) Reading a config never runs into a JS
 //! exception we don't catch: getters and proxies that throw become `invalid_config`.
 
-use crate::core::callback::{MAX_URL, TOO_LONG};
+use super::page::no_window;
+use super::url::BrowserUrl;
+use crate::core::callback::{Navigation, MAX_URL, TOO_LONG};
 use crate::core::config::{ConfigValue, APP_STATE_TOO_LONG, MAX_APP_STATE};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
 use crate::core::popup::MESSAGE_TYPE;
+use crate::core::uri::{UrlParser, UrlParts};
+use crate::core::urlenc::cut;
 use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -175,19 +179,18 @@ pub fn is_popup(config: &JsValue) -> bool {
     own(config, "mode").as_string().is_some_and(|m| m == "popup")
 }
 
-/// `handleCallback`'s options: only `onEvent` is read. `storage` is still accepted for
-/// the callers written when the cross-tab path needed it (`"session"` or `"local"`), and
-/// nothing else.
-pub fn check_options(options: &JsValue) -> Result<(), AuthError> {
+/// `handleCallback`'s options: their `onEvent`, the only field read. `storage` is still
+/// accepted for the callers written when the cross-tab path needed it (`"session"` or
+/// `"local"`), and nothing else.
+pub fn callback_options(options: &JsValue) -> Result<Option<js_sys::Function>, AuthError> {
     if options.is_undefined() || options.is_null() {
-        return Ok(());
+        return Ok(None);
     }
     let storage = own(options, "storage");
-    match storage.as_string().as_deref() {
-        _ if storage.is_undefined() => Ok(()),
-        Some("local" | "session") => Ok(()),
-        _ => Err(AuthError::config("storage", "must be \"session\" or \"local\" (handleCallback options)")),
+    if !storage.is_undefined() && !matches!(storage.as_string().as_deref(), Some("local" | "session")) {
+        return Err(AuthError::config("storage", "must be \"session\" or \"local\" (handleCallback options)"));
     }
+    Ok(on_event(options))
 }
 
 /// The `onEvent` function of a config or of `handleCallback`'s options, if it is one.
@@ -236,24 +239,56 @@ extern "C" {
     pub fn started(url: &str, state: &str) -> JsValue;
 }
 
-/// The `location` argument of `handleCallback`: a `Location`, a `URL`, a string, or
-/// nothing (this page's location).
-pub fn location_href(location: &JsValue, current: &str) -> Result<String, AuthError> {
-    if location.is_undefined() || location.is_null() {
-        return Ok(current.to_owned());
-    }
-    if let Some(s) = location.dyn_ref::<JsString>() {
-        // Over the cap by its JS length alone: refused before it is copied into wasm.
-        if s.length() as usize > MAX_URL {
-            return Err(AuthError::malformed(TOO_LONG));
+#[wasm_bindgen(module = "/src/web/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = arrival)]
+    fn arrival_js(input: &JsValue, max: usize) -> String;
+}
+
+/// The address `handleCallback` handles and what the page says of it, read in one call
+/// (each crossing with a string is a copy and a decode: docs/performance.md). It parses
+/// that address itself, with the browser's parse made in the same call; any other address
+/// goes to [`BrowserUrl`].
+pub struct Arrival {
+    /// The address as given (the `location` argument's, or this page's own).
+    pub href: String,
+    /// Whether it is this page's own location, the one whose address bar is cleaned.
+    pub here: bool,
+    /// How this page was reached, for its own location ([`Navigation::Other`] for a URL
+    /// passed in, which is read as is).
+    pub nav: Navigation,
+    parsed: Option<UrlParts>,
+}
+
+impl UrlParser for Arrival {
+    fn parse(&self, input: &str) -> Option<UrlParts> {
+        if input == self.href {
+            self.parsed.clone()
+        } else {
+            BrowserUrl.parse(input)
         }
-        return Ok(String::from(s));
     }
-    let is_location = is(location, "Location") || is(location, "URL");
-    match is_location.then(|| read(location, &"href".into())).flatten().and_then(|h| h.as_string()) {
-        Some(href) => Ok(href),
-        None => Err(AuthError::malformed("handleCallback takes a Location, a URL or a string")),
-    }
+}
+
+/// The `location` argument of `handleCallback` (a `Location`, a `URL`, a string, or nothing:
+/// this page's location) as an [`Arrival`].
+pub fn arrival(location: &JsValue) -> Result<Arrival, AuthError> {
+    let text = arrival_js(location, MAX_URL);
+    let (here, nav) = match text.as_bytes().first() {
+        Some(b'n') => (true, Navigation::Navigate),
+        Some(b'h') => (true, Navigation::Other),
+        Some(b'o') => (false, Navigation::Other),
+        Some(b'w') => return Err(no_window()),
+        Some(b't') => return Err(AuthError::malformed(TOO_LONG)),
+        _ => return Err(AuthError::malformed("handleCallback takes a Location, a URL or a string")),
+    };
+    // `origin parsed-href[ href]`: neither of the first two holds a space, both are empty
+    // where the parser refused the address, and the address as given follows only where it
+    // differs from the parsed one.
+    let (origin, after) = cut(text.get(1..).unwrap_or_default(), b' ').unwrap_or_default();
+    let (parsed, href) = cut(after, b' ').unwrap_or((after, after));
+    let parsed = (!origin.is_empty()).then(|| UrlParts::new(parsed, origin));
+    Ok(Arrival { href: href.to_owned(), here, nav, parsed })
 }
 
 fn params_object(params: &[(String, String)]) -> JsValue {

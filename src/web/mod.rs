@@ -15,7 +15,7 @@ mod url;
 
 use crate::core::answered::Answered;
 use crate::core::authorize::{begin, build_authorization, Authorization};
-use crate::core::callback::{handle, strip_callback_params, Handled, Navigation};
+use crate::core::callback::{handle, strip_callback_params, Handled};
 use crate::core::config::{validate, ConfigValue, Mode, StorageArea};
 use crate::core::error::AuthError;
 use crate::core::events::EventName;
@@ -25,7 +25,7 @@ use crate::core::shared::{route, Answer, Route};
 use crate::core::store::{forget, Index};
 use crate::core::uri::UrlParser;
 use js_sys::Promise;
-use page::{js_err, navigation, now, start_time, window};
+use page::{js_err, now, start_time, window};
 use shared::Task;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -221,30 +221,26 @@ thread_local! {
 /// callback may answer a `storage: "local"` flow of another tab (the shared store's hint
 /// says one may be there: `core::shared::route`).
 #[wasm_bindgen(js_name = handleCallback)]
-pub fn handle_callback(location: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    interop::check_options(&options).map_err(|e| error::to_js(&e))?;
-    let events = events::Events(interop::on_event(&options), Mode::Redirect);
-    let found = window().and_then(|w| {
-        let current = page::here("href")?;
-        let href = interop::location_href(&location, &current)?;
-        Ok((w, href, current))
-    });
-    let (w, href, current) = found.map_err(|e| error::to_js(&e))?;
-    if let Some(p) = IN_FLIGHT.with_borrow(|f| f.iter().find(|(h, _)| *h == href).map(|(_, p)| p.clone())) {
+pub fn handle_callback(location: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    let on_event = interop::callback_options(options).map_err(|e| error::to_js(&e))?;
+    let events = events::Events(on_event, Mode::Redirect);
+    let page = interop::arrival(location).map_err(|e| error::to_js(&e))?;
+    let href = page.href.as_str();
+    if let Some(p) = IN_FLIGHT.with_borrow(|f| f.iter().find(|(h, _)| h == href).map(|(_, p)| p.clone())) {
         return Ok(p.into());
     }
-    if answered(&href).is_none() {
-        let nav = if href == current { navigation(&w) } else { Navigation::Other };
+    let now = now();
+    if answered(href).is_none() {
         // Read once: localStorage is another storage area, and each read a crossing.
         let hint = shared::hint();
-        if route(&href, in_session, hint, now(), nav, &BrowserUrl) == Route::Shared {
-            return Ok(handle_shared(&w, href, current, nav, events).into());
+        if route(href, in_session, hint, now, page.nav, &page) == Route::Shared {
+            return Ok(handle_shared(page, events).into());
         }
         shared::sweep_if_due(hint);
     }
     // The result is converted from the remembered outcome by reference: the JS path never
     // clones a result (that code stays out of the package).
-    to_js(&handle_here(&w, &href, &current, &events))
+    to_js(&handle_here(&page, now, &events))
 }
 
 thread_local! {
@@ -271,27 +267,22 @@ pub(crate) fn answer(promise: &Promise, href: &str, outcome: Rc<Outcome>) {
 }
 
 /// A callback answered from the shared store, through a Promise.
-fn handle_shared(
-    window: &web_sys::Window,
-    href: String,
-    current: String,
-    nav: Navigation,
-    events: events::Events,
-) -> Promise {
+fn handle_shared(page: interop::Arrival, events: events::Events) -> Promise {
     let promise = interop::deferred();
-    let (w, h, settling) = (window.clone(), href.clone(), promise.clone());
+    let (href, settling) = (page.href.clone(), promise.clone());
     shared::run(
-        Task::Callback(href.clone(), nav, false),
+        Task::Callback(href.clone(), page.nav, false),
         Some(Box::new(move |taken| {
+            let h = page.href.as_str();
             let handled = match taken {
-                Ok(Answer::Relay(state)) => return handoff::relay(&h, &current, &state, nav, &events, settling),
+                Ok(Answer::Relay(state)) => return handoff::relay(&page, &state, &events, settling),
                 Ok(Answer::Handled(handled)) if !matches!(handled.outcome, Ok(None)) => handled,
-                Ok(Answer::Refused(e)) | Err(e) => refused(&h, e),
+                Ok(Answer::Refused(e)) | Err(e) => refused(h, e, &page),
                 // A bare page that is no shared flow's (or a store with nothing of it):
                 // this tab's own storage answers, Tink's silent denial included.
-                Ok(_) => return answer(&settling, &h, handle_here(&w, &h, &current, &events)),
+                Ok(_) => return answer(&settling, h, handle_here(&page, now(), &events)),
             };
-            answer(&settling, &h, announced(&events, settle_here(&h, &current, handled)))
+            answer(&settling, h, announced(&events, settle_here(h, page.here, handled)))
         })),
     );
     IN_FLIGHT.with_borrow_mut(|f| f.push((href, promise.clone())));
@@ -305,8 +296,8 @@ pub(crate) fn announced(events: &events::Events, outcome: Rc<Outcome>) -> Rc<Out
 }
 
 /// A refusal that still cleans the address bar (the callback parameters must go).
-pub(crate) fn refused(href: &str, e: AuthError) -> Handled {
-    Handled { outcome: Err(e), cleaned: BrowserUrl.parse(href).as_ref().and_then(strip_callback_params) }
+pub(crate) fn refused(href: &str, e: AuthError, parser: &dyn UrlParser) -> Handled {
+    Handled { outcome: Err(e), cleaned: parser.parse(href).as_ref().and_then(strip_callback_params) }
 }
 
 /// An outcome as `handleCallback` returns it: the result object or `null`, or the JS
@@ -322,30 +313,28 @@ fn to_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
 /// [`handle_callback`] for Rust callers ([`crate::handle_callback`]): `None` handles this
 /// page's location.
 pub(crate) fn handle_callback_rs(href: Option<&str>) -> Outcome {
-    let window = window()?;
-    let current = page::here("href")?;
-    (*handle_here(&window, href.unwrap_or(&current), &current, &events::Events::default())).clone()
+    let page = interop::arrival(&href.map_or(JsValue::UNDEFINED, JsValue::from_str))?;
+    (*handle_here(&page, now(), &events::Events::default())).clone()
 }
 
-/// Handles `href` in the page at `current`, or answers what this page answered for it
+/// Handles the address of `page` at `now_ms`, or answers what this page answered for it
 /// before. Never inlined: both `handleCallback` paths call it, and an inlined copy in each
 /// doubled its wasm (docs/performance.md).
 #[inline(never)]
-fn handle_here(window: &web_sys::Window, href: &str, current: &str, events: &events::Events) -> Rc<Outcome> {
+fn handle_here(page: &interop::Arrival, now_ms: u64, events: &events::Events) -> Rc<Outcome> {
+    let href = page.href.as_str();
     if let Some(done) = answered(href) {
         return done;
     }
-    // Only this page's own load has a navigation type; a URL passed in is read as is.
-    let nav = if href == current { navigation(window) } else { Navigation::Other };
     // Inside a popup the opener verifies with its own record: relay, close, answer null.
     // The answer is remembered under the address the relay leaves too: a second call
     // there (React StrictMode) must not read it as a fresh return to the redirect URI,
     // which another pending Tink popup flow's copy would take for that flow's silent denial.
-    if let Some(cleaned) = (href == current).then(|| popup::relay_if_popup(href, nav)).flatten() {
+    if let Some(cleaned) = page.here.then(|| popup::relay_if_popup(href, page.nav, page)).flatten() {
         events.emit_as(Mode::Popup, EventName::Relayed, None, None, None);
         return remember(href, Ok(None), Some(cleaned));
     }
-    let outcome = settle_here(href, current, handle(href, Ok(&mut WebStore), now(), nav, &BrowserUrl));
+    let outcome = settle_here(href, page.here, handle(href, Ok(&mut WebStore), now_ms, page.nav, page));
     announce(events, &outcome);
     outcome
 }
@@ -362,13 +351,13 @@ pub(crate) fn announce(events: &events::Events, outcome: &Outcome) {
     events.ended(ended, None);
 }
 
-/// Cleans this page's address bar when `href` is its own location (a URL passed in is just
-/// read), then remembers the outcome for `href` and for the cleaned address, a refusal
-/// too: a second call there (React StrictMode) is no fresh return to the redirect URI, and
-/// gets the same answer (docs/api.md, "Same page, same answer").
-pub(crate) fn settle_here(href: &str, current: &str, handled: Handled) -> Rc<Outcome> {
+/// Cleans this page's address bar when `href` is its own location (`here`; a URL passed in
+/// is just read), then remembers the outcome for `href` and for the cleaned address, a
+/// refusal too: a second call there (React StrictMode) is no fresh return to the redirect
+/// URI, and gets the same answer (docs/api.md, "Same page, same answer").
+pub(crate) fn settle_here(href: &str, here: bool, handled: Handled) -> Rc<Outcome> {
     let Handled { outcome, cleaned } = handled;
-    if let (Some(clean), true) = (&cleaned, href == current) {
+    if let (Some(clean), true) = (&cleaned, here) {
         interop::replace_address(clean);
     }
     remember(href, outcome, cleaned)

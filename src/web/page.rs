@@ -1,8 +1,8 @@
-//! What the boundary reads from the page itself: the window, the clock, how the page was
-//! reached, and a browser call's failure as an `AuthError`.
+//! What the boundary reads from the page itself: the window, the clock, and a browser
+//! call's failure as an `AuthError` (how the page was reached is read with the callback's
+//! address: `interop::arrival`).
 
 use super::interop::is;
-use crate::core::callback::Navigation;
 use crate::core::error::AuthError;
 use wasm_bindgen::prelude::*;
 
@@ -15,9 +15,12 @@ extern "C" {
 }
 
 pub fn window() -> Result<web_sys::Window, AuthError> {
-    WINDOW
-        .with(|w| is(w, "Window").then(|| w.clone().unchecked_into()))
-        .ok_or_else(|| AuthError::browser("bank-link needs a browser window (not a worker)"))
+    WINDOW.with(|w| is(w, "Window").then(|| w.clone().unchecked_into())).ok_or_else(no_window)
+}
+
+/// Where there is no window (a worker): bank-link needs one.
+pub fn no_window() -> AuthError {
+    AuthError::browser("bank-link needs a browser window (not a worker)")
 }
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
@@ -59,25 +62,6 @@ pub fn start_time() -> Result<u64, AuthError> {
         Ok(t as u64)
     } else {
         Err(AuthError::config("ttlSeconds", "cannot be counted: Date.now() returned no valid time"))
-    }
-}
-
-#[wasm_bindgen(module = "/src/web/boundary.js")]
-extern "C" {
-    /// `performance.getEntriesByType("navigation")[0].type == "navigate"` of `window`, read
-    /// in one call. (Taking the window makes the glue call it through a wrapper, as every
-    /// other import: an import wasm-bindgen can take straight from the snippet would make
-    /// the bundle build the snippet's namespace object, every export by name.)
-    fn navigated(window: &web_sys::Window) -> bool;
-}
-
-/// How this page was reached (Navigation Timing Level 2): a fresh navigation, or anything
-/// else ([`Navigation::Other`], also where the API is missing).
-pub fn navigation(window: &web_sys::Window) -> Navigation {
-    if navigated(window) {
-        Navigation::Navigate
-    } else {
-        Navigation::Other
     }
 }
 

@@ -363,17 +363,17 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
 /// left there (`None`: no relay). The window closes when the opener says it settled the
 /// flow (the opener also closes it where it can); if no word comes, the opener is gone and
 /// the page says so.
-pub fn relay_if_popup(href: &str, nav: Navigation) -> Option<String> {
+pub fn relay_if_popup(href: &str, nav: Navigation, parser: &dyn UrlParser) -> Option<String> {
     let relayed =
-        relay_state(href, Some(&mut WebStore), nav, waits, js_sys::Date::now() as u64, &BrowserUrl).or_else(|| {
+        relay_state(href, Some(&mut WebStore), nav, waits, js_sys::Date::now() as u64, parser).or_else(|| {
             let name = opener_name();
-            named_relay(href, name.as_deref().unwrap_or(""), name.is_some(), waits, &BrowserUrl)
+            named_relay(href, name.as_deref().unwrap_or(""), name.is_some(), waits, parser)
         });
     let state = relayed?;
     // The verifier and appState need not stay in the popup's storage, nor the callback in
     // its history.
     forget(&mut WebStore, &state);
-    let cleaned = clean_address(href);
+    let cleaned = clean_address(href, parser);
     relay_from_popup(MESSAGE_TYPE, &state, href, SETTLED, CLOSE_AND_RETURN, SETTLED_WAIT_MS);
     Some(cleaned.unwrap_or_else(|| href.to_owned()))
 }
@@ -390,8 +390,8 @@ pub(super) fn relay_on_channel(state: &str, href: &str, heard: Handler) -> bool 
 }
 
 /// Drops the callback parameters of `href` (this page's location) from the address bar.
-pub(super) fn clean_address(href: &str) -> Option<String> {
-    let clean = BrowserUrl.parse(href).as_ref().and_then(strip_callback_params)?;
+pub(super) fn clean_address(href: &str, parser: &dyn UrlParser) -> Option<String> {
+    let clean = parser.parse(href).as_ref().and_then(strip_callback_params)?;
     interop::replace_address(&clean);
     Some(clean)
 }
