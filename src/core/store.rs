@@ -311,16 +311,27 @@ impl Index {
     }
 
     /// Marks `state` consumed: out of the pending flows, into the markers until
-    /// `expires_ms`, the oldest marker going when there are [`MAX_DONE`].
-    pub fn mark_done(&mut self, state: &str, expires_ms: u64) {
-        let mut full = self.markers().count() >= MAX_DONE;
+    /// `expires_ms`, the oldest marker going when there are [`MAX_DONE`]. What expired by
+    /// `now_ms` goes in the same pass: the sweep every callback makes, done here in the one
+    /// walk of the index a consumed flow needs (the callback's walks are its dearest wasm
+    /// work before the wasm has tiered up: docs/performance.md).
+    pub fn mark_done(&mut self, state: &str, expires_ms: u64, now_ms: u64) {
+        // Markers counted by their kind letter, not read (reading every item is what this
+        // saves): one that does not read goes below all the same.
+        let mut markers = 0;
+        for item in pieces(&self.text, b',') {
+            markers += usize::from(item.starts_with("d."));
+        }
+        let mut full = markers >= MAX_DONE;
         let marker = Entry { state: done_id(state), created_ms: 0, expires_ms, record: "", done: true };
         self.retain(
             &mut |e| {
+                let live = now_ms < e.expires_ms;
                 if !e.done {
-                    return e.state != state;
+                    return live && e.state != state;
                 }
-                !core::mem::replace(&mut full, false)
+                // The oldest marker goes when there is no room, expired or not.
+                live && !core::mem::replace(&mut full, false)
             },
             Some(marker),
         );
@@ -615,6 +626,35 @@ mod tests {
         assert!(stored.find(&s).is_some() && stored.done_until(&s) == Some(3));
         stored.remove("none");
         assert_eq!(stored, i);
+    }
+
+    /// Consuming keeps the newest [`MAX_DONE`] markers, oldest first, leaves the other
+    /// pending flows as they were, and sweeps what expired in the same pass.
+    #[test]
+    fn marking_done_keeps_the_newest_markers_and_sweeps_in_one_pass() {
+        let state = |n: usize| format!("{n:A>43}");
+        let pending = |n: usize, exp: u64| format!("p.{}.1.{exp}.v=1", state(n));
+        let marker = |n: usize, exp: u64| format!("d.{}.{exp}", done_id(&state(n)));
+        let markers: Vec<String> = (0..MAX_DONE).map(|n| marker(100 + n, 900)).collect();
+        // Flow 1 is consumed, flow 2 stays, flow 3 expired; the oldest marker goes.
+        let text = [pending(1, 500), pending(2, 500), pending(3, 50)].into_iter().chain(markers.clone());
+        let mut index = Index::parse(&text.collect::<Vec<_>>().join(","));
+        index.mark_done(&state(1), 500, 100);
+        let kept = [pending(2, 500)].into_iter().chain(markers[1..].iter().cloned()).chain([marker(1, 500)]);
+        assert_eq!(index.serialize(), kept.collect::<Vec<_>>().join(","));
+        assert_eq!(index.markers().count(), MAX_DONE);
+        // Markers that expired go, and then none is dropped for room; with no pending
+        // flow left the oldest marker is the text's first item.
+        let mut index = Index::parse(&[pending(1, 500), marker(7, 50), marker(8, 900)].join(","));
+        index.mark_done(&state(1), 500, 100);
+        assert_eq!(index.serialize(), [marker(8, 900), marker(1, 500)].join(","));
+        let full = markers.iter().cloned().chain([pending(1, 500)]).collect::<Vec<_>>().join(",");
+        let mut index = Index::parse(&full);
+        index.mark_done(&state(1), 500, 100);
+        assert_eq!(
+            index.serialize(),
+            markers[1..].iter().cloned().chain([marker(1, 500)]).collect::<Vec<_>>().join(",")
+        );
     }
 
     #[test]

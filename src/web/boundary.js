@@ -229,10 +229,14 @@ export function replaceAddress(url) {
 // answers 0 when it did, 1 for the quota (QuotaExceededError; NS_ERROR_DOM_QUOTA_REACHED
 // in older Firefox releases), 2 for anything else (storage missing, disabled or throwing,
 // a write that was not kept).
+// The window's Storage object is the same for the document's life (HTML: its session
+// storage holder), and each read of `sessionStorage` costs a getter's checks, so it is read
+// once it reads well. Where storage is refused later, the object's own methods throw.
+let sessionArea;
 const session = () => {
-  const s = sessionStorage;
-  if (s === null || typeof s !== "object") throw 0;
-  return s;
+  sessionArea ??= sessionStorage;
+  if (typeof sessionArea !== "object") throw (sessionArea = undefined);
+  return sessionArea;
 };
 export function stored(key) {
   try {

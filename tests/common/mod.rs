@@ -19,10 +19,16 @@ pub fn report_hostile(n: usize, accepted: usize, leaked: usize, what: &str) {
 }
 
 /// The body of a JS function that makes `sessionStorage` throw a `SecurityError` (as in a
-/// sandboxed frame or with storage disabled) and returns the function that undoes it.
+/// sandboxed frame or with storage disabled) and returns the function that undoes it. The
+/// getter throws, and so do the methods of the Storage object it gave before (the library
+/// keeps that object once read): storage refused after it was read throws there.
 pub const SESSION_STORAGE_THROWS: &str = "const d = Object.getOwnPropertyDescriptor(window, 'sessionStorage') || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
-         Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError') } });
-         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); };";
+         const real = d.get ? d.get.call(window) : d.value, P = Storage.prototype;
+         const m = { getItem: P.getItem, setItem: P.setItem, removeItem: P.removeItem };
+         const deny = () => { throw new DOMException('denied', 'SecurityError') };
+         Object.defineProperty(window, 'sessionStorage', { configurable: true, get: deny });
+         for (const k in m) P[k] = function (...a) { if (this === real) deny(); return m[k].apply(this, a); };
+         return () => { delete window.sessionStorage; if (!('sessionStorage' in window)) Object.defineProperty(window, 'sessionStorage', d); Object.assign(P, m); };";
 
 use bank_link::core::uri::{NativeUrl, UrlParser};
 use std::cell::Cell;

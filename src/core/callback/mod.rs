@@ -98,8 +98,9 @@ pub fn handle_in(
                 Ok(Some(cb)) => verify_callback(cb, &mut ledger, now_ms, mode).map(Some),
                 Ok(None) => page.as_ref().map_or(Ok(None), |page| silent_denial(page, &mut ledger, now_ms, mode, nav)),
             };
-            // After verifying, so an expired flow answers `expired`, not `unknown_state`.
-            if ledger.index.sweep(now_ms) {
+            // After verifying, so an expired flow answers `expired`, not `unknown_state`. A
+            // flow that was taken swept the index as it was consumed (`mark_done`).
+            if !matches!(outcome, Ok(Some(_))) && ledger.index.sweep(now_ms) {
                 let _ = ledger.index.write(ledger.store);
             }
             outcome

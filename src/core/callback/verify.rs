@@ -149,15 +149,15 @@ pub fn verify_callback(
             " sends",
         ])));
     }
-    consume(ledger, state, &flow)?;
+    consume(ledger, state, &flow, now_ms)?;
     Ok(outcome(cb, flow, owned))
 }
 
 /// Single use: the flow goes, and its removal is read back, before the result is
 /// returned; a marker that holds no code (only its expiry) turns a replay into
 /// `already_handled`.
-fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow) -> Result<(), AuthError> {
-    ledger.index.mark_done(state, flow.expires_ms);
+fn consume(ledger: &mut Ledger, state: &str, flow: &PendingFlow, now_ms: u64) -> Result<(), AuthError> {
+    ledger.index.mark_done(state, flow.expires_ms, now_ms);
     let mut saved = ledger.index.write(ledger.store);
     if saved == Err(StoreFault::Full) {
         // Quota: without the marker what we keep only shrinks, which a full storage still
@@ -238,7 +238,7 @@ pub fn silent_denial(
     nav: Navigation,
 ) -> Result<Option<AuthorizationResult>, AuthError> {
     let Some((state, flow)) = silent_denial_flow(page, ledger, now_ms, mode, nav) else { return Ok(None) };
-    consume(ledger, &state, &flow)?;
+    consume(ledger, &state, &flow, now_ms)?;
     Ok(Some(AuthorizationResult::Failure {
         provider: flow.provider,
         state: Some(State::new(state)),
