@@ -31,6 +31,24 @@ fn event_names_match_both_ways() {
     union_matches("EventName", bank_link::core::events::EventName::ALL.map(|n| n.as_str()));
 }
 
+/// The list `boundary.js` names `list` (`const list = "a b c".split(" ")`), which the wasm
+/// indexes by a Rust enum's place in its `ALL`: the same texts in the same order.
+fn boundary_list(list: &str) -> Vec<String> {
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/boundary.js")).unwrap();
+    let at = js.find(&format!("const {list} =")).unwrap_or_else(|| panic!("no list {list} in boundary.js"));
+    let text = js[at..].split('"').nth(1).unwrap();
+    text.split(' ').map(str::to_owned).collect()
+}
+
+#[test]
+fn boundary_texts_follow_the_rust_order() {
+    assert_eq!(boundary_list("codes"), ErrorCode::ALL.map(|c| c.as_str().to_owned()));
+    assert_eq!(boundary_list("names"), bank_link::core::events::EventName::ALL.map(|n| n.as_str().to_owned()));
+    // The wasm passes `code as u8`: each variant's place in `ALL` is its discriminant.
+    assert!(ErrorCode::ALL.iter().enumerate().all(|(i, c)| *c as usize == i));
+    assert!(bank_link::core::events::EventName::ALL.iter().enumerate().all(|(i, n)| *n as usize == i));
+}
+
 #[test]
 fn providers_match_both_ways() {
     union_matches("Provider", Provider::ALL.map(Provider::as_str));

@@ -53,12 +53,18 @@ export function started(url, state) {
   return { url, state };
 }
 
+// The texts of core ErrorCode and EventName, in their order: the wasm passes a place in
+// the list, not the text (tests/surface.rs holds both lists to the Rust ones).
+const codes =
+  "invalid_config storage_unavailable browser_unavailable popup_blocked popup_closed popup_timeout aborted unknown_state missing_state expired already_handled malformed_callback issuer_mismatch".split(" ");
+const names = "open popup_blocked provider_loaded popup_closed callback_received relayed completed failed".split(" ");
+
 // The JS AuthError: an Error named AuthError, with `code` and `field` (undefined unless
 // invalid_config) as own properties.
 export function authError(message, code, field) {
   const e = new Error(message);
   e.name = "AuthError";
-  e.code = code;
+  e.code = codes[code];
   e.field = field;
   return e;
 }
@@ -205,7 +211,7 @@ export function navigated(w) {
 // property, as results are. A handler that throws is ignored: the flow goes on.
 export function emit(on, name, provider, mode, ok, error) {
   try {
-    on({ name, provider, mode, ok, error });
+    on({ name: names[name], provider, mode, ok, error: codes[error] });
   } catch {
     // The app's handler threw.
   }

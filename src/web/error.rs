@@ -10,11 +10,13 @@ pub fn to_js(e: &AuthError) -> JsValue {
         Some(field) => crate::core::urlenc::cat(&[field, " ", &e.message]),
         None => e.message.clone(),
     };
-    auth_error(&message, e.code.as_str(), e.field.as_deref())
+    auth_error(&message, e.code as u8, e.field.as_deref())
 }
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
+    /// The code crosses as its place in [`ErrorCode::ALL`](crate::core::error::ErrorCode::ALL):
+    /// `boundary.js` writes its text.
     #[wasm_bindgen(js_name = authError)]
-    fn auth_error(message: &str, code: &str, field: Option<&str>) -> JsValue;
+    fn auth_error(message: &str, code: u8, field: Option<&str>) -> JsValue;
 }

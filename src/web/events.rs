@@ -4,7 +4,7 @@
 //! throws is ignored: the flow goes on.
 
 use crate::core::config::Mode;
-use crate::core::error::AuthError;
+use crate::core::error::{AuthError, ErrorCode};
 use crate::core::events::{ending, EventName};
 use crate::core::outcome::AuthorizationResult;
 use crate::core::provider::Provider;
@@ -13,8 +13,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
 extern "C" {
-    /// Calls `on` with the event object; a handler that throws is ignored.
-    fn emit(on: &Function, name: &str, provider: Option<&str>, mode: &str, ok: Option<bool>, error: Option<&str>);
+    /// Calls `on` with the event object; a handler that throws is ignored. The name and the
+    /// error code cross as their place in [`EventName::ALL`] and [`ErrorCode::ALL`]:
+    /// `boundary.js` writes the text (a table of the texts' places in the wasm is gone).
+    fn emit(on: &Function, name: u8, provider: Option<&str>, mode: &str, ok: Option<bool>, error: Option<u8>);
 }
 
 /// The app's `onEvent`, if it gave one, and the mode of the flow it hears about.
@@ -30,7 +32,7 @@ impl Default for Events {
 impl Events {
     /// Calls `onEvent` with `{ name, provider, mode, ok, error }`. Never while a borrow of
     /// ours is held: the handler may call back into the library.
-    pub fn emit(&self, name: EventName, provider: Option<Provider>, ok: Option<bool>, error: Option<&str>) {
+    pub fn emit(&self, name: EventName, provider: Option<Provider>, ok: Option<bool>, error: Option<ErrorCode>) {
         self.emit_as(self.1, name, provider, ok, error);
     }
 
@@ -41,10 +43,10 @@ impl Events {
         name: EventName,
         provider: Option<Provider>,
         ok: Option<bool>,
-        error: Option<&str>,
+        error: Option<ErrorCode>,
     ) {
         let Some(on) = &self.0 else { return };
-        emit(on, name.as_str(), provider.map(Provider::as_str), mode.as_str(), ok, error);
+        emit(on, name as u8, provider.map(Provider::as_str), mode.as_str(), ok, error.map(|c| c as u8));
     }
 
     /// The events of a flow's ending: `completed`, or `failed` (after `popup_blocked` or
@@ -56,7 +58,7 @@ impl Events {
             Err(_) => (provider, None),
         };
         for name in ending(outcome) {
-            self.emit(*name, provider, ok, outcome.err().map(|e| e.code.as_str()));
+            self.emit(*name, provider, ok, outcome.err().map(|e| e.code));
         }
     }
 }
