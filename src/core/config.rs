@@ -5,7 +5,7 @@
 use super::callback::is_callback_param;
 use super::error::AuthError;
 pub use super::pending::Mode;
-use super::provider::{is_iso_639_1, LangRule, Provider, ScopeRule, FLINKS_SCOPES};
+use super::provider::{is_iso_639_1, LangRule, Provider, ScopeRule, FIELDS, FLINKS_SCOPES};
 use super::uri::{UrlParser, UrlParts};
 use super::urlenc::{cat, cut, join, names, pieces, push_decimal, until};
 
@@ -222,36 +222,10 @@ const RESERVED: &str =
 /// refuses by JS length before a copy).
 pub const APP_STATE_TOO_LONG: &str = "must be at most 16384 bytes as JSON";
 
-const FIELDS: [&str; 23] = [
-    "provider",
-    "authorizeUrl",
-    "instance",
-    "clientId",
-    "redirectUri",
-    "scope",
-    "providerId",
-    "correlationId",
-    "institutionId",
-    "tag",
-    "recipientId",
-    "lang",
-    "mode",
-    "navigate",
-    "popup",
-    "signal",
-    "pkce",
-    "extraParams",
-    "appState",
-    "ttlSeconds",
-    "issuer",
-    "storage",
-    "onEvent",
-];
-
 /// The config fields `provider` reads, in docs/api.md's order: the public surface that the
 /// `.d.ts` must match (tests/surface.rs compares them both ways).
 pub fn fields_for(p: Provider) -> impl Iterator<Item = &'static str> {
-    FIELDS.into_iter().filter(move |f| p.reads(f))
+    FIELDS.iter().map(|(f, ..)| *f).filter(move |f| p.reads(f))
 }
 
 /// Secrets never live in a browser: any key that names one is refused, and the message
@@ -715,8 +689,16 @@ pub fn validate<'a>(
             }
         }
     }
-    if let Some((key, _)) = entries.iter().find(|(k, _)| !FIELDS.contains(&k.as_str())) {
-        return Err(AuthError::config(key, cat(&["is not a config field (allowed: ", &join(&FIELDS, ", "), ")"])));
+    if let Some((key, _)) = entries.iter().find(|(k, _)| !FIELDS.iter().any(|(f, ..)| f == k)) {
+        let mut message = String::from("is not a config field (allowed: ");
+        for (i, (f, ..)) in FIELDS.iter().enumerate() {
+            if i > 0 {
+                message.push_str(", ");
+            }
+            message.push_str(f);
+        }
+        message.push(')');
+        return Err(AuthError::config(key, message));
     }
     let r = Reader { entries, parser };
     let provider = match r.get("provider") {

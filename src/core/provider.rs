@@ -105,35 +105,30 @@ impl Provider {
     /// Every preset, in docs/api.md's order.
     pub const ALL: [Provider; 4] = [Self::Tink, Self::Flinks, Self::FlinksV3, Self::OAuth2];
 
-    /// The config fields this preset reads beyond the common ones, each with whether it
-    /// is required. A field no preset lists here is common to all; a field another preset
-    /// lists is refused for this one (silently ignoring it would hide a mistake).
-    pub fn own_fields(self) -> &'static [(&'static str, bool)] {
-        match self {
-            Self::Tink => &[("clientId", true), ("scope", true)],
-            Self::Flinks => {
-                &[("clientId", true), ("scope", true), ("providerId", true), ("correlationId", false), ("lang", false)]
-            }
-            Self::FlinksV3 => &[
-                ("instance", false),
-                ("institutionId", false),
-                ("tag", false),
-                ("recipientId", false),
-                ("lang", false),
-            ],
-            Self::OAuth2 => &[("clientId", true), ("scope", false)],
-        }
+    /// This preset's bit in [`FIELDS`]: its place in [`Provider::ALL`].
+    fn bit(self) -> u8 {
+        1 << self as u8
     }
 
-    /// Whether this preset reads the config field `field`.
+    /// The config fields this preset reads beyond the common ones, each with whether it
+    /// is required. A field every preset reads is common; a field another preset reads is
+    /// refused for this one (silently ignoring it would hide a mistake).
+    pub fn own_fields(self) -> impl Iterator<Item = (&'static str, bool)> {
+        FIELDS
+            .iter()
+            .filter(move |(_, reads, _)| *reads != EVERY && reads & self.bit() != 0)
+            .map(move |(field, _, requires)| (*field, requires & self.bit() != 0))
+    }
+
+    /// Whether this preset reads the config field `field` (a name that is no config field
+    /// counts as common).
     pub fn reads(self, field: &str) -> bool {
-        let own = |p: Provider| p.own_fields().iter().any(|(f, _)| *f == field);
-        own(self) || !Self::ALL.into_iter().any(own)
+        field_of(field).is_none_or(|(_, reads, _)| reads & self.bit() != 0)
     }
 
     /// Whether `field` is one this preset requires.
     pub fn requires(self, field: &str) -> bool {
-        self.own_fields().contains(&(field, true))
+        field_of(field).is_some_and(|(_, _, requires)| requires & self.bit() != 0)
     }
 
     /// How this preset checks `scope`.
@@ -246,6 +241,47 @@ impl Provider {
             _ => raw,
         }
     }
+}
+
+const TINK: u8 = 1;
+const FLINKS: u8 = 2;
+const FLINKS_V3: u8 = 4;
+const OAUTH2: u8 = 8;
+const EVERY: u8 = TINK | FLINKS | FLINKS_V3 | OAUTH2;
+
+/// Every config field, in docs/api.md's order, with the presets that read it and those that
+/// require it, a bit for each ([`Provider::ALL`]'s order). One table of small numbers rather
+/// than a list of names per preset: the package carries each name once, and no pointers to
+/// them per preset.
+pub const FIELDS: [(&str, u8, u8); 23] = [
+    ("provider", EVERY, 0),
+    ("authorizeUrl", EVERY, 0),
+    ("instance", FLINKS_V3, 0),
+    ("clientId", TINK | FLINKS | OAUTH2, TINK | FLINKS | OAUTH2),
+    ("redirectUri", EVERY, 0),
+    ("scope", TINK | FLINKS | OAUTH2, TINK | FLINKS),
+    ("providerId", FLINKS, FLINKS),
+    ("correlationId", FLINKS, 0),
+    ("institutionId", FLINKS_V3, 0),
+    ("tag", FLINKS_V3, 0),
+    ("recipientId", FLINKS_V3, 0),
+    ("lang", FLINKS | FLINKS_V3, 0),
+    ("mode", EVERY, 0),
+    ("navigate", EVERY, 0),
+    ("popup", EVERY, 0),
+    ("signal", EVERY, 0),
+    ("pkce", EVERY, 0),
+    ("extraParams", EVERY, 0),
+    ("appState", EVERY, 0),
+    ("ttlSeconds", EVERY, 0),
+    ("issuer", EVERY, 0),
+    ("storage", EVERY, 0),
+    ("onEvent", EVERY, 0),
+];
+
+/// The entry of [`FIELDS`] named `field`.
+fn field_of(field: &str) -> Option<&'static (&'static str, u8, u8)> {
+    FIELDS.iter().find(|(f, ..)| *f == field)
 }
 
 /// Flinks outbound scopes (`/api/v1/authorize`, `scope`); its document's descriptions

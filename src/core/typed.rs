@@ -383,7 +383,7 @@ mod tests {
             assert_eq!(entries.first().map(|(_, v)| v), Some(&ConfigValue::String(p.as_str().into())));
             let mut got: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).filter(|k| !common.contains(k)).collect();
             got.sort_unstable();
-            let mut want: Vec<&str> = p.own_fields().iter().map(|(f, _)| *f).collect();
+            let mut want: Vec<&str> = p.own_fields().map(|(f, _)| f).collect();
             want.sort_unstable();
             assert_eq!(got, want, "{p:?}");
             validate(&entries, ORIGIN, &NativeUrl).unwrap_or_else(|e| panic!("{p:?}: {e}"));
