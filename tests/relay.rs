@@ -10,7 +10,7 @@ use bank_link::core::config::{validate, ConfigValue};
 use bank_link::core::entropy::{Seed, TOKEN_LEN};
 use bank_link::core::handoff::SETTLED_WAIT_MS;
 use bank_link::core::popup::{window_name, CLOSE_AND_RETURN, MESSAGE_TYPE, SETTLED, WINDOW_NAME_PREFIX};
-use bank_link::core::shared::HINT_KEY;
+use bank_link::core::shared::{DB_NAME, HINT_KEY, OBJECT_STORE};
 use bank_link::core::store::{put_pending, MemoryStore, PendingStore, INDEX_KEY};
 use bank_link::core::uri::NativeUrl;
 
@@ -43,6 +43,16 @@ fn the_relay_page_names_what_the_library_names() {
     has(&js, &format!("/^[\\w-]{{{TOKEN_LEN}}}$/.test(state)"));
     has(&js, &format!("}}, {SETTLED_WAIT_MS});"));
     has(&js, &format!("document.body.textContent = \"{CLOSE_AND_RETURN}\";"));
+    // The library's popup side writes the same words in src/web/popup.js.
+    for word in [MESSAGE_TYPE, SETTLED, CLOSE_AND_RETURN] {
+        assert!(popup_js.contains(&format!(" = \"{word}\";")), "src/web/popup.js lacks {word}");
+    }
+    assert!(popup_js.contains(&format!("const KEY = \"{INDEX_KEY}\";")), "src/web/popup.js");
+    // And the shared store's names in src/web/shared.js.
+    let shared_js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/shared.js")).unwrap();
+    for (name, value) in [("DB", DB_NAME), ("STORE", OBJECT_STORE), ("KEY", INDEX_KEY)] {
+        assert!(shared_js.contains(&format!("const {name} = \"{value}\";")), "src/web/shared.js: {name}");
+    }
     assert_eq!(HINT_KEY, format!("{INDEX_KEY}:shared"));
     has(&js, "!localStorage.getItem(`${NAME}:shared`)");
 }

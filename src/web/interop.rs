@@ -10,7 +10,6 @@ use crate::core::callback::{Navigation, MAX_URL, TOO_LONG};
 use crate::core::config::{ConfigValue, APP_STATE_TOO_LONG, MAX_APP_STATE};
 use crate::core::error::AuthError;
 use crate::core::outcome::AuthorizationResult;
-use crate::core::popup::MESSAGE_TYPE;
 use crate::core::uri::{UrlParser, UrlParts};
 use crate::core::urlenc::cut;
 use js_sys::{Array, JsString};
@@ -148,7 +147,8 @@ fn app_state(v: &JsValue) -> Result<ConfigValue, AuthError> {
 #[wasm_bindgen(module = "/src/web/popup.js")]
 extern "C" {
     #[wasm_bindgen(js_name = relay)]
-    fn relay_js(data: &JsValue, kind: &str, state_length: usize, max_href: usize) -> Option<Array>;
+    /// The relay's type is `popup.js`'s own `TYPE` (core `popup::MESSAGE_TYPE`).
+    fn relay_js(data: &JsValue, state_length: usize, max_href: usize) -> Option<Array>;
     /// Writes `text` into the page's body, as plain text. The page says where to go
     /// instead of closing silently (the user may still want the app); nothing a provider
     /// sent is shown.
@@ -221,7 +221,7 @@ pub const RETURN: &str = "This sign-in is finished. You can return to the app.";
 /// when the `href` is over the callback size cap, which is then never copied. Public for
 /// the popup-message catalogue (tests/popup_messages.rs).
 pub fn relay_message(data: &JsValue) -> Option<(String, Option<String>)> {
-    let pair = relay_js(data, MESSAGE_TYPE, crate::core::entropy::TOKEN_LEN, MAX_URL)?;
+    let pair = relay_js(data, crate::core::entropy::TOKEN_LEN, MAX_URL)?;
     Some((pair.get(0).as_string()?, pair.get(1).as_string()))
 }
 

@@ -2,12 +2,20 @@
 // calls, each in one call from the wasm. Nothing here decides anything; the Rust side
 // (core::popup, core::handoff) does.
 
+// The protocol's words (core::popup `MESSAGE_TYPE`, `SETTLED`, `CLOSE_AND_RETURN`): the relay
+// message's type, the opener's word that it settled the flow, and what a popup's page says
+// when no word came. Written here rather than passed from the wasm at every call;
+// tests/relay.rs holds them to the Rust ones.
+const TYPE = "bank-link:callback";
+const SETTLED = "bank-link:settled";
+const CLOSE_AND_RETURN = "This sign-in is finished. You can close this window and return to the app.";
+
 // A popup relay `{ type, state, href }` judged before any of it is copied into wasm: the
 // type, then each field's typeof and length. Undefined for anything else; the href is
 // null when it is longer than `maxHref` (the flow's own answer, too large to read).
-export function relay(data, type, stateLength, maxHref) {
+export function relay(data, stateLength, maxHref) {
   try {
-    if (data === null || typeof data !== "object" || data.type !== type) return;
+    if (data === null || typeof data !== "object" || data.type !== TYPE) return;
     const { state, href } = data;
     if (typeof state !== "string" || state.length !== stateLength || typeof href !== "string") return;
     return [state, href.length > maxHref ? null : href];
@@ -27,12 +35,12 @@ export function sender(event, popup) {
   }
 }
 
-// The relay message `{ type, state, href }` a popup's callback page posts; `said(data, type)`
-// tells whether a message is the opener's word `{ type }` that it settled the flow.
-const relayMessage = (type, state, href) => ({ type, state, href });
-function said(data, type) {
+// The relay message `{ type, state, href }` a popup's callback page posts; `said(data)`
+// tells whether a message is the opener's word `{ type: SETTLED }` that it settled the flow.
+const relayMessage = (state, href) => ({ type: TYPE, state, href });
+function said(data) {
   try {
-    return data !== null && typeof data === "object" && data.type === type;
+    return data !== null && typeof data === "object" && data.type === SETTLED;
   } catch {
     return false;
   }
@@ -59,8 +67,8 @@ export const waits = (state) => waiting.has(state);
 // A waiting popup flow's listeners (popup.rs `listen`): `on(source, event)` hears this
 // window's message (0) and blur (1), the poll (2, every `pollMs`), the timeout (3), the
 // flow's channel (4) and the signal's abort (5). Returns the function that removes them
-// all and, on the channel, posts the word `{ type }` that the flow is settled, then closes
-// the popup (what `popup.close()` throws is dropped).
+// all and, on the channel, posts the word `{ type: SETTLED }` that the flow is settled, then
+// closes the popup (what `popup.close()` throws is dropped).
 export function watch(on, state, signal, pollMs, timeoutMs) {
   const to = (source) => (event) => on(source, event);
   const message = to(0);
@@ -73,7 +81,7 @@ export function watch(on, state, signal, pollMs, timeoutMs) {
   signal?.addEventListener("abort", abort);
   const c = channel(state, to(4));
   waiting.add(state);
-  return (type, popup) => {
+  return (popup) => {
     waiting.delete(state);
     removeEventListener("message", message);
     removeEventListener("blur", blur);
@@ -82,7 +90,7 @@ export function watch(on, state, signal, pollMs, timeoutMs) {
     signal?.removeEventListener("abort", abort);
     if (c) {
       c.onmessage = null;
-      c.postMessage({ type });
+      c.postMessage({ type: SETTLED });
       c.close();
     }
     try {
@@ -94,24 +102,24 @@ export function watch(on, state, signal, pollMs, timeoutMs) {
 }
 
 // A relay on the flow's channel (popup.rs `relay_on_channel`): posts the relay `{ type,
-// state, href }` there, then `on(0)` hears the opener's word `{ type: settled }` that it
+// state, href }` there, then `on(0)` hears the opener's word `{ type: SETTLED }` that it
 // settled the flow (each time it comes; any other message on the channel is not heard) and
 // `on(1)` the end of the wait for it, after `waitMs`; the channel closes once `on` answers
 // true. Where none can be made, nobody heard the relay: `on(2)` is told at once, no wait
 // runs, and this answers false.
-export function hear(type, state, href, settled, on, waitMs) {
+export function hear(state, href, on, waitMs) {
   const heard = (source) => {
     if (on(source) === true) {
       c.onmessage = null;
       c.close();
     }
   };
-  const c = channel(state, (e) => said(e.data, settled) && heard(0));
+  const c = channel(state, (e) => said(e.data) && heard(0));
   if (!c) {
     on(2);
     return false;
   }
-  c.postMessage(relayMessage(type, state, href));
+  c.postMessage(relayMessage(state, href));
   setTimeout(() => heard(1), waitMs);
   return true;
 }
@@ -164,23 +172,21 @@ export function openerName() {
 }
 
 // A popup page's relay (popup.rs `relay_if_popup`): posted to the opener, and on the flow's
-// channel, heard for as long as the page lives: on the opener's word `{ type: settled }` the
+// channel, heard for as long as the page lives: on the opener's word `{ type: SETTLED }` the
 // window closes, now if its page has loaded, else once it has (WebKit ignored a close() that
 // came while the page was still loading); when no word came within `waitMs`, the page says
-// `text`.
-export function relayFromPopup(type, state, href, settled, text, waitMs) {
+// `CLOSE_AND_RETURN`.
+export function relayFromPopup(state, href, waitMs) {
   try {
-    if (hasOpener()) opener.postMessage(relayMessage(type, state, href), location.origin);
+    if (hasOpener()) opener.postMessage(relayMessage(state, href), location.origin);
   } catch {
     // No opener to tell: the flow's channel carries the relay.
   }
   hear(
-    type,
     state,
     href,
-    settled,
     (source) => {
-      if (source === 1) say(text);
+      if (source === 1) say(CLOSE_AND_RETURN);
       else if (source === 0) {
         try {
           if (document.readyState === "complete") window.close();
@@ -203,11 +209,13 @@ export function open(w, url, name, width, height, left, top) {
   }
 }
 
-// The opener's index written into the popup's own sessionStorage (popup.rs `hand_copy`).
-export function handCopy(popup, key) {
+// The opener's index (under core::store `INDEX_KEY`) written into the popup's own
+// sessionStorage (popup.rs `hand_copy`).
+const KEY = "bank-link";
+export function handCopy(popup) {
   try {
-    const text = sessionStorage.getItem(key);
-    if (text !== null) popup.sessionStorage.setItem(key, text);
+    const text = sessionStorage.getItem(KEY);
+    if (text !== null) popup.sessionStorage.setItem(KEY, text);
   } catch {
     // The popup's storage refused: the browser's own clone is all it gets.
   }

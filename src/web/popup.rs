@@ -23,13 +23,13 @@ use crate::core::error::{AuthError, ErrorCode};
 use crate::core::events::EventName;
 use crate::core::handoff::SETTLED_WAIT_MS;
 use crate::core::outcome::AuthorizationResult;
+use crate::core::popup::verdict;
 use crate::core::popup::{
     from_flow, judge, named_relay, placement, relay_state, timeout_ms, window_name, Admit, Frame, Step, Via, Waiting,
-    Wake, CLOSE_AND_RETURN, POLL_MS, SETTLED,
+    Wake, POLL_MS,
 };
-use crate::core::popup::{verdict, MESSAGE_TYPE};
 use crate::core::shared::{relayed_outcome, Answer};
-use crate::core::store::{forget, put_pending, IndexCopy, INDEX_KEY};
+use crate::core::store::{forget, put_pending, IndexCopy};
 use crate::core::uri::UrlParser;
 use js_sys::Function;
 use std::cell::RefCell;
@@ -259,7 +259,7 @@ pub fn start(
             "the browser blocked the popup; call startAuthorization inside a click handler, before any await",
         ));
     };
-    hand_copy(&popup, INDEX_KEY);
+    hand_copy(&popup);
     // The listeners are registered before the flow is in its cell (nothing they hear
     // comes within this task), so the flow is made whole, with no field to fill later.
     let s = Rc::clone(&shared_flow);
@@ -303,11 +303,12 @@ extern "C" {
     /// A popup page's relay `{ type, state, href }`: posted to this window's opener, for
     /// this page's own origin only, and on the flow's channel, which is heard for as long as
     /// the page lives (the opener's word may come after the wait): the window closes once the
-    /// word `{ type: settled }` comes (once its page has loaded: WebKit ignored a `close()`
-    /// that came while it was still loading), and says `text` when none came within
-    /// `wait_ms`.
+    /// word `{ type: SETTLED }` comes (once its page has loaded: WebKit ignored a `close()`
+    /// that came while it was still loading), and says `CLOSE_AND_RETURN` when none came
+    /// within `wait_ms`. (The protocol's words are `popup.js`'s own: core `popup` names them,
+    /// and tests/relay.rs holds the two to one text.)
     #[wasm_bindgen(js_name = relayFromPopup)]
-    fn relay_from_popup(kind: &str, state: &str, href: &str, settled: &str, text: &str, wait_ms: i32);
+    fn relay_from_popup(state: &str, href: &str, wait_ms: i32);
     /// `window.open(url, name, features)`, the features a popup of this size at this place
     /// (core `placement`); `None` when it returned null or threw (caught in `popup.js`: no
     /// exception crosses into the wasm, which then carries no code to take one).
@@ -322,19 +323,20 @@ extern "C" {
     /// clone it lands on, the popup's area ends up holding the record. A popup of a provider
     /// with COOP has no opener and no name left, so the copy is all that makes its callback
     /// page a popup's (core `relay_state`).
-    /// The text goes from storage to storage in JS, never through the wasm.
+    /// The text goes from storage to storage in JS, never through the wasm, under the
+    /// index's key (core `INDEX_KEY`), which `popup.js` names itself.
     #[wasm_bindgen(js_name = handCopy)]
-    fn hand_copy(popup: &Window, key: &str);
+    fn hand_copy(popup: &Window);
     /// Registers a waiting flow's listeners; returns the function that removes them, posts
-    /// the word that the flow is settled and closes the popup (`remove(settled, popup)`). While
+    /// the word that the flow is settled and closes the popup (`remove(popup)`). While
     /// they are registered, this window [`waits`] for `state`.
     fn watch(on: &JsValue, state: &str, signal: Option<&AbortSignal>, poll_ms: i32, timeout_ms: u32) -> Function;
     /// Whether a flow of this window waits for `state` (its listeners are registered): a
     /// window never relays a callback to itself (core `relay_state`).
     fn waits(state: &str) -> bool;
-    /// Posts the relay `{ type: kind, state, href }` on the flow's channel and hears the
-    /// opener's word `{ type: settled }` there; whether a channel could be made.
-    fn hear(kind: &str, state: &str, href: &str, settled: &str, on: &JsValue, wait_ms: i32) -> bool;
+    /// Posts the relay `{ type, state, href }` on the flow's channel and hears the opener's
+    /// word `{ type: SETTLED }` there; whether a channel could be made.
+    fn hear(state: &str, href: &str, on: &JsValue, wait_ms: i32) -> bool;
 }
 
 /// Every ending: removes the pending record (memory, the popup's copy, the shared one)
@@ -343,7 +345,7 @@ fn finish(shared: &Shared, outcome: Result<AuthorizationResult, AuthError>) {
     let Some(flow) = shared.try_borrow_mut().ok().and_then(|mut g| g.take()) else { return };
     // Every listener goes, the channel carries the word that the flow is settled, and the
     // popup is closed.
-    interop::run(&flow.unwatch, &SETTLED.into(), &flow.popup);
+    interop::run(&flow.unwatch, &flow.popup, &JsValue::UNDEFINED);
     forget(&mut WebStore, &flow.state);
     if flow.local {
         // Ended without the answer (closed, timed out, aborted, refused): the shared record
@@ -374,7 +376,7 @@ pub fn relay_if_popup(href: &str, nav: Navigation, parser: &dyn UrlParser) -> Op
     // its history.
     forget(&mut WebStore, &state);
     let cleaned = clean_address(href, parser);
-    relay_from_popup(MESSAGE_TYPE, &state, href, SETTLED, CLOSE_AND_RETURN, SETTLED_WAIT_MS);
+    relay_from_popup(&state, href, SETTLED_WAIT_MS);
     Some(cleaned.unwrap_or_else(|| href.to_owned()))
 }
 
@@ -384,7 +386,7 @@ pub fn relay_if_popup(href: &str, nav: Navigation, parser: &dyn UrlParser) -> Op
 /// `heard` is told at once ([`source::NO_CHANNEL`]: nobody heard the relay). The channel
 /// closes once `heard` answers `true`. Whether a channel was made.
 pub(super) fn relay_on_channel(state: &str, href: &str, heard: Handler) -> bool {
-    let made = hear(MESSAGE_TYPE, state, href, SETTLED, heard.as_ref(), SETTLED_WAIT_MS);
+    let made = hear(state, href, heard.as_ref(), SETTLED_WAIT_MS);
     heard.forget();
     made
 }

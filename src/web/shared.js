@@ -35,14 +35,21 @@ export function hint(key, op, sweepFrom, until) {
   }
 }
 
-// One readwrite transaction on the shared store (core/shared.rs): the index under `key` is
+// The shared store's names: its database (core::shared `DB_NAME`), its one object store
+// (`OBJECT_STORE`) and the index's key in it (core::store `INDEX_KEY`). Written here rather
+// than passed from the wasm at every call; tests/relay.rs holds them to the Rust ones.
+const DB = "bank-link";
+const STORE = "flows";
+const KEY = "bank-link";
+
+// One readwrite transaction on the shared store (core/shared.rs): the index under `KEY` is
 // read, judged by typeof and length (anything else is no index of ours and is never
 // copied: the decision starts from an empty one), handed to `on(0, records)`, and what it
 // returns is written in the same transaction (undefined: the key is deleted). `on(0,
 // records)` decides; `on(1, failed)` is called once: failed undefined when the transaction
 // committed, true when anything refused (what refused is never read: the answer is
 // storage_unavailable either way).
-export function transact(db, store, key, max, on) {
+export function transact(max, on) {
   let ended = false;
   const end = (failed) => {
     if (!ended) {
@@ -52,20 +59,20 @@ export function transact(db, store, key, max, on) {
   };
   const fail = () => end(true);
   try {
-    const open = indexedDB.open(db, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(store);
+    const open = indexedDB.open(DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
     open.onerror = open.onblocked = fail;
     open.onsuccess = () => {
       const conn = open.result;
       try {
-        const tx = conn.transaction(store, "readwrite");
-        const os = tx.objectStore(store);
-        const got = os.get(key);
+        const tx = conn.transaction(STORE, "readwrite");
+        const os = tx.objectStore(STORE);
+        const got = os.get(KEY);
         got.onsuccess = () => {
           const v = got.result;
           const write = on(0, typeof v === "string" && v.length <= max ? v : "");
-          if (write === undefined) os.delete(key);
-          else os.put(write, key);
+          if (write === undefined) os.delete(KEY);
+          else os.put(write, KEY);
         };
         tx.oncomplete = () => {
           conn.close();

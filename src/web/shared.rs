@@ -6,13 +6,14 @@ use super::interop::Handler;
 use super::page::now;
 use super::BrowserUrl;
 use crate::core::error::AuthError;
-use crate::core::shared::{decide, Answer, Decision, Hint, Op, DB_NAME, HINT_KEY, MAX_INDEX, OBJECT_STORE};
-use crate::core::store::INDEX_KEY;
+use crate::core::shared::{decide, Answer, Decision, Hint, Op, HINT_KEY, MAX_INDEX};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/shared.js")]
 extern "C" {
-    fn transact(db: &str, store: &str, key: &str, max: usize, on: JsValue);
+    /// The database, its object store and the index's key are `shared.js`'s own (core
+    /// `DB_NAME`, `OBJECT_STORE`, `INDEX_KEY`; tests/relay.rs holds them to one text).
+    fn transact(max: usize, on: JsValue);
     /// `op` 0 reads the hint's text, 1 writes `sweep_from.until`, 2 removes it (`shared.js`).
     #[wasm_bindgen(js_name = hint)]
     fn hint_js(key: &str, op: u8, sweep_from: f64, until: f64) -> Option<String>;
@@ -92,7 +93,7 @@ pub fn run(task: Task, mut then: Option<Then>) {
         }
         JsValue::UNDEFINED
     });
-    transact(DB_NAME, OBJECT_STORE, INDEX_KEY, MAX_INDEX, on.into_js_value());
+    transact(MAX_INDEX, on.into_js_value());
 }
 
 /// The shared store could not be used.
