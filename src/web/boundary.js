@@ -144,15 +144,14 @@ export function assign(w, url) {
 // relates to this page, and the browser's parse of it. Answers a kind, then `origin`, a
 // space and the parsed `href` (both empty where the parser refuses the address; neither
 // ever holds a space), then a space and the address as given where it differs from the
-// parsed one. The kind is "n" for
-// this page's location reached by a fresh navigation (`navigated`), "h" for it reached
-// otherwise, "o" for another address; or, alone, why nothing could be read: "w" no window
-// (a worker), "t" a string over `max` (never copied into the wasm), "k" an argument of
-// another kind.
+// parsed one. The kind is "n" for this page's location reached by a fresh navigation
+// (`navigated`), "h" for it reached otherwise, "o" for another address; or, alone, why
+// nothing could be read: "w" no window (a worker), "t" a string over `max` (never copied
+// into the wasm), "k" an argument of another kind.
 export function arrival(input, max) {
   if (!is(globalThis.window, "Window")) return "w";
   // The document's URL is `location.href` (HTML: Location's url is its document's), read
-  // without Location's security checks: a fifteenth of the time.
+  // without the Location object's checks (docs/performance.md has both costs).
   const current = document.URL;
   let href = current;
   if (typeof input === "string") {
