@@ -20,3 +20,8 @@ extern "C" {
     #[wasm_bindgen(js_name = authError)]
     fn auth_error(message: &str, code: u8, field: Option<&str>) -> JsValue;
 }
+
+/// Where there is no window (a worker): bank-link needs one.
+pub fn no_window() -> AuthError {
+    AuthError::browser("bank-link needs a browser window (not a worker)")
+}

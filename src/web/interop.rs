@@ -4,7 +4,7 @@
 //! reads in `page.rs`, relay messages in `popup.rs`.) Reading a config never runs into a JS
 //! exception we don't catch: getters and proxies that throw become `invalid_config`.
 
-use super::page::no_window;
+use super::error::no_window;
 use super::url::BrowserUrl;
 use crate::core::callback::{Navigation, MAX_URL, TOO_LONG};
 use crate::core::config::{ConfigValue, APP_STATE_TOO_LONG, MAX_APP_STATE};

@@ -2,6 +2,7 @@
 //! call's failure as an `AuthError` (how the page was reached is read with the callback's
 //! address: `interop::arrival`).
 
+use super::error::no_window;
 use super::interop::is;
 use crate::core::error::AuthError;
 use wasm_bindgen::prelude::*;
@@ -16,11 +17,6 @@ extern "C" {
 
 pub fn window() -> Result<web_sys::Window, AuthError> {
     WINDOW.with(|w| is(w, "Window").then(|| w.clone().unchecked_into())).ok_or_else(no_window)
-}
-
-/// Where there is no window (a worker): bank-link needs one.
-pub fn no_window() -> AuthError {
-    AuthError::browser("bank-link needs a browser window (not a worker)")
 }
 
 #[wasm_bindgen(module = "/src/web/boundary.js")]
