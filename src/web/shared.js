@@ -7,10 +7,10 @@
 // of the localStorage format before IndexedDB (the index under "bank-link", a claim under
 // "bank-link:claim:" and a state) are removed when found, looked for once per page: a
 // read less on every later call. This is the one place that knows those keys.
-// The window's localStorage object, read once it reads (each read of the getter costs its
+let legacyLooked = false;
+// The window's localStorage object, kept once read (each read of the getter costs its
 // checks; the object is the document's for its life, and its methods throw where storage
 // is refused later).
-let legacyLooked = false;
 let localArea;
 export function hint(key, op, sweepFrom, until) {
   const legacy = "bank-link";
