@@ -161,7 +161,7 @@ export function arrival(input, max) {
     href = (is(input, "Location") || is(input, "URL")) && field(input, "href")?.[0];
     if (typeof href !== "string") return "k";
   }
-  const kind = href !== current ? "o" : navigated(window) ? "n" : "h";
+  const kind = href !== current ? "o" : navigated() ? "n" : "h";
   const parsed = url(href) ?? " ";
   return kind + parsed + (parsed.slice(parsed.indexOf(" ") + 1) === href ? "" : " " + href);
 }
@@ -195,12 +195,12 @@ export function is(value, name) {
   }
 }
 
-// Whether the page of window `w` (this one) was reached by a fresh navigation (Navigation
-// Timing Level 2: a link, a redirect, the address bar; not a reload, Back or a restored
-// tab). False where the API is missing or throws.
-export function navigated(w) {
+// Whether this page was reached by a fresh navigation (Navigation Timing Level 2: a link, a
+// redirect, the address bar; not a reload, Back or a restored tab). False where the API is
+// missing or throws. Read by `arrival` only.
+function navigated() {
   try {
-    return w.performance.getEntriesByType("navigation")[0].type === "navigate";
+    return performance.getEntriesByType("navigation")[0].type === "navigate";
   } catch {
     return false;
   }
